@@ -1,0 +1,2 @@
+/* addr: being written */
+#include "dissect.h"

@@ -1,0 +1,2 @@
+/* dissect: being written */
+#include "dissect.h"

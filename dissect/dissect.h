@@ -1,0 +1,283 @@
+/* netsift dissector core: public API.
+ *
+ * The dissector takes the bytes of one packet (from the link layer of a pcap
+ * record, or from the IP header of an eBPF ring-buffer record) and fills one
+ * struct ns_packet. It does no I/O, allocates nothing, and keeps no global
+ * mutable state. Every read is bounds-checked against the captured length;
+ * what cannot be read is reported in ns_packet.flags, never guessed.
+ *
+ * Pointers in ns_packet point into the caller's buffer and are valid only as
+ * long as that buffer is.
+ */
+#ifndef NETSIFT_DISSECT_H
+#define NETSIFT_DISSECT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- link types (our own names; src/ maps libpcap DLT values to these) ---- */
+enum ns_linktype {
+	NS_LINK_NONE = 0,   /* bytes start at the IP header; version nibble picks v4/v6 */
+	NS_LINK_ETHERNET,   /* DLT_EN10MB, with 802.1Q / 802.1ad tags */
+	NS_LINK_RAW,        /* DLT_RAW / LINKTYPE_RAW: IP, version from the first nibble */
+	NS_LINK_IPV4,       /* LINKTYPE_IPV4 */
+	NS_LINK_IPV6,       /* LINKTYPE_IPV6 */
+	NS_LINK_NULL,       /* DLT_NULL: 4-byte AF in the capturing host's byte order */
+	NS_LINK_LOOP,       /* DLT_LOOP: 4-byte AF in network byte order */
+	NS_LINK_SLL,        /* DLT_LINUX_SLL (cooked v1, 16 bytes) */
+	NS_LINK_SLL2,       /* DLT_LINUX_SLL2 (cooked v2, 20 bytes) */
+	NS_LINK_PPP,        /* DLT_PPP: optional FF 03, then a 1- or 2-byte protocol */
+	NS_LINK_C_HDLC,     /* DLT_C_HDLC: address, control, 2-byte ethertype */
+	NS_LINK_SLIP,       /* DLT_SLIP: 16-byte BSD SLIP pseudo-header, then IP */
+};
+
+/* ---- direction of a packet relative to the local host ---- */
+enum ns_direction {
+	NS_DIR_UNKNOWN = 0,
+	NS_DIR_INGRESS = 1,
+	NS_DIR_EGRESS = 2,
+};
+
+/* ---- anomaly flags (ns_packet.flags); names in ns_flag_name() ---- */
+enum ns_flag {
+	NS_F_TRUNCATED        = 1u << 0,  /* a header or payload ends before its length says */
+	NS_F_BAD_IP_CHECKSUM  = 1u << 1,  /* IPv4 header checksum does not verify */
+	NS_F_BAD_LENGTH       = 1u << 2,  /* a length field is impossible (too small / larger than the enclosing layer) */
+	NS_F_FRAGMENT         = 1u << 3,  /* IP fragment (first or not) */
+	NS_F_BAD_HEADER       = 1u << 4,  /* header field invalid: IHL < 5, TCP data offset < 5, ... */
+	NS_F_BAD_VERSION      = 1u << 5,  /* IP version nibble is not what the link layer says */
+	NS_F_BAD_OPTIONS      = 1u << 6,  /* IPv4/TCP option list malformed (length 0/1, past the header) */
+	NS_F_EXT_HDR_LIMIT    = 1u << 7,  /* IPv6 extension header chain longer than NS_MAX_IP6_EXT */
+	NS_F_NOT_IP           = 1u << 8,  /* link payload is not IPv4/IPv6 (ARP, STP, ...) */
+	NS_F_BAD_LINK         = 1u << 9,  /* link header truncated or malformed */
+};
+#define NS_F_COUNT 10
+/* Stable, lower-case, JSON-ready name of one flag bit ("truncated", ...). NULL if unknown. */
+const char *ns_flag_name(uint32_t flag_bit);
+
+/* ---- context: what the source knows besides the bytes ---- */
+#define NS_IFNAME_MAX 64
+#define NS_COMM_MAX 16
+struct ns_ctx {
+	uint64_t ts_ns;          /* nanoseconds since the epoch */
+	uint64_t frame;          /* 1-based frame number */
+	uint32_t wire_len;       /* original length of the whole record (pcap len) */
+	uint8_t direction;       /* enum ns_direction, as known to the source */
+	char iface[NS_IFNAME_MAX];
+	/* process attribution (0 / "" when absent) */
+	uint32_t pid;
+	uint32_t tid;
+	uint32_t uid;
+	uint64_t cgroup_id;
+	char comm[NS_COMM_MAX];
+};
+
+/* ---- addresses ---- */
+struct ns_addr {
+	uint8_t family;          /* 4 or 6, 0 = none */
+	uint8_t a[16];           /* v4 in a[0..3] */
+};
+/* RFC 5952 text (v6) / dotted quad (v4) into buf (>= NS_ADDR_STRLEN). Returns length. */
+#define NS_ADDR_STRLEN 46
+size_t ns_addr_format(const struct ns_addr *addr, char *buf);
+bool ns_addr_equal(const struct ns_addr *x, const struct ns_addr *y);
+
+/* ---- link layer ---- */
+#define NS_MAX_VLAN 4
+struct ns_link {
+	uint8_t type;            /* enum ns_linktype */
+	uint16_t hdr_len;        /* bytes of link header consumed */
+	uint16_t ethertype;      /* final ethertype (after VLAN tags), or AF-mapped */
+	uint8_t nvlan;
+	uint16_t vlan_id[NS_MAX_VLAN];
+	bool has_pkttype;        /* SLL/SLL2 packet type present */
+	uint16_t pkttype;        /* PACKET_HOST=0, BROADCAST=1, MULTICAST=2, OTHERHOST=3, OUTGOING=4 */
+	uint32_t sll2_ifindex;   /* SLL2 interface index (0 otherwise) */
+};
+
+/* ---- IPv4 ---- */
+#define NS_MAX_IP_OPTS 12
+struct ns_opt {                  /* one IPv4 or TCP option, kind + where its bytes are */
+	uint8_t kind;
+	uint8_t len;             /* total option length incl. kind/len bytes (1 for NOP/EOL) */
+	uint16_t off;            /* offset of the kind byte from the start of its header */
+};
+struct ns_ipv4 {
+	uint8_t version;
+	uint8_t ihl;             /* in 32-bit words */
+	uint8_t tos;
+	uint16_t total_len;
+	uint16_t id;
+	uint8_t flags;           /* 3 bits: reserved, DF, MF (as in the header: RF=4, DF=2, MF=1) */
+	uint16_t frag_off;       /* in 8-byte units, as in the header */
+	uint8_t ttl;
+	uint8_t protocol;
+	uint16_t checksum;
+	bool checksum_ok;        /* false if not computable (truncated header) or wrong */
+	struct ns_addr src, dst;
+	uint8_t nopts;
+	struct ns_opt opts[NS_MAX_IP_OPTS];
+	const uint8_t *hdr;      /* start of the IPv4 header (for option bytes) */
+};
+
+/* ---- IPv6 ---- */
+#define NS_MAX_IP6_EXT 8
+struct ns_ip6_ext {
+	uint8_t type;            /* the next-header value that named this header (0, 43, 44, 60, 51, ...) */
+	uint8_t next;            /* its own next-header field */
+	uint16_t len;            /* total length in bytes */
+	/* fragment header (type 44) only */
+	uint16_t frag_off;       /* in 8-byte units */
+	bool more_frags;
+	uint32_t frag_id;
+	/* routing header (type 43) only */
+	uint8_t routing_type;
+	uint8_t segments_left;
+};
+struct ns_ipv6 {
+	uint8_t version;
+	uint8_t traffic_class;
+	uint32_t flow_label;
+	uint16_t payload_len;
+	uint8_t next_header;     /* the fixed header's next-header field */
+	uint8_t hop_limit;
+	struct ns_addr src, dst;
+	uint8_t next;            /* the protocol reached after walking the extension headers */
+	uint8_t next_ext;
+	struct ns_ip6_ext ext[NS_MAX_IP6_EXT];
+};
+
+/* ---- TCP ---- */
+#define NS_MAX_TCP_OPTS 16
+#define NS_MAX_SACK 4
+enum ns_tcp_flag {
+	NS_TCP_FIN = 0x001, NS_TCP_SYN = 0x002, NS_TCP_RST = 0x004, NS_TCP_PSH = 0x008,
+	NS_TCP_ACK = 0x010, NS_TCP_URG = 0x020, NS_TCP_ECE = 0x040, NS_TCP_CWR = 0x080,
+	NS_TCP_NS  = 0x100,
+};
+struct ns_tcp {
+	uint16_t hdr_avail;      /* bytes of the 20-byte fixed header captured (fields past it are absent) */
+	uint16_t src_port, dst_port;
+	uint32_t seq, ack;
+	uint8_t data_offset;     /* in 32-bit words */
+	uint16_t flags;          /* enum ns_tcp_flag bits */
+	uint16_t window;
+	uint16_t checksum;
+	uint16_t urgent;
+	/* options */
+	uint8_t nopts;
+	struct ns_opt opts[NS_MAX_TCP_OPTS];
+	bool has_mss; uint16_t mss;
+	bool has_wscale; uint8_t wscale;
+	bool sack_permitted;
+	uint8_t nsack; uint32_t sack_left[NS_MAX_SACK], sack_right[NS_MAX_SACK];
+	bool has_ts; uint32_t ts_val, ts_ecr;
+	const uint8_t *hdr;      /* start of the TCP header (for option bytes) */
+	uint32_t payload_len;    /* from the IP length fields (what was sent), not the capture */
+};
+
+/* ---- UDP ---- */
+struct ns_udp {
+	uint16_t hdr_avail;      /* bytes of the 8-byte header captured */
+	uint16_t src_port, dst_port;
+	uint16_t length;
+	uint16_t checksum;
+	uint32_t payload_len;    /* from the IP length fields */
+};
+
+/* ---- ICMP / ICMPv6 (one struct, the version says which) ---- */
+struct ns_icmp_quote {           /* the original datagram quoted by an error message */
+	bool present;            /* at least an IP header could be read */
+	uint8_t version;         /* 4 or 6 */
+	struct ns_addr src, dst;
+	uint8_t protocol;        /* after v6 extension headers */
+	bool has_ports;
+	uint16_t src_port, dst_port;
+	uint8_t ttl;             /* TTL / hop limit */
+	uint16_t total_len;      /* v4 total length / v6 payload length */
+	uint16_t id;             /* v4 only */
+};
+struct ns_icmp {
+	uint16_t hdr_avail;      /* bytes of the 8-byte header captured (4 for type/code/checksum) */
+	uint8_t version;         /* 4 = ICMP, 6 = ICMPv6 */
+	uint8_t type, code;
+	uint16_t checksum;
+	bool has_echo;           /* echo request/reply (and timestamp/info for v4): id/seq valid */
+	uint16_t id, seq;
+	bool has_target;         /* ICMPv6 ND: target address valid */
+	struct ns_addr target;
+	bool has_gateway;        /* ICMPv4 redirect */
+	struct ns_addr gateway;
+	uint32_t mtu;            /* frag-needed (v4) / packet too big (v6); 0 otherwise */
+	uint8_t pointer;         /* parameter problem (v4: 8 bits) */
+	uint32_t pointer6;       /* parameter problem (v6: 32 bits) */
+	struct ns_icmp_quote quote;
+};
+/* "EchoRequest", "DestinationUnreachable(Port)", ... into buf (>= 64 bytes). */
+size_t ns_icmp_typecode(const struct ns_icmp *icmp, char *buf, size_t buflen);
+
+/* ---- the decoded packet ---- */
+enum ns_l3 { NS_L3_NONE = 0, NS_L3_IPV4 = 4, NS_L3_IPV6 = 6 };
+enum ns_l4 { NS_L4_NONE = 0, NS_L4_TCP, NS_L4_UDP, NS_L4_ICMP, NS_L4_ICMPV6, NS_L4_OTHER };
+
+struct ns_packet {
+	const struct ns_ctx *ctx;
+	uint32_t flags;          /* enum ns_flag bits */
+	struct ns_link link;
+
+	uint8_t l3;              /* enum ns_l3 */
+	struct ns_ipv4 ip4;
+	struct ns_ipv6 ip6;
+	struct ns_addr src, dst; /* copy of the IP addresses of whichever l3 */
+	uint8_t ipproto;         /* transport protocol number (after v6 extensions) */
+	uint32_t ip_wire_len;    /* packetLen: on-wire length from the IP header on */
+	uint32_t ip_cap_len;     /* capturedLen: captured bytes from the IP header on */
+	bool first_fragment;     /* transport header is present (not a non-first fragment) */
+
+	uint8_t l4;              /* enum ns_l4 (NONE if absent or not decodable) */
+	struct ns_tcp tcp;
+	struct ns_udp udp;
+	struct ns_icmp icmp;
+
+	const uint8_t *payload;  /* transport payload, captured part */
+	uint32_t payload_caplen; /* bytes of it captured (clamped to the IP length) */
+};
+
+/* Decode one packet. data/caplen: captured bytes starting at the link header for
+ * `link`, or at the IP header for NS_LINK_NONE. ctx->wire_len is the original
+ * length of the same bytes. Always fills pkt (zeroed first). Returns 0 when an IP
+ * layer was decoded (maybe flagged), -1 when the packet has no IP layer. */
+int ns_dissect(enum ns_linktype link, const uint8_t *data, uint32_t caplen,
+	       const struct ns_ctx *ctx, struct ns_packet *pkt);
+
+/* Per-layer entry points (used by ns_dissect; exposed for unit tests). Each takes
+ * the bytes of its layer, how many are captured, and the packet being filled. */
+int ns_decode_link(enum ns_linktype link, const uint8_t *data, uint32_t caplen, struct ns_packet *pkt);
+int ns_decode_ipv4(const uint8_t *data, uint32_t caplen, uint32_t wirelen, struct ns_packet *pkt);
+int ns_decode_ipv6(const uint8_t *data, uint32_t caplen, uint32_t wirelen, struct ns_packet *pkt);
+/* Transport decoders: data/caplen = captured bytes of the transport layer, clamped to
+ * the IP-declared length; len = that declared length (what was sent). */
+int ns_decode_tcp(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
+int ns_decode_udp(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
+int ns_decode_icmp(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
+int ns_decode_icmpv6(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
+
+/* Dispatch from IP to the transport decoder for pkt->ipproto (ipv4.c/ipv6.c call it). */
+void ns_decode_transport(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
+
+/* Quoted-datagram reader for ICMP errors (icmp.c and icmpv6.c share it). */
+void ns_decode_icmp_quote(const uint8_t *data, uint32_t caplen, struct ns_icmp_quote *q);
+
+/* IANA protocol name for the metadata ("TCP", "UDP", "ICMP", "ICMPv6", "GRE", ...);
+ * NULL if we have no name (the caller prints the number). */
+const char *ns_ipproto_name(uint8_t proto);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

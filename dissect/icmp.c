@@ -1,0 +1,2 @@
+/* icmp: being written */
+#include "dissect.h"

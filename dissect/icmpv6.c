@@ -1,0 +1,2 @@
+/* icmpv6: being written */
+#include "dissect.h"

@@ -1,0 +1,2 @@
+/* ipv4: being written */
+#include "dissect.h"

@@ -1,0 +1,2 @@
+/* ipv6: being written */
+#include "dissect.h"

@@ -1,0 +1,2 @@
+/* udp: being written */
+#include "dissect.h"

@@ -1,0 +1,77 @@
+#!/bin/sh
+# Make the benchmark capture from real kernel traffic: two namespaces over veth with
+# offloads off; many short TCP connections over IPv4 and IPv6, bulk transfers with a
+# little random loss (retransmissions), pings. Writes OUT.pcap (full) and
+# OUT-s128.pcap (cut to 128 bytes). Usage: mkcapture.sh OUTDIR [CONNECTIONS] [BULK_MB]
+set -eu
+out=${1:?usage: mkcapture.sh OUTDIR [CONNECTIONS] [BULK_MB]}
+conns=${2:-6000}
+bulk_mb=${3:-300}
+A=nsbench-a B=nsbench-b
+mkdir -p "$out"
+cleanup() {
+	if [ -n "${tdpid:-}" ]; then kill "$tdpid" 2>/dev/null || true; wait "$tdpid" 2>/dev/null || true; fi
+	if [ -n "${srvpid:-}" ]; then kill "$srvpid" 2>/dev/null || true; fi
+	ip netns pids $B 2>/dev/null | xargs -r kill 2>/dev/null || true
+	ip netns del $A 2>/dev/null || true
+	ip netns del $B 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM
+cleanup
+ip netns add $A; ip netns add $B
+ip link add nsb-a netns $A type veth peer name nsb-b netns $B
+for ns in $A $B; do ip -n $ns link set lo up; done
+ip -n $A addr add 10.77.0.1/24 dev nsb-a; ip -n $B addr add 10.77.0.2/24 dev nsb-b
+ip -n $A addr add fd00:77::1/64 dev nsb-a nodad; ip -n $B addr add fd00:77::2/64 dev nsb-b nodad
+ip -n $A link set nsb-a up; ip -n $B link set nsb-b up
+ip netns exec $A ethtool -K nsb-a tso off gso off gro off tx off rx off >/dev/null 2>&1 || true
+ip netns exec $B ethtool -K nsb-b tso off gso off gro off tx off rx off >/dev/null 2>&1 || true
+# A little loss on the bulk port only, so retransmissions appear (0.3%).
+ip netns exec $B nft -f - <<'NFT'
+table inet nsbench {
+	chain in { type filter hook input priority 0; tcp dport 5201 numgen random mod 1000 < 3 drop; }
+}
+NFT
+ip netns exec $A tcpdump -q -n -i nsb-a -s 0 -B 65536 -w "$out/bench.pcap" 2>"$out/tcpdump.log" &
+tdpid=$!
+sleep 1
+# Server: echo a small response per connection, v4 and v6.
+ip netns exec $B python3 - <<'PY' &
+import socket, threading
+def serve(fam, addr):
+    s = socket.socket(fam, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((addr, 8080)); s.listen(512)
+    while True:
+        c, _ = s.accept()
+        try:
+            c.recv(4096); c.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: 600\r\n\r\n" + b"x" * 600)
+        finally:
+            c.close()
+for fam, addr in ((socket.AF_INET, "10.77.0.2"), (socket.AF_INET6, "fd00:77::2")):
+    threading.Thread(target=serve, args=(fam, addr), daemon=True).start()
+threading.Event().wait(600)
+PY
+srvpid=$!
+ip netns exec $B iperf3 -s -D -1 >/dev/null 2>&1 || true
+sleep 1
+ip netns exec $A ping -c 200 -i 0.002 -q 10.77.0.2 >/dev/null 2>&1 || true
+ip netns exec $A ping -6 -c 200 -i 0.002 -q fd00:77::2 >/dev/null 2>&1 || true
+ip netns exec $A python3 - "$conns" <<'PY'
+import socket, sys
+n = int(sys.argv[1])
+for i in range(n):
+    fam, addr = (socket.AF_INET, "10.77.0.2") if i % 2 == 0 else (socket.AF_INET6, "fd00:77::2")
+    s = socket.socket(fam, socket.SOCK_STREAM)
+    s.connect((addr, 8080))
+    s.sendall(b"GET / HTTP/1.0\r\n\r\n")
+    while s.recv(4096):
+        pass
+    s.close()
+PY
+ip netns exec $A timeout 120 iperf3 -c 10.77.0.2 -n "${bulk_mb}M" -M 1400 >/dev/null 2>&1 || true
+sleep 1
+kill "$tdpid"; wait "$tdpid" 2>/dev/null || true
+tdpid=
+editcap -s 128 "$out/bench.pcap" "$out/bench-s128.pcap"
+cat "$out/tcpdump.log" >&2

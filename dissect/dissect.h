@@ -108,6 +108,7 @@ struct ns_opt {                  /* one IPv4 or TCP option, kind + where its byt
 	uint16_t off;            /* offset of the kind byte from the start of its header */
 };
 struct ns_ipv4 {
+	uint16_t hdr_avail;      /* bytes of the 20-byte fixed header captured (fields past it are absent) */
 	uint8_t version;
 	uint8_t ihl;             /* in 32-bit words */
 	uint8_t tos;
@@ -140,6 +141,7 @@ struct ns_ip6_ext {
 	uint8_t segments_left;
 };
 struct ns_ipv6 {
+	uint16_t hdr_avail;      /* bytes of the 40-byte fixed header captured (fields past it are absent) */
 	uint8_t version;
 	uint8_t traffic_class;
 	uint32_t flow_label;

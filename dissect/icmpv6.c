@@ -1,2 +1,113 @@
-/* icmpv6: being written */
+/* ICMPv6 (RFC 4443), neighbour discovery (RFC 4861), MLD (RFC 2710, 3810).
+ * The quoted datagram of error messages is read by ns_decode_icmp_quote
+ * (icmp.c); type names live there too.
+ */
+#include <string.h>
 #include "dissect.h"
+#include "bytes.h"
+
+#define ICMP6_HDR_LEN 8u
+
+enum {
+	ICMP6_DST_UNREACH = 1, ICMP6_PACKET_TOO_BIG = 2, ICMP6_TIME_EXCEEDED = 3,
+	ICMP6_PARAM_PROB = 4, ICMP6_ECHO_REQUEST = 128, ICMP6_ECHO_REPLY = 129,
+	MLD_LISTENER_QUERY = 130, MLD_LISTENER_REPORT = 131, MLD_LISTENER_DONE = 132,
+	ND_ROUTER_SOLICIT = 133, ND_ROUTER_ADVERT = 134, ND_NEIGHBOR_SOLICIT = 135,
+	ND_NEIGHBOR_ADVERT = 136, ND_REDIRECT = 137, MLDV2_LISTENER_REPORT = 143,
+};
+
+/* Smallest valid message of each known type (header included). Unknown
+ * types only need the 4-byte type/code/checksum. */
+static uint32_t icmp6_min_len(uint8_t type)
+{
+	switch (type) {
+	case ICMP6_DST_UNREACH: case ICMP6_PACKET_TOO_BIG:
+	case ICMP6_TIME_EXCEEDED: case ICMP6_PARAM_PROB:
+	case ICMP6_ECHO_REQUEST: case ICMP6_ECHO_REPLY:
+	case ND_ROUTER_SOLICIT: case MLDV2_LISTENER_REPORT:
+		return 8;
+	case ND_ROUTER_ADVERT:
+		return 16;
+	case MLD_LISTENER_QUERY: case MLD_LISTENER_REPORT: case MLD_LISTENER_DONE:
+	case ND_NEIGHBOR_SOLICIT: case ND_NEIGHBOR_ADVERT:
+		return 24;
+	case ND_REDIRECT:
+		return 40;
+	default:
+		return 4;
+	}
+}
+
+static bool icmp6_is_error(uint8_t type)
+{
+	return type >= ICMP6_DST_UNREACH && type <= ICMP6_PARAM_PROB;
+}
+
+/* Type-specific fields after the 4-byte header, each only if captured. */
+static void icmp6_body(const uint8_t *p, uint32_t caplen, struct ns_icmp *ic)
+{
+	switch (ic->type) {
+	case ICMP6_ECHO_REQUEST:
+	case ICMP6_ECHO_REPLY:
+		if (caplen >= 8) {
+			ic->has_echo = true;
+			ic->id = ns_get16(p + 4);
+			ic->seq = ns_get16(p + 6);
+		}
+		break;
+	case ICMP6_PACKET_TOO_BIG:
+		if (caplen >= 8)
+			ic->mtu = ns_get32(p + 4);
+		break;
+	case ICMP6_PARAM_PROB:
+		if (caplen >= 8)
+			ic->pointer6 = ns_get32(p + 4);
+		break;
+	case ND_NEIGHBOR_SOLICIT:
+	case ND_NEIGHBOR_ADVERT:
+	case ND_REDIRECT:
+		/* the target address sits at bytes 8..23 in all three */
+		if (ns_have(caplen, 8, 16)) {
+			ic->has_target = true;
+			ic->target.family = 6;
+			memcpy(ic->target.a, p + 8, 16);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+int ns_decode_icmpv6(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt)
+{
+	struct ns_icmp *ic = &pkt->icmp;
+
+	memset(ic, 0, sizeof(*ic));
+	pkt->l4 = NS_L4_ICMPV6;
+	pkt->payload = NULL;
+	pkt->payload_caplen = 0;
+	ic->version = 6;
+	if (caplen > len)
+		caplen = len;
+	ic->hdr_avail = (uint16_t)(caplen < ICMP6_HDR_LEN ? caplen : ICMP6_HDR_LEN);
+	if (caplen >= 1)
+		ic->type = data[0];
+	if (caplen >= 2)
+		ic->code = data[1];
+	if (caplen >= 4)
+		ic->checksum = ns_get16(data + 2);
+
+	/* the type is needed to know the minimum length */
+	if (len < 4 || (caplen >= 1 && len < icmp6_min_len(ic->type)))
+		pkt->flags |= NS_F_BAD_LENGTH;
+	else if (caplen < len)
+		pkt->flags |= NS_F_TRUNCATED;
+	icmp6_body(data, caplen, ic);
+	if (caplen > ICMP6_HDR_LEN) {
+		pkt->payload = data + ICMP6_HDR_LEN;
+		pkt->payload_caplen = caplen - ICMP6_HDR_LEN;
+		if (icmp6_is_error(ic->type))
+			ns_decode_icmp_quote(pkt->payload, pkt->payload_caplen, &ic->quote);
+	}
+	return ic->hdr_avail >= 4 ? 0 : -1;
+}

@@ -1,2 +1,194 @@
-/* tcp: being written */
+/* TCP header and options (RFC 9293, 7323, 2018, 3540).
+ *
+ * Like tcpdump's print-tcp.c, every read is checked against the captured
+ * length; unlike it, we only fill struct ns_tcp and flag what is wrong.
+ */
+#include <string.h>
 #include "dissect.h"
+#include "bytes.h"
+
+#define TCP_HDR_LEN 20u
+
+enum {
+	TCPOPT_EOL = 0, TCPOPT_NOP = 1, TCPOPT_MSS = 2, TCPOPT_WS = 3,
+	TCPOPT_SACK_PERM = 4, TCPOPT_SACK = 5, TCPOPT_TS = 8,
+};
+
+/* Fixed header fields, each only if all its bytes were captured. */
+static void tcp_fixed_fields(const uint8_t *p, uint16_t avail, struct ns_tcp *t)
+{
+	if (avail >= 2)
+		t->src_port = ns_get16(p);
+	if (avail >= 4)
+		t->dst_port = ns_get16(p + 2);
+	if (avail >= 8)
+		t->seq = ns_get32(p + 4);
+	if (avail >= 12)
+		t->ack = ns_get32(p + 8);
+	if (avail >= 13) {
+		t->data_offset = p[12] >> 4;
+		if (p[12] & 0x01)
+			t->flags |= NS_TCP_NS;
+	}
+	if (avail >= 14)
+		t->flags |= p[13];  /* FIN..CWR are bits 0..7 of byte 13, as in enum ns_tcp_flag */
+	if (avail >= 16)
+		t->window = ns_get16(p + 14);
+	if (avail >= 18)
+		t->checksum = ns_get16(p + 16);
+	if (avail >= 20)
+		t->urgent = ns_get16(p + 18);
+}
+
+static void tcp_record_opt(struct ns_tcp *t, uint8_t kind, uint8_t len, uint32_t off)
+{
+	if (t->nopts >= NS_MAX_TCP_OPTS)
+		return;  /* 40 option bytes can hold more NOPs than we keep; values still parsed */
+	t->opts[t->nopts].kind = kind;
+	t->opts[t->nopts].len = len;
+	t->opts[t->nopts].off = (uint16_t)off;
+	t->nopts++;
+}
+
+/* Interpret one complete, captured option of known kind. Returns false if its
+ * length is wrong for its kind (the option is still recorded by kind/len). */
+static bool tcp_parse_opt(const uint8_t *o, uint8_t kind, uint8_t len, struct ns_tcp *t)
+{
+	switch (kind) {
+	case TCPOPT_MSS:
+		if (len != 4)
+			return false;
+		if (!t->has_mss) {
+			t->has_mss = true;
+			t->mss = ns_get16(o + 2);
+		}
+		return true;
+	case TCPOPT_WS:
+		if (len != 3)
+			return false;
+		if (!t->has_wscale) {
+			t->has_wscale = true;
+			t->wscale = o[2];
+		}
+		return true;
+	case TCPOPT_SACK_PERM:
+		if (len != 2)
+			return false;
+		t->sack_permitted = true;
+		return true;
+	case TCPOPT_SACK:
+		if (len < 10 || (len - 2) % 8 != 0)
+			return false;
+		for (uint32_t b = 2; b + 8 <= len && t->nsack < NS_MAX_SACK; b += 8) {
+			t->sack_left[t->nsack] = ns_get32(o + b);
+			t->sack_right[t->nsack] = ns_get32(o + b + 4);
+			t->nsack++;
+		}
+		return true;
+	case TCPOPT_TS:
+		if (len != 10)
+			return false;
+		if (!t->has_ts) {
+			t->has_ts = true;
+			t->ts_val = ns_get32(o + 2);
+			t->ts_ecr = ns_get32(o + 6);
+		}
+		return true;
+	default:
+		return true;  /* unknown kinds are kept by kind/len only */
+	}
+}
+
+/* Walk the options in [20, hlen), reading only below cap_end (<= hlen).
+ * A malformed list (length 0/1, running past the header) sets BAD_OPTIONS; a
+ * list cut by the capture sets TRUNCATED. Either way the walk stops. */
+static void tcp_options(const uint8_t *p, uint32_t hlen, uint32_t cap_end,
+			struct ns_packet *pkt)
+{
+	struct ns_tcp *t = &pkt->tcp;
+	uint32_t off = TCP_HDR_LEN;
+
+	while (off < hlen) {
+		if (off >= cap_end) {
+			pkt->flags |= NS_F_TRUNCATED;
+			return;
+		}
+		uint8_t kind = p[off];
+		if (kind == TCPOPT_EOL || kind == TCPOPT_NOP) {
+			tcp_record_opt(t, kind, 1, off);
+			off++;
+			if (kind == TCPOPT_EOL)
+				return;  /* the rest is padding */
+			continue;
+		}
+		if (off + 1 >= hlen) {
+			pkt->flags |= NS_F_BAD_OPTIONS;  /* no room for the length byte */
+			return;
+		}
+		if (off + 1 >= cap_end) {
+			pkt->flags |= NS_F_TRUNCATED;
+			return;
+		}
+		uint8_t len = p[off + 1];
+		if (len < 2 || off + len > hlen) {
+			pkt->flags |= NS_F_BAD_OPTIONS;
+			return;
+		}
+		if (off + len > cap_end) {
+			pkt->flags |= NS_F_TRUNCATED;  /* value bytes not captured: not recorded */
+			return;
+		}
+		tcp_record_opt(t, kind, len, off);
+		if (!tcp_parse_opt(p + off, kind, len, t))
+			pkt->flags |= NS_F_BAD_OPTIONS;
+		off += len;
+	}
+}
+
+int ns_decode_tcp(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt)
+{
+	struct ns_tcp *t = &pkt->tcp;
+
+	memset(t, 0, sizeof(*t));
+	pkt->l4 = NS_L4_TCP;
+	pkt->payload = NULL;
+	pkt->payload_caplen = 0;
+	if (caplen > len)
+		caplen = len;  /* never look past what the IP layer declared */
+	t->hdr = data;
+	t->hdr_avail = (uint16_t)(caplen < TCP_HDR_LEN ? caplen : TCP_HDR_LEN);
+	tcp_fixed_fields(data, t->hdr_avail, t);
+
+	if (len < TCP_HDR_LEN) {
+		/* the declared segment cannot even hold the fixed header */
+		pkt->flags |= NS_F_BAD_LENGTH;
+		return t->hdr_avail >= 4 ? 0 : -1;
+	}
+	if (caplen < TCP_HDR_LEN) {
+		pkt->flags |= NS_F_TRUNCATED;
+		return t->hdr_avail >= 4 ? 0 : -1;
+	}
+
+	/* A data offset below 5 is impossible; treat the header as the fixed 20
+	 * bytes so payload accounting stays sane, and flag it. */
+	uint32_t hlen = (uint32_t)t->data_offset * 4;
+	if (t->data_offset < 5) {
+		pkt->flags |= NS_F_BAD_HEADER;
+		hlen = TCP_HDR_LEN;
+	}
+	if (hlen > len) {
+		/* options end with the segment: one spanning its end is malformed */
+		pkt->flags |= NS_F_BAD_LENGTH;
+		tcp_options(data, len, caplen, pkt);
+	} else {
+		tcp_options(data, hlen, caplen < hlen ? caplen : hlen, pkt);
+		t->payload_len = len - hlen;
+		if (caplen > hlen) {
+			pkt->payload = data + hlen;
+			pkt->payload_caplen = caplen - hlen;
+		}
+	}
+	if (caplen < len)
+		pkt->flags |= NS_F_TRUNCATED;
+	return 0;
+}

@@ -258,7 +258,8 @@ int ns_dissect(enum ns_linktype link, const uint8_t *data, uint32_t caplen,
 	       const struct ns_ctx *ctx, struct ns_packet *pkt);
 
 /* Per-layer entry points (used by ns_dissect; exposed for unit tests). Each takes
- * the bytes of its layer, how many are captured, and the packet being filled. */
+ * the bytes of its layer, how many are captured, and the packet being filled,
+ * which must start zeroed (ns_dissect does that once for all layers). */
 int ns_decode_link(enum ns_linktype link, const uint8_t *data, uint32_t caplen, struct ns_packet *pkt);
 int ns_decode_ipv4(const uint8_t *data, uint32_t caplen, uint32_t wirelen, struct ns_packet *pkt);
 int ns_decode_ipv6(const uint8_t *data, uint32_t caplen, uint32_t wirelen, struct ns_packet *pkt);

@@ -1,4 +1,29 @@
 bin_PROGRAMS += netsift
-netsift_SOURCES = src/main.c
-netsift_LDADD = dissect/libdissect.a $(PCAP_LIBS)
+netsift_SOURCES = src/main.c src/commands.h
+netsift_LDADD = src/libnetsift.a dissect/libdissect.a $(PCAP_LIBS)
 netsift_CFLAGS = $(AM_CFLAGS) $(PCAP_CFLAGS)
+
+# Everything of `netsift read` except main(): linked by netsift and by the unit
+# tests (tests/unit/test_pcapng, test_outbuf).
+noinst_LIBRARIES += src/libnetsift.a
+src_libnetsift_a_CFLAGS = $(AM_CFLAGS) $(PCAP_CFLAGS)
+src_libnetsift_a_SOURCES = \
+	src/cmd_read.c \
+	src/events.c src/events.h \
+	src/outbuf.c src/outbuf.h \
+	src/out.h src/out_json.c src/out_table.c \
+	src/pipeline.c src/pipeline.h \
+	src/reader.c src/reader.h src/reader_pcap.c \
+	src/pcapng.c src/pcapng.h \
+	src/flow.c src/flow.h src/dnscache.c src/dnscache.h src/nshash.h \
+	src/out_flow.c src/out_flow.h \
+	src/analyze.c src/analyze.h src/analyze_out.c src/cmd_analyze.c
+
+# Live backend (netsift trace): eBPF loader and attribution, only with HAVE_LIVE.
+if HAVE_LIVE
+netsift_SOURCES += src/live.c src/live.h src/live_bpf.c src/live_bpf.h \
+	src/cgroup.c src/cgroup.h src/procsock.c src/procsock.h
+nodist_netsift_SOURCES = bpf/netsift.skel.h
+netsift_LDADD += $(LIBBPF_LIBS)
+netsift_CFLAGS += $(LIBBPF_CFLAGS) -I$(top_srcdir)/bpf -I$(top_builddir)/bpf
+endif

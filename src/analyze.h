@@ -1,0 +1,254 @@
+/* netsift TCP conversation analysis engine (netsift analyze, read --analysis).
+ *
+ * Pure logic over a stream of decoded packets: no I/O, no libpcap. Feed every
+ * packet in capture order with ns_an_packet(); each TCP packet gets the
+ * Wireshark-style analysis flags (tcp.analysis.*) and is accounted to its
+ * connection. A connection is handed to the caller's callback once it is over
+ * (a new SYN reused its 4-tuple, it was closed and idle, or the capture ended)
+ * and then freed, so memory is bounded by the connections still active.
+ *
+ * The per-packet checks follow Wireshark's tcp_analyze_sequence_number() so the
+ * counts can be cross-checked with tshark; connection state and history follow
+ * Zeek's conn.log (conn_state, history). See /work/shared/spec/analysis.md.
+ */
+#ifndef NETSIFT_ANALYZE_H
+#define NETSIFT_ANALYZE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "dissect.h"
+
+/* ---- per-packet analysis flags (names: ns_an_flag_name) ---- */
+enum ns_an_flag {
+	NS_AN_RETRANSMISSION      = 1u << 0,
+	NS_AN_FAST_RETRANSMISSION = 1u << 1,
+	NS_AN_SPURIOUS_RETRANS    = 1u << 2,
+	NS_AN_OUT_OF_ORDER        = 1u << 3,
+	NS_AN_LOST_SEGMENT        = 1u << 4,  /* previous segment not captured */
+	NS_AN_ACK_LOST_SEGMENT    = 1u << 5,  /* ACKs data that was not captured */
+	NS_AN_DUP_ACK             = 1u << 6,
+	NS_AN_KEEP_ALIVE          = 1u << 7,
+	NS_AN_KEEP_ALIVE_ACK      = 1u << 8,
+	NS_AN_ZERO_WINDOW         = 1u << 9,
+	NS_AN_ZERO_WINDOW_PROBE   = 1u << 10,
+	NS_AN_ZERO_WINDOW_PROBE_ACK = 1u << 11,
+	NS_AN_WINDOW_FULL         = 1u << 12,
+	NS_AN_WINDOW_UPDATE       = 1u << 13,
+	NS_AN_PORTS_REUSED        = 1u << 14, /* SYN with a new ISN on a known 4-tuple */
+};
+#define NS_AN_FLAG_COUNT 15
+/* Stable snake_case name ("retransmission", "duplicate_ack", ...); NULL if unknown. */
+const char *ns_an_flag_name(uint32_t flag_bit);
+
+/* Any of the three retransmission kinds (what the report counts as one). */
+#define NS_AN_ANY_RETRANS \
+	(NS_AN_RETRANSMISSION | NS_AN_FAST_RETRANSMISSION | NS_AN_SPURIOUS_RETRANS)
+
+/* ---- limits that keep memory bounded per connection ---- */
+#define NS_AN_MAX_UNACKED 1000   /* as Wireshark's TCP_MAX_UNACKED_SEGMENTS */
+#define NS_AN_MAX_RTX_REC 64     /* retransmitted segments described in detail */
+#define NS_AN_MAX_TX 16          /* transmissions remembered per such segment */
+#define NS_AN_MAX_FRAMES 32      /* example frames remembered per finding */
+#define NS_AN_MAX_COVER 64       /* covered frames reported per ACK */
+#define NS_AN_HIST_MAX 48        /* Zeek history letters kept */
+
+/* ---- what ns_an_packet says about one packet ---- */
+struct ns_an_pkt {
+	bool tcp;                /* false: not an analysable TCP packet (fields below unset) */
+	uint64_t stream;         /* 0-based connection index, as tshark's tcp.stream */
+	bool from_initiator;
+	uint32_t flags;          /* enum ns_an_flag bits */
+	uint32_t rel_seq, rel_ack;
+	/* ACK <-> data: frames of the reverse direction's segments this ACK completes */
+	uint32_t ncover;         /* how many segments (may exceed NS_AN_MAX_COVER) */
+	bool has_rtt;            /* Karn: only when no covered segment was retransmitted */
+	uint64_t rtt_ns;         /* from the segment ending exactly at this ACK */
+	uint64_t rtt_frame;      /* that segment's frame */
+	/* last, so the per-packet reset can skip it: only cover[0..ncover) is valid */
+	uint64_t cover[NS_AN_MAX_COVER];
+};
+
+/* ---- per-connection report ---- */
+enum ns_an_close {
+	NS_AN_CLOSE_OPEN = 0,    /* still open at end of capture */
+	NS_AN_CLOSE_GRACEFUL,    /* FIN each way, each ACKed */
+	NS_AN_CLOSE_HALF,        /* FIN from one side (or FINs not all ACKed) */
+	NS_AN_CLOSE_RESET,       /* RST after the connection was up */
+	NS_AN_CLOSE_REFUSED,     /* SYN answered by RST */
+	NS_AN_CLOSE_UNANSWERED,  /* SYN(s), no answer */
+};
+const char *ns_an_close_name(enum ns_an_close c);
+
+enum ns_an_zstate {          /* Zeek's TCP endpoint states */
+	NS_ZS_INACTIVE = 0, NS_ZS_SYN_SENT, NS_ZS_SYN_ACK_SENT, NS_ZS_PARTIAL,
+	NS_ZS_ESTABLISHED, NS_ZS_CLOSED, NS_ZS_RESET,
+};
+
+struct ns_an_rtx {           /* one retransmitted segment, every transmission */
+	uint32_t rel_seq;
+	uint32_t len;            /* payload bytes (0 for a bare SYN/FIN) */
+	uint16_t tcpflags;       /* SYN/FIN of the segment */
+	uint32_t ntx;            /* transmissions seen, original included */
+	uint32_t ntx_kept;       /* <= NS_AN_MAX_TX recorded below */
+	uint64_t frame[NS_AN_MAX_TX];
+	uint64_t ts_ns[NS_AN_MAX_TX];
+	bool original_seen;      /* frame[0] is the first transmission */
+	bool acked;
+	uint64_t ack_frame;
+	bool fast;               /* some transmission was a fast retransmission */
+	bool spurious;           /* some transmission was spurious */
+};
+
+struct ns_an_finding {       /* a counted anomaly with example frames */
+	uint64_t count;
+	uint32_t nframes;
+	/* NS_AN_MAX_FRAMES slots, allocated at the first finding (most connections
+	 * have none: keeping the report small keeps memory per connection small);
+	 * NULL while nframes is 0. Owned by the engine, valid in the callback. */
+	uint64_t *frames;
+};
+
+enum ns_an_find {            /* per-direction findings, index into dir.find[] */
+	NS_FIND_RETRANS = 0, NS_FIND_FAST_RETRANS, NS_FIND_SPURIOUS, NS_FIND_OOO,
+	NS_FIND_LOST, NS_FIND_ACK_LOST, NS_FIND_DUP_ACK, NS_FIND_KEEP_ALIVE,
+	NS_FIND_ZERO_WINDOW, NS_FIND_ZW_PROBE, NS_FIND_WINDOW_FULL, NS_FIND_WINDOW_UPDATE,
+	NS_FIND_COUNT
+};
+const char *ns_an_find_name(enum ns_an_find f);
+
+struct ns_an_dir {           /* one direction of a connection */
+	struct ns_addr addr;
+	uint16_t port;
+	/* counts */
+	uint64_t packets, payload_bytes, unique_bytes, retrans_bytes;
+	struct ns_an_finding find[NS_FIND_COUNT];
+	/* advertised window, scaled, excluding SYNs */
+	bool win_seen;
+	uint64_t win_min, win_max, win_sum, win_n;
+	uint32_t zw_episodes;    /* runs of zero-window advertisements */
+	uint64_t zw_reopen_frame; /* last frame that reopened the window after zero */
+	/* ACK RTT samples (Karn) */
+	uint64_t rtt_n, rtt_min_ns, rtt_max_ns, rtt_sum_ns;
+	/* handshake options */
+	bool syn_seen;
+	uint32_t isn;
+	bool has_mss; uint16_t mss;
+	int8_t wscale;           /* -1: no option */
+	bool sack_perm, ts;
+	/* last packet sent (absolute numbers), for "reset after which seq/ack" */
+	bool sent_any;
+	uint32_t last_seq, last_ack, last_len;
+	uint64_t last_frame;
+	/* FIN / RST */
+	uint64_t fin_frame;      /* 0 = none */
+	uint32_t fin_seq;        /* seq of the FIN flag itself */
+	uint64_t fin_acked_frame;
+	uint64_t rst_frame;
+	/* Zeek */
+	uint8_t zstate, zprev;
+	uint64_t zsize;          /* payload bytes, for REJ */
+	/* retransmitted segments (first NS_AN_MAX_RTX_REC) */
+	uint32_t nrtx;
+	uint64_t rtx_segments;   /* all of them, NS_AN_MAX_RTX_REC or not */
+	/* rtx[0..nrtx): grown on demand up to NS_AN_MAX_RTX_REC records (about
+	 * 300 bytes each), NULL while nrtx is 0. Owned by the engine, valid in
+	 * the callback only: a caller keeping a copy of the connection must copy
+	 * these arrays too. */
+	struct ns_an_rtx *rtx;
+	uint32_t max_tx;         /* most transmissions of any one segment */
+};
+
+struct ns_an_conn {
+	uint64_t stream;
+	uint64_t capture_t0_ns;  /* first packet of the capture: times are relative to it */
+	uint64_t first_frame, last_frame;
+	uint64_t first_ts_ns, last_ts_ns;
+	bool syn_seen;           /* the initiator is known from a SYN / SYN+ACK */
+	struct ns_an_dir init, resp;
+	/* handshake */
+	uint64_t syn_frame, synack_frame, hs_ack_frame;
+	uint64_t syn_ts_ns;      /* most recent SYN (Wireshark's ts_mru_syn) */
+	uint64_t irtt_ns;        /* 0 = unknown */
+	uint32_t syn_count;      /* SYNs from the initiator (retransmissions incl.) */
+	/* close */
+	enum ns_an_close close;
+	bool reset_by_initiator;
+	uint64_t reset_frame;
+	uint64_t reset_ts_ns;
+	uint32_t reset_rel_seq, reset_rel_ack; /* the RST's own numbers */
+	struct {                 /* each side's last packet before the first RST */
+		bool valid;
+		uint64_t frame;
+		uint32_t rel_seq, rel_ack, len;
+	} before_reset[2];       /* [0] initiator, [1] responder */
+	/* Zeek */
+	char history[NS_AN_HIST_MAX + 1];
+	bool flipped;
+	bool capture_end;        /* finished by the end of the capture */
+	/* Engine bookkeeping lives in a private part (analyze.c). */
+	void *priv;
+};
+
+/* Zeek conn_state letter code of a finished connection ("SF", "REJ", ...). */
+const char *ns_an_conn_state(const struct ns_an_conn *c);
+
+/* Port class: "well-known", "registered" or "dynamic". */
+const char *ns_an_port_class(uint16_t port);
+
+/* Relative sequence number of an absolute one sent by `d`. */
+uint32_t ns_an_rel(const struct ns_an_dir *d, uint32_t seq);
+
+/* Retransmission pattern of one segment from its transmission times:
+ * "doubling" (each interval about twice the previous: RTO back-off),
+ * "constant", "irregular", or "single" (one retransmission only). */
+const char *ns_an_backoff(const struct ns_an_rtx *r);
+/* Did side (0 initiator, 1 responder) give up on its last retransmitted
+ * segment? NULL if not, else how: "reset" (it sent a RST after the last
+ * retry) or "capture end" (no ACK until the capture ended). */
+const char *ns_an_gave_up(const struct ns_an_conn *c, int side);
+
+/* ---- report rendering (analyze_out.c) ---- */
+#include <stdio.h>
+/* One text block: problems and verdict first, then the details. */
+void ns_an_write_text(FILE *fp, const struct ns_an_conn *c);
+/* One JSON object (one line, stable key order). file: capture name or NULL. */
+void ns_an_write_json(FILE *fp, const struct ns_an_conn *c, const char *file);
+/* Anything abnormal: reset/refused/unanswered, retransmissions, duplicate ACKs,
+ * out-of-order or lost segments, zero windows, window full. */
+bool ns_an_has_problems(const struct ns_an_conn *c);
+/* The plain-words verdict, one sentence per fact, citing frame numbers. */
+void ns_an_write_verdict(FILE *fp, const struct ns_an_conn *c);
+/* The same JSON object and verdict written into an output buffer with the
+ * hand-rolled formatters (no stdio): what `analyze -o json` uses. */
+struct outbuf;
+void ns_an_json_ob(struct outbuf *ob, const struct ns_an_conn *c, const char *file);
+void ns_an_verdict_ob(struct outbuf *ob, const struct ns_an_conn *c);
+/* Summary table: header once, then one row per connection. */
+void ns_an_write_summary_header(FILE *fp);
+void ns_an_write_summary_row(FILE *fp, const struct ns_an_conn *c);
+
+/* ---- netsift read --analysis (cmd_analyze.c) ----
+ * A pipeline consumer that runs the same engine over the packets of `read` and
+ * emits one net_tcp_analysis event after every TCP packet with analysis flags.
+ * Fills *out; 0, or -1 when out of memory. The consumer frees itself in its
+ * finish(). */
+struct ns_consumer;
+int ns_an_read_consumer(struct ns_consumer *out);
+
+/* ---- the engine ---- */
+struct ns_an;
+typedef void (*ns_an_conn_cb)(const struct ns_an_conn *c, void *user);
+
+/* done(c, user) is called once per connection when it is over; c is freed after. */
+struct ns_an *ns_an_new(ns_an_conn_cb done, void *user);
+/* Analyse one decoded packet. out (may be NULL) gets its flags and ACK facts.
+ * Returns the packet's flags (0 for non-TCP packets). */
+uint32_t ns_an_packet(struct ns_an *an, const struct ns_packet *pkt, struct ns_an_pkt *out);
+/* End of capture: hand every remaining connection to the callback. */
+void ns_an_finish(struct ns_an *an);
+void ns_an_free(struct ns_an *an);
+/* Connections currently held (for the memory-bound test). */
+size_t ns_an_active(const struct ns_an *an);
+
+#endif

@@ -1,0 +1,309 @@
+/* netsift read: capture files -> events. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "events.h"
+#include "outbuf.h"
+#include "pcapng.h"
+#include "pipeline.h"
+#include "reader.h"
+#include "out_flow.h"
+#include "analyze.h"
+
+void cmd_read_usage(FILE *fp)
+{
+	fprintf(fp,
+		"Usage: netsift read [OPTIONS] FILE...\n"
+		"\n"
+		"Read pcap or pcapng files (\"-\" for standard input) and print one event per\n"
+		"line for every IP packet. Frame numbers restart at 1 in each file.\n"
+		"\n"
+		"Options:\n"
+		"  -o, --output FORMAT  json or table (default: table if standard output is a\n"
+		"                       terminal, json otherwise)\n"
+		"  -e, --events LIST    comma-separated events to emit (default: all packet events)\n"
+		"  -f, --filter EXPR    libpcap filter expression (as for tcpdump); frames that do\n"
+		"                       not match are skipped, but keep their frame numbers\n"
+		"  -c, --count N        stop after N frames that passed the filter\n"
+		"      --local CIDR     a local network (repeatable, IPv4 or IPv6): packets from it\n"
+		"                       are egress, to it ingress, when the capture does not say\n"
+		NS_FLOWOUT_USAGE
+		"      --analysis       after each TCP packet with TCP analysis flags (as tshark's\n"
+		"                       tcp.analysis.*), a net_tcp_analysis event naming them\n"
+		"  -w, --write FILE     write the frames that passed the filter to FILE (pcapng);\n"
+		"                       events are then printed only if -o is given\n"
+		"  -v, --stats          print frame counts to standard error at the end\n"
+		"  -h, --help           show this help\n"
+		"\n"
+		"Events (see netsift-events(7)):\n ");
+	for (size_t i = 0, col = 1; i < ns_nevents; i++) {
+		size_t w = strlen(ns_events[i].name) + 1;
+		if (!ns_events[i].available)
+			continue;
+		if (col + w > 79) {
+			fprintf(fp, "\n ");
+			col = 1;
+		}
+		fprintf(fp, " %s", ns_events[i].name);
+		col += w;
+	}
+	fprintf(fp,
+		"\n"
+		"\n"
+		"Exit status: 0 success, 1 an input could not be read completely or output\n"
+		"failed, 2 usage error.\n");
+}
+
+enum { OPT_LOCAL = 256, OPT_ANALYSIS };
+
+static const struct option long_opts[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "events", required_argument, NULL, 'e' },
+	{ "filter", required_argument, NULL, 'f' },
+	{ "count",  required_argument, NULL, 'c' },
+	{ "local",  required_argument, NULL, OPT_LOCAL },
+	{ "analysis", no_argument,     NULL, OPT_ANALYSIS },
+	NS_FLOWOUT_LONG_OPTS,
+	{ "write",  required_argument, NULL, 'w' },
+	{ "stats",  no_argument,       NULL, 'v' },
+	{ "help",   no_argument,       NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+struct read_opts {
+	int fmt;                 /* -1: not given */
+	uint32_t events;
+	const char *filter;
+	uint64_t count;
+	const char *write;
+	bool stats;
+	struct ns_cidr local[NS_MAX_LOCAL];
+	unsigned nlocal;
+	struct ns_flowout_opts flow;   /* --max-flows, --flow-timeout, --no-capture-end */
+	bool analysis;           /* --analysis: net_tcp_analysis events (cmd_analyze.c) */
+};
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "netsift read: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (try 'netsift read --help')\n");
+	return NS_EXIT_USAGE;
+}
+
+static int parse_count(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!*s || *s == '-')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v == 0)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Returns -1 to continue, or an exit status. */
+static int parse_opts(int argc, char **argv, struct read_opts *o)
+{
+	char err[1024];
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->fmt = -1;
+	o->events = NS_EV_DEFAULT;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:e:f:c:w:vh", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			if (strcmp(optarg, "json") == 0)
+				o->fmt = OUT_JSON;
+			else if (strcmp(optarg, "table") == 0)
+				o->fmt = OUT_TABLE;
+			else
+				return usage_error("unknown output format '%s' (json or table)", optarg);
+			break;
+		case 'e':
+			if (ns_events_parse(optarg, &o->events, err, sizeof(err)) < 0) {
+				fprintf(stderr, "netsift read: %s\n", err);
+				return NS_EXIT_USAGE;
+			}
+			break;
+		case 'f':
+			o->filter = optarg;
+			break;
+		case 'c':
+			if (parse_count(optarg, &o->count) < 0)
+				return usage_error("bad count '%s' (a positive number)", optarg);
+			break;
+		case OPT_ANALYSIS:
+			o->analysis = true;
+			break;
+		case OPT_LOCAL:
+			if (o->nlocal >= NS_MAX_LOCAL)
+				return usage_error("too many --local networks (at most %d)", NS_MAX_LOCAL);
+			if (ns_cidr_parse(optarg, &o->local[o->nlocal]) < 0)
+				return usage_error("bad --local network '%s' (e.g. 10.0.0.0/8 or fd00::/8)",
+						   optarg);
+			o->nlocal++;
+			break;
+		case 'w':
+			o->write = optarg;
+			break;
+		case 'v':
+			o->stats = true;
+			break;
+		case 'h':
+			cmd_read_usage(stdout);
+			return NS_EXIT_OK;
+		default:
+			if (ns_flowout_is_opt(c)) {
+				if (ns_flowout_parse_opt(c, optarg, &o->flow, err, sizeof(err)) < 0)
+					return usage_error("%s", err);
+				break;
+			}
+			fprintf(stderr, "(try 'netsift read --help')\n");
+			return NS_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc)
+		return usage_error("no input file (use - for standard input)");
+	return -1;
+}
+
+static void print_stats(const struct ns_stats *st)
+{
+	fprintf(stderr,
+		"netsift: stats: frames=%llu emitted=%llu events=%llu filtered=%llu "
+		"not_ip=%llu undecodable=%llu flagged=%llu unselected=%llu written=%llu\n",
+		(unsigned long long)st->frames, (unsigned long long)st->emitted,
+		(unsigned long long)st->events, (unsigned long long)st->filtered,
+		(unsigned long long)st->not_ip, (unsigned long long)st->undecodable,
+		(unsigned long long)st->flagged, (unsigned long long)st->unselected,
+		(unsigned long long)st->written);
+}
+
+/* Print one error line, after what was emitted before it. */
+static void report(struct outbuf *ob, const char *msg)
+{
+	ob_flush(ob);
+	fprintf(stderr, "netsift: %s\n", msg);
+}
+
+int cmd_read(int argc, char **argv)
+{
+	static struct pipeline p;   /* large (holds a struct ns_packet): not on the stack */
+	struct read_opts o;
+	struct outbuf ob;
+	struct ns_flowout *flowout = NULL;
+	char err[1024];
+	bool failed = false;
+	int rc = parse_opts(argc, argv, &o);
+
+	if (rc >= 0)
+		return rc;
+	if (ob_init(&ob, STDOUT_FILENO, OB_DEFAULT_CAP) < 0) {
+		fprintf(stderr, "netsift: out of memory\n");
+		return NS_EXIT_ERROR;
+	}
+	pipeline_init(&p, &ob);
+	p.fmt = o.fmt >= 0 ? (enum out_format)o.fmt
+			   : (isatty(STDOUT_FILENO) ? OUT_TABLE : OUT_JSON);
+	p.events = o.events;
+	p.filter = o.filter;
+	p.max_frames = o.count;
+	memcpy(p.local, o.local, sizeof(o.local));
+	p.nlocal = o.nlocal;
+	p.emit = !(o.write && o.fmt < 0);
+
+	if (pipeline_check_filter(&p) < 0) {
+		fprintf(stderr, "netsift: %s\n", p.err);
+		ob_free(&ob);
+		return NS_EXIT_USAGE;
+	}
+	if (o.write) {
+		if (p.emit && strcmp(o.write, "-") == 0) {
+			fprintf(stderr, "netsift read: -w - and event output would both use "
+				"standard output\n");
+			ob_free(&ob);
+			return NS_EXIT_USAGE;
+		}
+		p.writer = pcapng_writer_open(o.write, err, sizeof(err));
+		if (!p.writer) {
+			fprintf(stderr, "netsift: %s\n", err);
+			ob_free(&ob);
+			return NS_EXIT_ERROR;
+		}
+	}
+
+	/* ---- FLOW HOOK: the flow tracker, DNS cache and net_packet_dns (out_flow.c) */
+	if (ns_flowout_wanted(p.events)) {
+		struct ns_consumer fc;
+		o.flow.stats = o.stats;
+		flowout = ns_flowout_new(&o.flow, p.events, err, sizeof(err));
+		if (!flowout) {
+			fprintf(stderr, "netsift: %s\n", err);
+			if (p.writer)
+				pcapng_writer_close(p.writer, err, sizeof(err));
+			ob_free(&ob);
+			return NS_EXIT_ERROR;
+		}
+		fc = ns_flowout_consumer(flowout);
+		pipeline_add_consumer(&p, &fc);
+	}
+	/* --analysis: the engine of `netsift analyze`, per packet */
+	if (o.analysis) {
+		struct ns_consumer ac;
+		if (ns_an_read_consumer(&ac) < 0 || pipeline_add_consumer(&p, &ac) < 0) {
+			fprintf(stderr, "netsift: cannot set up --analysis\n");
+			ob_free(&ob);
+			return NS_EXIT_ERROR;
+		}
+	}
+
+	for (int i = optind; i < argc && !pipeline_done(&p); i++) {
+		if (read_capture(&p, argv[i], err, sizeof(err)) < 0) {
+			if (!ob.err)
+				report(&ob, err);
+			failed = true;
+		}
+		pipeline_end_source(&p);
+	}
+	pipeline_finish(&p);
+	ns_flowout_free(flowout);
+
+	if (p.writer) {
+		if (pcapng_writer_close(p.writer, err, sizeof(err)) < 0) {
+			fprintf(stderr, "netsift: %s: %s\n", o.write, err);
+			failed = true;
+		}
+		p.writer = NULL;
+	}
+	if (ob.err && ob.err != EPIPE) {
+		fprintf(stderr, "netsift: write error: %s\n", strerror(ob.err));
+		failed = true;
+	}
+	/* The summary: always with -v; otherwise only when frames could not be
+	 * decoded, and never after a fatal error (that is reported alone). */
+	if (o.stats || (!failed && ob.err != EPIPE && p.st.undecodable))
+		print_stats(&p.st);
+	ob_free(&ob);
+	return failed ? NS_EXIT_ERROR : NS_EXIT_OK;
+}

@@ -1,0 +1,793 @@
+/* `netsift trace`: live per-process packet tracing with eBPF.
+ *
+ * The kernel side (bpf/netsift.bpf.c) hands us one record per packet seen by
+ * cgroup_skb ingress/egress: a fixed header (struct ns_rec: time, direction,
+ * device, lengths, the owning process) and the first snaplen bytes from the IP
+ * header. Each record becomes a struct ns_ctx plus bytes and goes through the
+ * same pipeline as `netsift read` with NS_LINK_NONE, so the events are the ones
+ * a replay of the -w recording gives, byte for byte.
+ *
+ * Frame numbers count the packets that passed the selection (--pid, --comm)
+ * and the -f filter, i.e. they are the packets' indexes in the -w file. That is
+ * why the filter runs here rather than in the pipeline.
+ *
+ * Nothing here can slow the kernel down: if we (or a slow pipe behind stdout)
+ * fall behind, the ring buffer fills, the kernel counts the packets it could
+ * not queue, and we report those counts.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <net/if.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <pcap/pcap.h>
+
+#include "netsift.h"
+
+#include "cgroup.h"
+#include "events.h"
+#include "live.h"
+#include "live_bpf.h"
+#include "out_flow.h"
+#include "outbuf.h"
+#include "pcapng.h"
+#include "pipeline.h"
+#include "procsock.h"
+
+#define LINKTYPE_RAW_IP 101
+#define MAX_PIDS 64
+#define MAX_COMMS 16
+#define IFCACHE 256
+
+struct trace_opts {
+	uint32_t pids[MAX_PIDS];
+	unsigned npids;
+	char comms[MAX_COMMS][NS_COMM_MAX];
+	unsigned ncomms;
+	const char *cgroup;
+	char **cmd;              /* argv of the command after "--", NULL if none */
+	const char *events;
+	const char *filter;
+	const char *wfile;
+	bool fmt_set;
+	enum out_format fmt;
+	uint64_t count;
+	uint32_t snaplen;
+	uint32_t ring_kib;
+	bool verbose;
+	struct ns_flowout_opts flow;  /* --max-flows, --flow-timeout, --no-capture-end */
+};
+
+struct live {
+	struct trace_opts *o;
+	struct pipeline *p;
+	struct ns_source src;
+	struct bpf_program filt;
+	bool has_filt;
+	int64_t mono_to_real;    /* add to bpf_ktime_get_ns() for wall-clock ns */
+	uint64_t received;       /* records read from the ring buffer */
+	uint64_t selected;       /* passed selection and filter (= frame number) */
+	uint64_t malformed;
+	int status;              /* NS_PIPE_* of the last pipeline call */
+	char ifcache[IFCACHE][IF_NAMESIZE];
+};
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static void usage(FILE *fp)
+{
+	fprintf(fp,
+"usage: netsift trace [options] [--pid PID[,PID..]] [--comm NAME] [--cgroup PATH]\n"
+"       netsift trace [options] -- COMMAND [ARGS..]\n"
+"Trace packets per process with eBPF (needs root and cgroup v2).\n"
+"  -p, --pid LIST       only packets of these processes (process ids)\n"
+"      --comm NAME      only packets of processes named NAME (repeatable)\n"
+"      --cgroup PATH    attach to this cgroup v2 (default: the root, everything)\n"
+"  -- COMMAND ARGS      run COMMAND in a fresh cgroup, trace it and its children\n"
+"                       until it exits; exit with its status\n"
+"  -e, --events LIST    events to emit (as netsift read)\n"
+"  -f, --filter EXPR    pcap filter expression, applied to the IP packet\n"
+"  -o, --output FMT     json (default) or table\n"
+"  -c, --count N        stop after N packets\n"
+"  -w, --write FILE     record the packets as pcapng (process kept per packet)\n"
+"  -s, --snaplen N      bytes captured from the IP header on (default %u, max %u)\n"
+"  -B, --buffer-size K  ring buffer size in KiB (default 8192)\n"
+"  -v, --verbose        libbpf messages and start-up details on stderr\n"
+NS_FLOWOUT_USAGE,
+		NS_SNAPLEN_DEFAULT, NS_SNAPLEN_MAX);
+}
+
+__attribute__((format(printf, 1, 2)))
+static int fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("netsift: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+#define bad(...) (fail(__VA_ARGS__), -1)
+
+static int parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s || *end || v > max || s[0] == '-')
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int parse_pids(struct trace_opts *o, const char *arg)
+{
+	char buf[1024], *save = NULL, *tok;
+	uint64_t v;
+
+	if (strlen(arg) >= sizeof(buf))
+		return -1;
+	strcpy(buf, arg);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (o->npids == MAX_PIDS || parse_u64(tok, INT_MAX, &v) < 0 || v == 0)
+			return -1;
+		o->pids[o->npids++] = (uint32_t)v;
+	}
+	return o->npids ? 0 : -1;
+}
+
+static int parse_comms(struct trace_opts *o, const char *arg)
+{
+	char buf[1024], *save = NULL, *tok;
+
+	if (strlen(arg) >= sizeof(buf))
+		return -1;
+	strcpy(buf, arg);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (o->ncomms == MAX_COMMS)
+			return -1;
+		/* the kernel keeps 15 characters of a command name */
+		strncpy(o->comms[o->ncomms], tok, NS_COMM_MAX - 1);
+		o->comms[o->ncomms++][NS_COMM_MAX - 1] = '\0';
+	}
+	return o->ncomms ? 0 : -1;
+}
+
+enum { OPT_COMM = 256, OPT_CGROUP };
+
+static int parse_opts(int argc, char **argv, struct trace_opts *o)
+{
+	static const struct option lopts[] = {
+		{ "pid", required_argument, NULL, 'p' },
+		{ "comm", required_argument, NULL, OPT_COMM },
+		{ "cgroup", required_argument, NULL, OPT_CGROUP },
+		{ "events", required_argument, NULL, 'e' },
+		{ "filter", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "write", required_argument, NULL, 'w' },
+		{ "snaplen", required_argument, NULL, 's' },
+		{ "buffer-size", required_argument, NULL, 'B' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		NS_FLOWOUT_LONG_OPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	uint64_t v;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->snaplen = NS_SNAPLEN_DEFAULT;
+	o->ring_kib = 8192;
+	optind = 1;
+	opterr = 0;
+	/* "+": stop at the first non-option, it starts the command */
+	while ((c = getopt_long(argc, argv, "+p:e:f:o:c:w:s:B:vh", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			if (parse_pids(o, optarg) < 0)
+				return bad("trace: bad --pid list: %s", optarg);
+			break;
+		case OPT_COMM:
+			if (parse_comms(o, optarg) < 0)
+				return bad("trace: bad --comm: %s", optarg);
+			break;
+		case OPT_CGROUP:
+			o->cgroup = optarg;
+			break;
+		case 'e':
+			o->events = optarg;
+			break;
+		case 'f':
+			o->filter = optarg;
+			break;
+		case 'o':
+			if (strcmp(optarg, "json") == 0)
+				o->fmt = OUT_JSON;
+			else if (strcmp(optarg, "table") == 0)
+				o->fmt = OUT_TABLE;
+			else
+				return bad("trace: unknown output format %s (json, table)", optarg);
+			o->fmt_set = true;
+			break;
+		case 'c':
+			if (parse_u64(optarg, UINT64_MAX, &o->count) < 0 || o->count == 0)
+				return bad("trace: bad count: %s", optarg);
+			break;
+		case 'w':
+			o->wfile = optarg;
+			break;
+		case 's':
+			if (parse_u64(optarg, NS_SNAPLEN_MAX, &v) < 0 || v < 20)
+				return bad("trace: bad snaplen %s (20 to 65535)", optarg);
+			o->snaplen = (uint32_t)v;
+			break;
+		case 'B':
+			if (parse_u64(optarg, 1u << 20, &v) < 0 || v < 64)
+				return bad("trace: bad buffer size %s (64 to 1048576 KiB)", optarg);
+			o->ring_kib = (uint32_t)v;
+			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			if (ns_flowout_is_opt(c)) {
+				char err[256];
+
+				if (ns_flowout_parse_opt(c, optarg, &o->flow, err, sizeof(err)) < 0)
+					return bad("trace: %s", err);
+				break;
+			}
+			fprintf(stderr, "netsift: trace: bad option %s\n", argv[optind - 1]);
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (optind < argc)
+		o->cmd = argv + optind;
+	if (o->cmd && o->cgroup)
+		return bad("trace: %s", "--cgroup and a command exclude each other");
+	return 0;
+}
+
+/* ---- time ---- */
+
+static int64_t ts_of(clockid_t c)
+{
+	struct timespec ts;
+
+	clock_gettime(c, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Offset from CLOCK_MONOTONIC (bpf_ktime_get_ns) to CLOCK_REALTIME, taken once
+ * so that packet times stay ordered even if the wall clock is stepped. The
+ * narrowest of a few monotonic-realtime-monotonic sandwiches wins. */
+static int64_t mono_to_real_offset(void)
+{
+	int64_t best_gap = INT64_MAX, off = 0;
+
+	for (int i = 0; i < 5; i++) {
+		int64_t m1 = ts_of(CLOCK_MONOTONIC);
+		int64_t r = ts_of(CLOCK_REALTIME);
+		int64_t m2 = ts_of(CLOCK_MONOTONIC);
+
+		if (m2 - m1 < best_gap) {
+			best_gap = m2 - m1;
+			off = r - (m1 + (m2 - m1) / 2);
+		}
+	}
+	return off;
+}
+
+/* ---- records ---- */
+
+static bool selected(const struct trace_opts *o, const struct ns_rec *r)
+{
+	if (!o->npids && !o->ncomms)
+		return true;
+	for (unsigned i = 0; i < o->npids; i++)
+		if (r->pid == o->pids[i])
+			return true;
+	for (unsigned i = 0; i < o->ncomms; i++)
+		if (strncmp(r->comm, o->comms[i], NS_COMM_MAX - 1) == 0)
+			return true;
+	return false;
+}
+
+/* The kernel reads the device name in the packet's own namespace; only when
+ * it could not, fall back to resolving the index in ours. */
+static void set_iface(struct live *lv, const struct ns_rec *r, struct ns_ctx *ctx)
+{
+	if (r->ifname[0]) {
+		memcpy(ctx->iface, r->ifname, NS_REC_IFNAME_LEN);
+		ctx->iface[NS_REC_IFNAME_LEN - 1] = '\0';
+		return;
+	}
+	ctx->iface[0] = '\0';
+	if (r->ifindex == 0)
+		return;
+	if (r->ifindex < IFCACHE) {
+		char *c = lv->ifcache[r->ifindex];
+
+		if (!c[0] && !if_indextoname(r->ifindex, c))
+			c[0] = '\0';
+		strcpy(ctx->iface, c);
+	} else if (!if_indextoname(r->ifindex, ctx->iface)) {
+		ctx->iface[0] = '\0';
+	}
+}
+
+static void rec_to_ctx(struct live *lv, const struct ns_rec *r, struct ns_ctx *ctx)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->ts_ns = (uint64_t)((int64_t)r->ts_ns + lv->mono_to_real);
+	ctx->frame = lv->selected;
+	ctx->wire_len = r->wire_len;
+	ctx->direction = r->direction == NS_REC_DIR_INGRESS ? NS_DIR_INGRESS :
+			 r->direction == NS_REC_DIR_EGRESS ? NS_DIR_EGRESS : NS_DIR_UNKNOWN;
+	set_iface(lv, r, ctx);
+	if (r->origin == NS_ORIGIN_KERNEL) {
+		/* no user socket: the kernel sent or received it on its own */
+		strcpy(ctx->comm, NS_KERNEL_COMM);
+		return;
+	}
+	ctx->pid = r->pid;
+	ctx->tid = r->tid;
+	ctx->uid = r->uid;
+	ctx->cgroup_id = r->cgroup_id;
+	memcpy(ctx->comm, r->comm, NS_COMM_MAX);
+	ctx->comm[NS_COMM_MAX - 1] = '\0';
+}
+
+static int on_record(void *arg, void *data, size_t size)
+{
+	struct live *lv = arg;
+	const struct ns_rec *r = data;
+	const uint8_t *bytes = (const uint8_t *)data + sizeof(*r);
+	struct ns_ctx ctx;
+
+	lv->received++;
+	if (size < sizeof(*r) || r->cap_len > size - sizeof(*r) ||
+	    r->cap_len > r->wire_len) {
+		lv->malformed++;
+		return 0;
+	}
+	if (!selected(lv->o, r))
+		return 0;
+	if (lv->has_filt) {
+		struct pcap_pkthdr h = { .caplen = r->cap_len, .len = r->wire_len };
+
+		if (!pcap_offline_filter(&lv->filt, &h, bytes))
+			return 0;
+	}
+	lv->selected++;
+	rec_to_ctx(lv, r, &ctx);
+	lv->status = pipeline_packet(lv->p, &lv->src, bytes, r->cap_len, &ctx);
+	/* a negative return makes libbpf stop consuming */
+	return lv->status == NS_PIPE_OK ? 0 : -ECANCELED;
+}
+
+/* ---- drops ---- */
+
+static const char *const drop_names[NS_DROP_NREASONS] = {
+	[NS_DROP_RINGBUF] = "ring buffer full",
+	[NS_DROP_NEST] = "nesting",
+	[NS_DROP_SCRATCH] = "no scratch slot",
+	[NS_DROP_LOAD] = "bytes unreadable",
+};
+
+static void report_drops(const struct live *lv, struct live_bpf *b)
+{
+	uint64_t by[NS_DROP_NREASONS];
+	uint64_t lost = live_bpf_drops(b, by);
+
+	fprintf(stderr, "netsift: %llu packets captured, %llu selected, %llu dropped by the kernel side",
+		(unsigned long long)lv->received, (unsigned long long)lv->selected,
+		(unsigned long long)lost);
+	for (int k = 0; k < NS_DROP_NREASONS; k++)
+		if (by[k])
+			fprintf(stderr, "%s%s: %llu", k ? ", " : " (", drop_names[k],
+				(unsigned long long)by[k]);
+	if (by[0] || by[1] || by[2] || by[3])
+		fputc(')', stderr);
+	if (lv->malformed)
+		fprintf(stderr, ", %llu malformed records", (unsigned long long)lv->malformed);
+	fputc('\n', stderr);
+}
+
+/* ---- set-up ---- */
+
+/* ---- the traced command ---- */
+
+struct child {
+	pid_t pid;
+	int go_fd;               /* write end: tells the child to exec */
+	int err_fd;              /* read end: errno from a failed exec (CLOEXEC) */
+	bool exited;
+	int status;
+};
+
+/* Fork the command, stopped before exec until the programs are attached. */
+static int child_fork(char **cmd, struct child *ch)
+{
+	int go[2], er[2];
+
+	memset(ch, 0, sizeof(*ch));
+	if (pipe2(go, O_CLOEXEC) < 0)
+		return -1;
+	if (pipe2(er, O_CLOEXEC) < 0) {
+		close(go[0]);
+		close(go[1]);
+		return -1;
+	}
+	ch->pid = fork();
+	if (ch->pid < 0)
+		return -1;
+	if (ch->pid == 0) {
+		char c;
+		int e;
+
+		close(go[1]);
+		close(er[0]);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
+		if (read(go[0], &c, 1) != 1)
+			_exit(127);  /* the parent gave up */
+		execvp(cmd[0], cmd);
+		e = errno;
+		if (write(er[1], &e, sizeof(e)) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(go[0]);
+	close(er[1]);
+	ch->go_fd = go[1];
+	ch->err_fd = er[0];
+	return 0;
+}
+
+/* Let it exec; returns the exec errno, 0 when it started. */
+static int child_start(struct child *ch)
+{
+	int e = 0;
+	ssize_t n;
+
+	if (write(ch->go_fd, "g", 1) != 1)
+		return EPIPE;
+	close(ch->go_fd);
+	ch->go_fd = -1;
+	n = read(ch->err_fd, &e, sizeof(e));  /* EOF: exec closed it */
+	close(ch->err_fd);
+	ch->err_fd = -1;
+	return n == (ssize_t)sizeof(e) ? e : 0;
+}
+
+static void child_poll(struct child *ch)
+{
+	int st;
+
+	if (ch->pid > 0 && !ch->exited && waitpid(ch->pid, &st, WNOHANG) == ch->pid) {
+		ch->exited = true;
+		ch->status = st;
+	}
+}
+
+static int child_exit_code(const struct child *ch)
+{
+	if (WIFEXITED(ch->status))
+		return WEXITSTATUS(ch->status);
+	if (WIFSIGNALED(ch->status))
+		return 128 + WTERMSIG(ch->status);
+	return 1;
+}
+
+/* ---- the run ---- */
+
+static int setup_output(struct live *lv, struct outbuf *ob, const struct trace_opts *o)
+{
+	struct pipeline *p = lv->p;
+	char err[512];
+
+	if (ob_init(ob, STDOUT_FILENO, OB_DEFAULT_CAP) < 0)
+		return fail("trace: %s", strerror(errno));
+	pipeline_init(p, ob);
+	p->fmt = o->fmt;
+	p->events = NS_EV_DEFAULT;
+	if (o->events && ns_events_parse(o->events, &p->events, err, sizeof(err)) < 0)
+		return fail("trace: %s", err);
+	p->max_frames = o->count;
+	p->filter = NULL;  /* applied in on_record, see the top of this file */
+	p->emit = !(o->wfile && !o->fmt_set);
+	if (o->filter) {
+		/* the live bytes start at the IP header: LINKTYPE_RAW */
+		pcap_t *dead = pcap_open_dead(DLT_RAW, (int)o->snaplen);
+		int rc;
+
+		if (!dead)
+			return fail("trace: %s", "out of memory");
+		rc = pcap_compile(dead, &lv->filt, o->filter, 1, PCAP_NETMASK_UNKNOWN);
+		if (rc < 0) {
+			snprintf(err, sizeof(err), "%s", pcap_geterr(dead));
+			pcap_close(dead);
+			fprintf(stderr, "netsift: trace: bad filter expression \"%s\": %s\n",
+				o->filter, err);
+			return 1;
+		}
+		pcap_close(dead);
+		lv->has_filt = true;
+	}
+	if (o->wfile) {
+		p->writer = pcapng_writer_open(o->wfile, err, sizeof(err));
+		if (!p->writer)
+			return fail("trace: %s", err);
+	}
+	ns_source_init(&lv->src, NS_LINK_NONE, LINKTYPE_RAW_IP, o->snaplen, "live");
+	return 0;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;  /* no SA_RESTART: poll() must return */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);   /* EPIPE from write() ends the run instead */
+}
+
+/* Poll until a signal, -c, a closed stdout, or the end of the command. */
+static void run_loop(struct live *lv, struct live_bpf *b, struct child *ch)
+{
+	uint64_t by[NS_DROP_NREASONS], warned = 0;
+	int64_t next_check = ts_of(CLOCK_MONOTONIC) + 1000000000;
+	int64_t deadline = 0;
+	bool forwarded = false;
+
+	for (;;) {
+		int n = live_bpf_poll(b, 100);
+
+		if (lv->status != NS_PIPE_OK || pipeline_done(lv->p))
+			break;
+		if (n < 0 && n != -EINTR)
+			break;
+		if (ch) {
+			child_poll(ch);
+			if (ch->exited) {
+				/* its last packets may still be in the buffer */
+				live_bpf_consume(b);
+				break;
+			}
+			if (stop_signal && !forwarded) {
+				/* pass the signal on, and wait (bounded) for the exit */
+				kill(ch->pid, stop_signal);
+				forwarded = true;
+				deadline = ts_of(CLOCK_MONOTONIC) + 2000000000;
+			}
+			if (forwarded && ts_of(CLOCK_MONOTONIC) > deadline)
+				break;
+		} else if (stop_signal) {
+			live_bpf_consume(b);
+			break;
+		}
+		if (ts_of(CLOCK_MONOTONIC) > next_check) {
+			uint64_t lost = live_bpf_drops(b, by);
+
+			/* never silent: say so as soon as the kernel drops */
+			if (lost > warned) {
+				fprintf(stderr, "netsift: warning: %llu packets dropped so far (ring buffer full: output too slow? try -B)\n",
+					(unsigned long long)lost);
+				warned = lost;
+			}
+			next_check = ts_of(CLOCK_MONOTONIC) + 1000000000;
+		}
+		if (lv->status == NS_PIPE_OK)
+			ob_flush(lv->p->ob);
+	}
+}
+
+static int trace_run(struct trace_opts *o)
+{
+	static struct pipeline pipe_state;  /* large: keep it off the stack */
+	struct live *lv;
+	struct ns_flowout *flowout = NULL;
+	struct outbuf ob;
+	struct live_bpf *b = NULL;
+	struct child ch = { .pid = -1, .go_fd = -1, .err_fd = -1 };
+	struct procsock_stats ps;
+	char mount[1024], cgdir[4200], err[512];
+	bool made_cgroup = false;
+	int cg_fd = -1, rc = 1, e;
+
+	if (geteuid() != 0)
+		return fail("trace: %s", "needs root (loads eBPF programs and attaches them to cgroups)");
+	if (cg_find_mount(mount, sizeof(mount)) < 0)
+		return fail("trace: %s", "no cgroup v2 hierarchy mounted (no cgroup2 entry in /proc/mounts)");
+	/* from here on a signal ends the run through the normal exit path, so
+	 * the command's cgroup is removed and the -w file completed */
+	install_signals();
+	lv = calloc(1, sizeof(*lv));
+	if (!lv)
+		return fail("trace: %s", strerror(errno));
+	lv->o = o;
+	lv->p = &pipe_state;
+	memset(&ob, 0, sizeof(ob));
+
+	if (setup_output(lv, &ob, o) != 0)
+		goto out;
+	/* flow and DNS events: the same consumer as `netsift read` */
+	if (ns_flowout_wanted(lv->p->events)) {
+		struct ns_consumer fc;
+
+		flowout = ns_flowout_new(&o->flow, lv->p->events, err, sizeof(err));
+		if (!flowout) {
+			fail("trace: %s", err);
+			goto out;
+		}
+		fc = ns_flowout_consumer(flowout);
+		pipeline_add_consumer(lv->p, &fc);
+	}
+	b = live_bpf_open(o->snaplen, o->ring_kib, o->verbose, on_record, lv, err, sizeof(err));
+	if (!b) {
+		fail("trace: %s", err);
+		goto out;
+	}
+
+	if (o->cmd) {
+		if (cg_create(mount, cgdir, sizeof(cgdir)) < 0) {
+			fail("trace: cannot create a cgroup under %s", mount);
+			goto out;
+		}
+		made_cgroup = true;
+		if (child_fork(o->cmd, &ch) < 0 || cg_move(cgdir, ch.pid) < 0) {
+			fail("trace: cannot start the command in %s", cgdir);
+			goto out;
+		}
+	} else if (o->cgroup) {
+		if (cg_resolve(mount, o->cgroup, cgdir, sizeof(cgdir), err, sizeof(err)) < 0) {
+			fail("trace: %s", err);
+			goto out;
+		}
+	} else {
+		snprintf(cgdir, sizeof(cgdir), "%s", mount);
+	}
+	cg_fd = open(cgdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (cg_fd < 0) {
+		fail("trace: cannot open cgroup %s", cgdir);
+		goto out;
+	}
+	if (live_bpf_attach(b, cg_fd, err, sizeof(err)) < 0) {
+		fprintf(stderr, "netsift: trace: cgroup %s: %s\n", cgdir, err);
+		goto out;
+	}
+	if (!o->cmd) {
+		procsock_scan(live_bpf_owner_map(b), mount, &ps);
+		if (o->verbose)
+			fprintf(stderr, "netsift: %u existing sockets of %u processes attributed (%u failed)\n",
+				ps.sockets, ps.processes, ps.failed);
+	}
+	lv->mono_to_real = mono_to_real_offset();
+	if (o->verbose)
+		fprintf(stderr, "netsift: tracing cgroup %s\n", cgdir);
+	if (o->cmd) {
+		e = child_start(&ch);
+		if (e) {
+			fprintf(stderr, "netsift: trace: cannot run %s: %s\n", o->cmd[0], strerror(e));
+			waitpid(ch.pid, NULL, 0);
+			ch.pid = -1;
+			goto out;
+		}
+	}
+	run_loop(lv, b, o->cmd ? &ch : NULL);
+	rc = 0;
+	if (lv->status == NS_PIPE_ERROR) {
+		fprintf(stderr, "netsift: trace: %s\n", lv->p->err);
+		rc = 1;
+	}
+out:
+	/* counts first, then detach: nothing runs in the kernel for us after */
+	if (b && rc == 0)
+		report_drops(lv, b);
+	live_bpf_close(b);
+	if (cg_fd >= 0)
+		close(cg_fd);
+	if (lv->p->ob) {
+		pipeline_finish(lv->p);
+		ns_flowout_free(flowout);
+		if (lv->p->writer && pcapng_writer_close(lv->p->writer, err, sizeof(err)) < 0) {
+			fprintf(stderr, "netsift: trace: %s\n", err);
+			rc = 1;
+		}
+		lv->p->writer = NULL;
+		if (ob.err && ob.err != EPIPE) {
+			fprintf(stderr, "netsift: trace: writing output: %s\n", strerror(ob.err));
+			rc = 1;
+		}
+	}
+	if (ch.pid > 0) {
+		if (!ch.exited) {
+			if (ch.go_fd >= 0)
+				close(ch.go_fd);  /* never started: it exits */
+			else if (stop_signal)
+				kill(ch.pid, SIGKILL);  /* ignored our signal for 2 s */
+			waitpid(ch.pid, &ch.status, 0);
+			ch.exited = true;
+		}
+		if (rc == 0)
+			rc = child_exit_code(&ch);
+	}
+	if (made_cgroup && cg_remove(mount, cgdir) < 0)
+		fprintf(stderr, "netsift: trace: could not remove cgroup %s: %s\n", cgdir, strerror(errno));
+	if (lv->has_filt)
+		pcap_freecode(&lv->filt);
+	ns_source_free(&lv->src);
+	ob_free(&ob);
+	free(lv);
+	return rc;
+}
+
+/* Bad -e or -f are usage errors (status 2), found before anything is loaded. */
+static int check_usage(const struct trace_opts *o)
+{
+	char err[512];
+	uint32_t mask;
+
+	if (o->events && ns_events_parse(o->events, &mask, err, sizeof(err)) < 0)
+		return bad("trace: %s", err);
+	if (o->filter) {
+		struct bpf_program prog;
+		pcap_t *dead = pcap_open_dead(DLT_RAW, (int)o->snaplen);
+
+		if (!dead)
+			return bad("trace: %s", "out of memory");
+		if (pcap_compile(dead, &prog, o->filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+			fprintf(stderr, "netsift: trace: bad filter expression \"%s\": %s\n",
+				o->filter, pcap_geterr(dead));
+			pcap_close(dead);
+			return -1;
+		}
+		pcap_freecode(&prog);
+		pcap_close(dead);
+	}
+	return 0;
+}
+
+int cmd_trace(int argc, char **argv)
+{
+	struct trace_opts o;
+
+	if (parse_opts(argc, argv, &o) < 0 || check_usage(&o) < 0)
+		return 2;
+	return trace_run(&o);
+}

@@ -1,0 +1,36 @@
+/* The libbpf side of `netsift trace`: load, attach, poll, drop counters.
+ *
+ * Kept apart from live.c because libbpf's headers (linux/bpf.h) and libpcap's
+ * (pcap/bpf.h, which the pipeline needs) both define struct bpf_insn and
+ * struct bpf_program and cannot meet in one translation unit. */
+#ifndef NETSIFT_LIVE_BPF_H
+#define NETSIFT_LIVE_BPF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct live_bpf;
+
+/* Called for each ring-buffer record (struct ns_rec + bytes). Return 0 to go
+ * on, negative to stop consuming. */
+typedef int (*live_rec_fn)(void *arg, void *data, size_t size);
+
+/* Open and load the programs. err gets one line on failure. */
+struct live_bpf *live_bpf_open(uint32_t snaplen, uint32_t ring_kib, bool verbose,
+			       live_rec_fn fn, void *arg, char *err, size_t errlen);
+/* Attach every program to the cgroup directory fd (links die with us). */
+int live_bpf_attach(struct live_bpf *b, int cg_fd, char *err, size_t errlen);
+/* The socket-storage map of owners (for procsock_scan). */
+int live_bpf_owner_map(struct live_bpf *b);
+/* ring_buffer__poll / __consume: records handled, or negative errno. */
+int live_bpf_poll(struct live_bpf *b, int timeout_ms);
+int live_bpf_consume(struct live_bpf *b);
+/* Per-CPU drop counters summed per reason into by[NS_DROP_NREASONS]; returns
+ * the number of packets lost (every reason but NS_DROP_LOAD, whose packets
+ * still arrive, header only). */
+uint64_t live_bpf_drops(struct live_bpf *b, uint64_t *by);
+/* Detach, free. NULL is fine. */
+void live_bpf_close(struct live_bpf *b);
+
+#endif

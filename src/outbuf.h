@@ -1,0 +1,105 @@
+/* outbuf: one large output buffer flushed with write(2), and the hand-rolled
+ * formatters the hot path uses instead of printf (integers, hex, JSON strings,
+ * addresses). Nothing here allocates after ob_init().
+ *
+ * Errors: the first failed write is remembered in ob->err (an errno value) and
+ * every later write becomes a no-op, so callers check once per packet, not per
+ * byte. EPIPE means the reader went away (e.g. `| head`) and is not an error
+ * for the user; anything else is.
+ */
+#ifndef NETSIFT_OUTBUF_H
+#define NETSIFT_OUTBUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "dissect.h"
+
+#define OB_DEFAULT_CAP (256u * 1024u)
+
+struct outbuf {
+	char *buf;
+	size_t len;
+	size_t cap;
+	int fd;          /* -1: memory only (tests); flushing just discards nothing */
+	int err;         /* errno of the first failed write, 0 if none */
+	uint64_t written; /* bytes handed to write(2) successfully */
+	uint64_t gen;     /* bumped whenever buffered bytes are dropped or flushed:
+			     offsets into buf recorded under another gen are stale */
+};
+
+int ob_init(struct outbuf *ob, int fd, size_t cap);
+void ob_free(struct outbuf *ob);
+/* Write out everything buffered. Returns 0, or -1 with ob->err set. With fd -1
+ * the buffer is kept (tests read it); the caller must not overfill it. */
+int ob_flush(struct outbuf *ob);
+/* Slow path of the inline writers: make room for n bytes (n <= cap). */
+void ob_make_room(struct outbuf *ob, size_t n);
+
+static inline char *ob_reserve(struct outbuf *ob, size_t n)
+{
+	if (ob->cap - ob->len < n)
+		ob_make_room(ob, n);
+	return ob->buf + ob->len;
+}
+
+static inline void ob_putc(struct outbuf *ob, char c)
+{
+	if (ob->len == ob->cap)
+		ob_make_room(ob, 1);
+	ob->buf[ob->len++] = c;
+}
+
+void ob_mem_slow(struct outbuf *ob, const void *p, size_t n);
+
+static inline void ob_mem(struct outbuf *ob, const void *p, size_t n)
+{
+	if (ob->cap - ob->len >= n) {
+		memcpy(ob->buf + ob->len, p, n);
+		ob->len += n;
+	} else {
+		ob_mem_slow(ob, p, n);
+	}
+}
+
+/* String literal: length computed at compile time. */
+#define OB_LIT(ob, s) ob_mem((ob), (s), sizeof(s) - 1)
+
+static inline void ob_str(struct outbuf *ob, const char *s)
+{
+	ob_mem(ob, s, strlen(s));
+}
+
+/* Formatters into a caller buffer; they return the number of bytes written and
+ * do not NUL-terminate. Exposed for unit tests and the table output. */
+size_t fmt_u64(char *dst, uint64_t v);           /* dst >= 20 bytes */
+size_t fmt_i64(char *dst, int64_t v);            /* dst >= 20 bytes */
+size_t fmt_u_pad(char *dst, uint64_t v, unsigned width); /* zero-padded */
+size_t fmt_hex(char *dst, const uint8_t *p, size_t n);   /* lower case, 2n bytes */
+
+static inline void ob_u64(struct outbuf *ob, uint64_t v)
+{
+	char *d = ob_reserve(ob, 20);
+	ob->len += fmt_u64(d, v);
+}
+
+static inline void ob_i64(struct outbuf *ob, int64_t v)
+{
+	char *d = ob_reserve(ob, 20);
+	ob->len += fmt_i64(d, v);
+}
+
+void ob_hex(struct outbuf *ob, const uint8_t *p, size_t n);
+/* JSON string with quotes. Control characters and bytes >= 0x7f are written as
+ * \u00XX so the output is always valid ASCII JSON, whatever the input bytes. */
+void ob_json_str(struct outbuf *ob, const char *s, size_t n);
+static inline void ob_json_cstr(struct outbuf *ob, const char *s)
+{
+	ob_json_str(ob, s, strlen(s));
+}
+/* Address as text (no quotes), "" for family 0. */
+void ob_addr(struct outbuf *ob, const struct ns_addr *a);
+
+#endif

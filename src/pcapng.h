@@ -1,0 +1,109 @@
+/* pcapng: our own bounds-checked block reader and a writer.
+ *
+ * libpcap reads pcapng too, but does not expose block options, and netsift
+ * needs them: epb_flags (direction), epb_processid_threadid (pid/tid), and
+ * netsift's own custom option (uid, cgroup id, comm). So pcapng is parsed here.
+ *
+ * Reader: every length is checked against the block, every block against the
+ * file. A block that lies about its length, runs past EOF, or is not a multiple
+ * of 4 is an error with the byte offset of the block; unknown block types and
+ * unknown options are skipped.
+ */
+#ifndef NETSIFT_PCAPNG_H
+#define NETSIFT_PCAPNG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "dissect.h"
+
+#define PCAPNG_BT_SHB 0x0A0D0D0Au
+#define PCAPNG_BT_IDB 1u
+#define PCAPNG_BT_PB  2u          /* obsolete Packet Block */
+#define PCAPNG_BT_SPB 3u
+#define PCAPNG_BT_EPB 6u
+#define PCAPNG_BOM    0x1A2B3C4Du
+
+#define PCAPNG_OPT_END        0
+#define PCAPNG_OPT_IF_NAME    2
+#define PCAPNG_OPT_IF_TSRESOL 9
+#define PCAPNG_OPT_IF_TSOFFSET 14
+#define PCAPNG_OPT_EPB_FLAGS  2
+#define PCAPNG_OPT_EPB_PIDTID 8   /* epb_processid_threadid: pid u32, tid u32 */
+#define PCAPNG_OPT_CUSTOM_BIN 2989 /* custom binary, copyable: PEN u32 + data */
+#define PCAPNG_OPT_CUSTOM_BIN_NC 19373 /* same, not copyable */
+
+/* netsift's custom option: PEN, then "NSP1", uid u32, cgroup_id u64, comm[16],
+ * all in the section's byte order. */
+#define NETSIFT_PEN 32473u
+#define NETSIFT_OPT_MAGIC "NSP1"
+#define NETSIFT_OPT_LEN (4 + 4 + 4 + 8 + NS_COMM_MAX)
+
+/* Largest block we accept (libpcap's limit is 16 MiB as well). */
+#define PCAPNG_MAX_BLOCK (16u * 1024u * 1024u)
+#define PCAPNG_MAX_IFS (1u << 20)
+
+struct pcapng_if {
+	uint16_t linktype;
+	uint32_t snaplen;
+	char name[NS_IFNAME_MAX];
+	bool tsres_pow2;          /* resolution is 2^-exp (else 10^-exp) */
+	uint8_t tsres_exp;
+	int64_t tsoffset;         /* seconds added to every timestamp */
+};
+
+struct pcapng_pkt {
+	uint32_t section;         /* 1-based section number (interfaces are per section) */
+	uint32_t ifid;
+	const struct pcapng_if *ifc;
+	uint64_t frame;           /* 1-based packet number in the file */
+	uint64_t block_off;       /* file offset of the packet's block */
+	uint64_t ts_ns;
+	uint32_t caplen, origlen;
+	const uint8_t *data;      /* valid until the next pcapng_next() */
+	uint8_t direction;        /* enum ns_direction from epb_flags */
+	bool has_pidtid, has_proc;
+	uint32_t pid, tid, uid;
+	uint64_t cgroup_id;
+	char comm[NS_COMM_MAX];
+};
+
+struct pcapng_reader {
+	int fd;
+	int read_errno;
+	const char *name;
+	uint8_t *buf;
+	size_t cap, pos, end;     /* unread bytes are buf[pos..end) */
+	uint64_t buf_off;         /* file offset of buf[0] */
+	bool eof;
+	bool be;                  /* current section is big-endian */
+	uint32_t section;
+	struct pcapng_if *ifs;
+	uint32_t nifs, ifcap;
+	uint64_t frames;
+	char err[256];            /* "offset N: ..." without the file name */
+};
+
+/* pre/prelen: bytes already read from fd (the sniffed magic). 0 or -1.
+ * The reader does not close fd. */
+int pcapng_reader_init(struct pcapng_reader *r, int fd, const char *name,
+		       const uint8_t *pre, size_t prelen);
+void pcapng_reader_free(struct pcapng_reader *r);
+/* 1: a packet in *pkt; 0: clean end of file; -1: error in r->err. */
+int pcapng_next(struct pcapng_reader *r, struct pcapng_pkt *pkt);
+
+/* Timestamp of an interface's raw 64-bit value, in ns since the epoch. */
+uint64_t pcapng_ts_ns(const struct pcapng_if *ifc, uint64_t raw);
+
+/* ---- writer ---- */
+struct pcapng_writer;
+struct pcapng_writer *pcapng_writer_open(const char *path, char *err, size_t errlen);
+/* linktype: LINKTYPE_ value of the bytes; ctx: timestamp, wire_len, direction,
+ * iface, process. 0 or -1 (write error; reported at close). */
+int pcapng_writer_packet(struct pcapng_writer *w, uint16_t linktype, uint32_t snaplen,
+			 const uint8_t *data, uint32_t caplen, const struct ns_ctx *ctx);
+/* Flush and close. 0, or -1 with a message in err. Frees w. */
+int pcapng_writer_close(struct pcapng_writer *w, char *err, size_t errlen);
+
+#endif

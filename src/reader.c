@@ -1,0 +1,210 @@
+/* Open a capture, sniff its format, and the pcapng side of reading. */
+#include "reader.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <pcap/pcap.h>
+
+#include "pcapng.h"
+
+int ns_linktype_from_file(int linktype, enum ns_linktype *lt)
+{
+	switch (linktype) {
+	case 0:   *lt = NS_LINK_NULL; return 0;      /* DLT_NULL */
+	case 1:   *lt = NS_LINK_ETHERNET; return 0;  /* DLT_EN10MB */
+	case 8:   *lt = NS_LINK_SLIP; return 0;      /* DLT_SLIP */
+	case 9:   *lt = NS_LINK_PPP; return 0;       /* DLT_PPP */
+	case 12:                                     /* DLT_RAW (Linux, most OSes) */
+	case 14:                                     /* DLT_RAW (OpenBSD) */
+	case 101: *lt = NS_LINK_RAW; return 0;       /* LINKTYPE_RAW */
+	case 104: *lt = NS_LINK_C_HDLC; return 0;    /* DLT_C_HDLC */
+	case 108: *lt = NS_LINK_LOOP; return 0;      /* DLT_LOOP */
+	case 113: *lt = NS_LINK_SLL; return 0;       /* DLT_LINUX_SLL */
+	case 228: *lt = NS_LINK_IPV4; return 0;      /* DLT_IPV4 */
+	case 229: *lt = NS_LINK_IPV6; return 0;      /* DLT_IPV6 */
+	case 276: *lt = NS_LINK_SLL2; return 0;      /* DLT_LINUX_SLL2 */
+	default:  return -1;
+	}
+}
+
+void ns_unsupported_linktype(char *err, size_t errlen, const char *file, int linktype)
+{
+	const char *name = pcap_datalink_val_to_name(linktype);
+
+	snprintf(err, errlen, "%s: unsupported link type %s (%d)", file,
+		 name ? name : "UNKNOWN", linktype);
+}
+
+static bool is_pcap_magic(const uint8_t m[4])
+{
+	static const uint8_t magics[][4] = {
+		{ 0xd4, 0xc3, 0xb2, 0xa1 }, { 0xa1, 0xb2, 0xc3, 0xd4 },  /* usec */
+		{ 0x4d, 0x3c, 0xb2, 0xa1 }, { 0xa1, 0xb2, 0x3c, 0x4d },  /* nsec */
+		{ 0x34, 0xcd, 0xb2, 0xa1 }, { 0xa1, 0xb2, 0xcd, 0x34 },  /* Kuznetzov */
+	};
+	for (size_t i = 0; i < sizeof(magics) / sizeof(magics[0]); i++)
+		if (memcmp(m, magics[i], 4) == 0)
+			return true;
+	return false;
+}
+
+int read_capture(struct pipeline *p, const char *path, char *err, size_t errlen)
+{
+	bool is_stdin = strcmp(path, "-") == 0;
+	int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	uint8_t magic[4];
+	size_t n = 0;
+	struct stat st;
+	int rc;
+
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s: is a directory", path);
+		if (!is_stdin)
+			close(fd);
+		return -1;
+	}
+	while (n < sizeof(magic)) {
+		ssize_t k = read(fd, magic + n, sizeof(magic) - n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			if (!is_stdin)
+				close(fd);
+			return -1;
+		}
+		if (k == 0)
+			break;
+		n += (size_t)k;
+	}
+	if (n == 0) {
+		snprintf(err, errlen, "%s: empty file, not a pcap or pcapng file", path);
+		rc = -1;
+	} else if (n == 4 && is_pcap_magic(magic)) {
+		/* libpcap takes the descriptor over and closes it */
+		return read_pcap(p, fd, path, magic, n, err, errlen);
+	} else if (n == 4 && memcmp(magic, "\x0a\x0d\x0d\x0a", 4) == 0) {
+		rc = read_pcapng(p, fd, path, magic, n, err, errlen);
+	} else {
+		snprintf(err, errlen, "%s: not a pcap or pcapng file", path);
+		rc = -1;
+	}
+	if (!is_stdin)
+		close(fd);
+	return rc;
+}
+
+/* ---- pcapng: interfaces become pipeline sources ---- */
+
+struct ifsrc {
+	bool ready;
+	struct ns_source src;
+};
+
+struct ng_state {
+	struct ifsrc *srcs;
+	uint32_t n;
+	uint32_t section;
+};
+
+static void ng_reset(struct ng_state *s)
+{
+	for (uint32_t i = 0; i < s->n; i++)
+		if (s->srcs[i].ready)
+			ns_source_free(&s->srcs[i].src);
+	if (s->n)
+		memset(s->srcs, 0, s->n * sizeof(*s->srcs));
+}
+
+static struct ns_source *ng_source(struct ng_state *s, const struct pcapng_pkt *pk,
+				   const char *path, char *err, size_t errlen)
+{
+	struct ifsrc *is;
+	enum ns_linktype lt;
+
+	if (pk->section != s->section) {
+		ng_reset(s);
+		s->section = pk->section;
+	}
+	if (pk->ifid >= s->n) {
+		uint32_t n = pk->ifid + 8;
+		struct ifsrc *a = realloc(s->srcs, n * sizeof(*a));
+		if (!a) {
+			snprintf(err, errlen, "%s: out of memory", path);
+			return NULL;
+		}
+		memset(a + s->n, 0, (n - s->n) * sizeof(*a));
+		s->srcs = a;
+		s->n = n;
+	}
+	is = &s->srcs[pk->ifid];
+	if (!is->ready) {
+		if (ns_linktype_from_file(pk->ifc->linktype, &lt) < 0) {
+			ns_unsupported_linktype(err, errlen, path, pk->ifc->linktype);
+			return NULL;
+		}
+		ns_source_init(&is->src, lt, pk->ifc->linktype, pk->ifc->snaplen, path);
+		is->ready = true;
+	}
+	return &is->src;
+}
+
+int read_pcapng(struct pipeline *p, int fd, const char *path, const uint8_t *pre,
+		size_t prelen, char *err, size_t errlen)
+{
+	struct pcapng_reader r;
+	struct pcapng_pkt pk;
+	struct ng_state s = { NULL, 0, 0 };
+	struct ns_ctx ctx;
+	int rc = 0, n;
+
+	if (pcapng_reader_init(&r, fd, path, pre, prelen) < 0) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	memset(&ctx, 0, sizeof(ctx));
+	while ((n = pcapng_next(&r, &pk)) == 1) {
+		struct ns_source *src = ng_source(&s, &pk, path, err, errlen);
+		int pr;
+
+		if (!src) {
+			rc = -1;
+			break;
+		}
+		ctx.ts_ns = pk.ts_ns;
+		ctx.frame = pk.frame;
+		ctx.wire_len = pk.origlen;
+		ctx.direction = pk.direction;
+		memcpy(ctx.iface, pk.ifc->name, sizeof(ctx.iface));
+		ctx.pid = pk.pid;
+		ctx.tid = pk.tid;
+		ctx.uid = pk.uid;
+		ctx.cgroup_id = pk.cgroup_id;
+		memcpy(ctx.comm, pk.comm, sizeof(ctx.comm));
+		pr = pipeline_packet(p, src, pk.data, pk.caplen, &ctx);
+		if (pr == NS_PIPE_ERROR) {
+			snprintf(err, errlen, "%s", p->err);
+			rc = -1;
+			break;
+		}
+		if (pr == NS_PIPE_STOP)
+			break;
+	}
+	if (n < 0) {
+		snprintf(err, errlen, "%s: %s", path, r.err);
+		rc = -1;
+	}
+	ng_reset(&s);
+	free(s.srcs);
+	pcapng_reader_free(&r);
+	return rc;
+}

@@ -1,0 +1,969 @@
+#!/usr/bin/env python3
+"""Differential test: `netsift read -o json` against tshark, frame by frame.
+
+For every capture given (files, or directories searched recursively for
+*.pcap / *.pcapng / *.cap), run tshark (PDML output) and netsift (JSON events)
+and compare, per frame:
+  - which layers were decoded: outer IPv4/IPv6 and the transport directly on it
+    (TCP/UDP/ICMP/ICMPv6);
+  - the header values of those layers (see the ts_* / ns_* extractors below);
+  - the anomaly flags the spec defines in terms tshark can check: truncated,
+    bad_ip_checksum, fragment.
+tshark runs with IP/IPv6 reassembly and TCP desegmentation off and absolute
+sequence numbers, so both tools see each frame's own bytes.
+
+Differences are checked against an allow-list (one reason per entry). Exit
+status: 0 = no unexplained difference, 1 = differences or errors, 99 = the test
+could not run (tshark or netsift missing), never a silent pass.
+
+Python 3 standard library only. Run alone:
+  tests/tshark_diff.py --netsift BUILD/netsift \
+      --allowlist tests/tshark-allowlist.txt ../shared/pcaps testdata
+"""
+
+import argparse
+import concurrent.futures
+import fnmatch
+import ipaddress
+import json
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+
+TSHARK_PREFS = [
+    "-o", "ip.defragment:FALSE",
+    "-o", "ipv6.defragment:FALSE",
+    "-o", "tcp.desegment_tcp_streams:FALSE",
+    "-o", "tcp.relative_sequence_numbers:FALSE",
+    "-o", "tcp.analyze_sequence_numbers:FALSE",
+    "-o", "ip.check_checksum:TRUE",
+]
+# Only these protocols' fields are printed (others appear as empty <proto>
+# elements, so layer order is still visible).
+TSHARK_PROTOS = "frame ip ipv6 tcp udp icmp icmpv6"
+TIMEOUT = 120
+
+# Link types src/ maps to dissect.h's enum ns_linktype (libpcap LINKTYPE_ values).
+# A capture netsift rejects as "unsupported link type" must not have one of these.
+SUPPORTED_LINKTYPES = {
+    0: "NULL", 1: "EN10MB", 8: "SLIP", 9: "PPP", 12: "RAW", 14: "RAW",
+    101: "RAW", 104: "C_HDLC", 108: "LOOP", 113: "LINUX_SLL",
+    228: "IPV4", 229: "IPV6", 276: "LINUX_SLL2",
+}
+# Names of some link types netsift does not decode, for the summary.
+OTHER_LINKTYPES = {
+    105: "IEEE802_11", 107: "FRELAY", 123: "SUNATM", 127: "IEEE802_11_RADIOTAP",
+    182: "MFR", 195: "IEEE802_15_4_WITHFCS", 230: "IEEE802_15_4_NOFCS",
+}
+CAPTURE_EXT = (".pcap", ".pcapng", ".cap")
+TRANSPORTS = ("tcp", "udp", "icmp", "icmpv6")
+V6_EXT = {"ipv6.hopopts": 0, "ipv6.routing": 43, "ipv6.fraghdr": 44, "ipv6.dstopts": 60}
+
+
+def die(msg, status=99):
+    print("tshark_diff: " + msg, file=sys.stderr)
+    sys.exit(status)
+
+
+# ---------------------------------------------------------------- captures
+
+def find_captures(paths):
+    """(label, path) for each capture; label is "<root basename>/<relpath>"."""
+    out = []
+    for root in paths:
+        root = os.path.normpath(root)
+        if os.path.isfile(root):
+            out.append((os.path.basename(root), root))
+            continue
+        if not os.path.isdir(root):
+            die("no such capture or directory: %s" % root)
+        base = os.path.basename(root)
+        for d, dirs, files in os.walk(root):
+            dirs.sort()
+            for f in sorted(files):
+                if f.lower().endswith(CAPTURE_EXT):
+                    p = os.path.join(d, f)
+                    out.append((base + "/" + os.path.relpath(p, root), p))
+    return out
+
+
+def linktypes(path):
+    """Link type(s) from the pcap / pcapng file header; [] if unreadable."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read(1 << 16)
+    except OSError:
+        return []
+    if len(data) < 24:
+        return []
+    magic = data[:4]
+    for endian in ("<", ">"):
+        m = struct.unpack(endian + "I", magic)[0]
+        if m in (0xa1b2c3d4, 0xa1b23c4d):
+            return [struct.unpack(endian + "I", data[20:24])[0] & 0xffff]
+    if magic != b"\x0a\x0d\x0d\x0a":
+        return []
+    endian = "<" if data[8:12] == b"\x4d\x3c\x2b\x1a" else ">"
+    off, out = 0, []
+    while off + 12 <= len(data):
+        btype, blen = struct.unpack(endian + "II", data[off:off + 8])
+        if blen < 12:
+            break
+        if btype == 1 and off + 10 <= len(data):
+            out.append(struct.unpack(endian + "H", data[off + 8:off + 10])[0])
+        off += blen
+    return out
+
+
+def pcap_snaplen(path):
+    """The snapshot length of a classic pcap file (0 if not one). libpcap, and
+    so netsift, clamps a record's captured length to it; tshark does not."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read(24)
+    except OSError:
+        return 0
+    for e in ("<", ">"):
+        if len(data) == 24 and struct.unpack(e + "I", data[:4])[0] in (0xa1b2c3d4, 0xa1b23c4d):
+            return struct.unpack(e + "I", data[16:20])[0]
+    return 0
+
+
+def run(cmd):
+    try:
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return -1, b"", ("timeout after %ds" % TIMEOUT).encode()
+    return p.returncode, p.stdout, p.stderr
+
+
+# ---------------------------------------------------------------- tshark side
+
+BAD_XML_CHARS = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def ival(s):
+    if s is None or s == "":
+        return None
+    try:
+        return int(s, 0)
+    except ValueError:
+        return int(s, 16) if re.fullmatch(r"[0-9a-fA-F]+", s) else None
+
+
+def addr(s):
+    if s is None:
+        return None
+    try:
+        return str(ipaddress.ip_address(s))
+    except ValueError:
+        return s
+
+
+def field_map(proto):
+    """name -> [show, ...] of a <proto>'s fields in document order, not
+    descending into nested <proto> elements (other layers: the ICMP quote...)."""
+    out = {}
+
+    def walk(el):
+        for k in el:
+            if k.tag == "field":
+                out.setdefault(k.get("name"), []).append(k.get("show"))
+                walk(k)
+    walk(proto)
+    return out
+
+
+def raw_int(proto, name):
+    """A whole-byte field's value as on the wire (PDML "value" hex)."""
+    for el in proto.iter("field"):
+        if el.get("name") == name:
+            v = el.get("value")
+            return int(v, 16) if v else ival(el.get("show"))
+    return None
+
+
+def field_map_deep(proto):
+    """Like field_map, descending into nested <proto>s too."""
+    out = {}
+    for el in proto.iter("field"):
+        out.setdefault(el.get("name"), []).append(el.get("show"))
+    return out
+
+
+def first(fm, *names):
+    for n in names:
+        v = fm.get(n)
+        if v:
+            return v[0]
+    return None
+
+
+def subprotos(proto):
+    return [k for k in proto if k.tag == "proto"]
+
+
+def ts_ipv4(p):
+    fm = field_map(p)
+    hl = ival(first(fm, "ip.hdr_len"))
+    return {
+        "ip.version": ival(first(fm, "ip.version")),
+        "ip.ihl": None if hl is None else hl // 4,
+        "ip.tos": ival(first(fm, "ip.dsfield")),
+        # the header's bytes: for total length 0 tshark shows a length it
+        # presumes (TSO), the header still says 0
+        "ip.len": raw_int(p, "ip.len"),
+        "ip.id": ival(first(fm, "ip.id")),
+        "ip.flags": ival(first(fm, "ip.flags")),
+        "ip.frag_offset": ival(first(fm, "ip.frag_offset")),
+        "ip.ttl": ival(first(fm, "ip.ttl")),
+        "ip.proto": ival(first(fm, "ip.proto")),
+        "ip.checksum": ival(first(fm, "ip.checksum")),
+        "ip.src": addr(first(fm, "ip.src")),
+        "ip.dst": addr(first(fm, "ip.dst")),
+        "ip.options": [ival(x) for x in fm.get("ip.opt.type", [])] or None,
+    }
+
+
+def ts_ipv6_chain(p):
+    """[(type, next, len, extra), ...] of the extension headers nested in p."""
+    chain = []
+    for sp in subprotos(p):
+        name = sp.get("name")
+        if name not in V6_EXT:
+            continue
+        fm = field_map(sp)
+        extra = {}
+        if name == "ipv6.fraghdr":
+            ln = 8
+            extra = {"offset": ival(first(fm, "ipv6.fraghdr.offset")),
+                     "more": ival(first(fm, "ipv6.fraghdr.more")),
+                     "id": ival(first(fm, "ipv6.fraghdr.ident"))}
+        else:
+            ln = ival(first(fm, name + ".len_oct"))
+            if name == "ipv6.routing":
+                extra = {"type": ival(first(fm, "ipv6.routing.type")),
+                         "segleft": ival(first(fm, "ipv6.routing.segleft"))}
+        chain.append((V6_EXT[name], ival(first(fm, name + ".nxt")), ln, extra))
+    return chain
+
+
+def ext_fields(chain, prefix):
+    d = {prefix + ".ext": [(t, n, ln) for t, n, ln, _ in chain] or None}
+    for t, _, _, extra in chain:
+        for k, v in extra.items():
+            d.setdefault("%s.%s.%s" % (prefix, "frag" if t == 44 else "rt", k), v)
+    return d
+
+
+def ts_ipv6(p):
+    fm = field_map(p)
+    d = {
+        "ipv6.version": ival(first(fm, "ipv6.version")),
+        "ipv6.tclass": ival(first(fm, "ipv6.tclass")),
+        "ipv6.flow": ival(first(fm, "ipv6.flow")),
+        "ipv6.plen": ival(first(fm, "ipv6.plen")),
+        "ipv6.nxt": ival(first(fm, "ipv6.nxt")),
+        "ipv6.hlim": ival(first(fm, "ipv6.hlim")),
+        "ipv6.src": addr(first(fm, "ipv6.src")),
+        "ipv6.dst": addr(first(fm, "ipv6.dst")),
+    }
+    d.update(ext_fields(ts_ipv6_chain(p), "ipv6"))
+    return d
+
+
+def ts_tcp(p):
+    fm = field_map(p)
+    hl = ival(first(fm, "tcp.hdr_len"))
+    le, re_ = fm.get("tcp.options.sack_le", []), fm.get("tcp.options.sack_re", [])
+    d = {
+        "tcp.srcport": ival(first(fm, "tcp.srcport")),
+        "tcp.dstport": ival(first(fm, "tcp.dstport")),
+        "tcp.seq": ival(first(fm, "tcp.seq_raw", "tcp.seq")),
+        "tcp.ack": ival(first(fm, "tcp.ack_raw", "tcp.ack")),
+        "tcp.data_offset": None if hl is None else hl // 4,
+        "tcp.window": ival(first(fm, "tcp.window_size_value")),
+        "tcp.checksum": ival(first(fm, "tcp.checksum")),
+        "tcp.urgent": ival(first(fm, "tcp.urgent_pointer")),
+        "tcp.opt.kinds": [ival(x) for x in fm.get("tcp.option_kind", [])] or None,
+        "tcp.opt.mss": ival(first(fm, "tcp.options.mss_val")),
+        "tcp.opt.wscale": ival(first(fm, "tcp.options.wscale.shift")),
+        "tcp.opt.sack_perm": True if "tcp.options.sack_perm" in fm else None,
+        "tcp.opt.sack": [[ival(a), ival(b)] for a, b in zip(le, re_)] or None,
+        "tcp.opt.tsval": ival(first(fm, "tcp.options.timestamp.tsval")),
+        "tcp.opt.tsecr": ival(first(fm, "tcp.options.timestamp.tsecr")),
+        "tcp.payload_len": ival(first(fm, "tcp.len")),
+    }
+    # From the 12-bit flags value, not tshark's per-bit items: with AccECN
+    # tshark shows the AE/CWR/ECE bits as one "ACE" counter instead.
+    bits = ival(first(fm, "tcp.flags"))
+    for name, bit in TCP_FLAGS:
+        d["tcp.flags." + name] = None if bits is None else bool(bits & bit)
+    return d
+
+
+TCP_FLAGS = [("FIN", 0x001), ("SYN", 0x002), ("RST", 0x004), ("PSH", 0x008),
+             ("ACK", 0x010), ("URG", 0x020), ("ECE", 0x040), ("CWR", 0x080),
+             ("NS", 0x100)]
+
+
+def ts_udp(p):
+    fm = field_map(p)
+    return {
+        "udp.srcport": ival(first(fm, "udp.srcport")),
+        "udp.dstport": ival(first(fm, "udp.dstport")),
+        "udp.length": ival(first(fm, "udp.length")),
+        "udp.checksum": ival(first(fm, "udp.checksum")),
+    }
+
+
+def ts_quote(p, pre):
+    """The IP packet quoted in an ICMP error: first nested ip/ipv6 and the
+    tcp/udp right after it."""
+    kids = subprotos(p)
+    for i, k in enumerate(kids):
+        if k.get("name") not in ("ip", "ipv6"):
+            continue
+        fm = field_map(k)
+        if k.get("name") == "ip":
+            q = {"version": ival(first(fm, "ip.version")),
+                 "src": addr(first(fm, "ip.src")), "dst": addr(first(fm, "ip.dst")),
+                 "proto": ival(first(fm, "ip.proto"))}
+        else:
+            chain = ts_ipv6_chain(k)
+            q = {"version": ival(first(fm, "ipv6.version")),
+                 "src": addr(first(fm, "ipv6.src")), "dst": addr(first(fm, "ipv6.dst")),
+                 "proto": chain[-1][1] if chain else ival(first(fm, "ipv6.nxt"))}
+        q = dict(q)
+        q["sport"] = q["dport"] = None
+        if i + 1 < len(kids) and kids[i + 1].get("name") in ("tcp", "udp"):
+            t = kids[i + 1].get("name")
+            tfm = field_map(kids[i + 1])
+            q["sport"] = ival(first(tfm, t + ".srcport"))
+            q["dport"] = ival(first(tfm, t + ".dstport"))
+        d = {pre + ".quoted." + k2: v for k2, v in q.items() if k2 != "version"}
+        d[pre + ".quoted"] = q["version"] if q["version"] is not None else "unreadable"
+        return d
+    return {pre + ".quoted": None}
+
+
+def ts_icmp(p):
+    fm = field_map(p)
+    d = {
+        "icmp.type": ival(first(fm, "icmp.type")),
+        "icmp.code": ival(first(fm, "icmp.code")),
+        "icmp.checksum": ival(first(fm, "icmp.checksum")),
+        "icmp.id": ival(first(fm, "icmp.ident")),
+        "icmp.seq": ival(first(fm, "icmp.seq", "icmp.ext.echo.seq")),
+    }
+    d.update(ts_quote(p, "icmp"))
+    return d
+
+
+def ts_icmpv6(p):
+    fm = field_map(p)
+    d = {
+        "icmpv6.type": ival(first(fm, "icmpv6.type")),
+        "icmpv6.code": ival(first(fm, "icmpv6.code")),
+        "icmpv6.checksum": ival(first(fm, "icmpv6.checksum")),
+        "icmpv6.id": ival(first(fm, "icmpv6.echo.identifier")),
+        "icmpv6.seq": ival(first(fm, "icmpv6.echo.sequence_number", "icmpv6.ext.echo.seq")),
+        "icmpv6.target": addr(first(fm, "icmpv6.nd.ns.target_address",
+                                    "icmpv6.nd.na.target_address",
+                                    "icmpv6.nd.rd.target_address")),
+    }
+    d.update(ts_quote(p, "icmpv6"))
+    return d
+
+
+TS_L3 = {"ip": ("ipv4", ts_ipv4), "ipv6": ("ipv6", ts_ipv6)}
+TS_L4 = {"tcp": ts_tcp, "udp": ts_udp, "icmp": ts_icmp, "icmpv6": ts_icmpv6}
+
+
+def ts_frame(pkt, snaplen):
+    """One PDML <packet> -> dict with layers, fields and flag evidence."""
+    protos = subprotos(pkt)
+    fr = {"number": None, "protocols": "", "l3": None, "l4": None, "fields": {},
+          "short": False, "malformed": False, "flags": {}}
+    fr["experts"] = set()
+    for el in pkt.iter("proto"):
+        if el.get("name") == "_ws.short":
+            fr["short"] = True
+        elif el.get("name") == "_ws.malformed":
+            fr["malformed"] = True
+    for el in pkt.iter("field"):
+        if el.get("name") == "_ws.expert":
+            fr["experts"].update(k.get("name") for k in el
+                                 if not k.get("name", "").startswith("_ws.expert"))
+    caplen = wirelen = 0
+    for i, p in enumerate(protos):
+        name = p.get("name")
+        if name == "frame":
+            fm = field_map(p)
+            fr["number"] = ival(first(fm, "frame.number"))
+            fr["protocols"] = first(fm, "frame.protocols") or ""
+            caplen = ival(first(fm, "frame.cap_len")) or 0
+            if snaplen and caplen > snaplen:
+                caplen = snaplen
+                fr["clamped"] = True
+            wirelen = ival(first(fm, "frame.len")) or 0
+        if name not in TS_L3 or fr["l3"]:
+            continue
+        fr["l3"], fn = TS_L3[name]
+        fr["fields"].update(fn(p))
+        j = i + 1
+        # tshark dissects an IPv6 Authentication Header as protocol "ah" after
+        # the ipv6 tree; netsift walks it as an extension header.
+        while fr["l3"] == "ipv6" and j < len(protos) and protos[j].get("name") == "ah":
+            fm = field_map(protos[j])
+            ln = ival(first(fm, "ah.length"))
+            ext = list(fr["fields"].get("ipv6.ext") or [])
+            ext.append((51, ival(first(fm, "ah.next_header")),
+                        None if ln is None else (ln + 2) * 4))
+            fr["fields"]["ipv6.ext"] = ext
+            j += 1
+        if j < len(protos) and protos[j].get("name") in TS_L4:
+            fr["l4"] = protos[j].get("name")
+            fr["fields"].update(TS_L4[fr["l4"]](protos[j]))
+        fr["flags"] = ts_flags(fr, p, caplen, wirelen)
+    return fr
+
+
+def ts_flags(fr, p, caplen, wirelen):
+    """The spec's flags as tshark's values imply them:
+    truncated: the IP header, or the datagram as long as its header says (at
+      most what was on the wire), extends past the captured bytes;
+    bad_ip_checksum: tshark's checksum verification says Bad;
+    fragment: MF set or offset != 0 (v4), a Fragment header (v6).
+    (tshark's own _ws.short is reported, not used: it also fires when a header
+    runs past a too-small IP length, which the spec calls bad_length.)"""
+    f = fr["fields"]
+    pos = ival(p.get("pos")) or 0
+    wire = wirelen - pos
+    if fr["l3"] == "ipv4":
+        hlen = max(20, (f.get("ip.ihl") or 5) * 4)
+        iplen = f.get("ip.len")
+        if not iplen or iplen < hlen or iplen > wire:
+            iplen = wire    # bad or TSO length: the wire is the truth
+        frag = None
+        if f.get("ip.flags") is not None and f.get("ip.frag_offset") is not None:
+            frag = bool(f["ip.flags"] & 1) or f["ip.frag_offset"] != 0
+        badck = first(field_map(p), "ip.checksum.status") == "0"
+    else:
+        hlen = 40
+        plen = f.get("ipv6.plen")
+        jumbo = ival(first(field_map_deep(p), "ipv6.opt.jumbo"))
+        if plen is None:
+            iplen = wire
+        elif plen == 0 and jumbo:
+            iplen = 40 + jumbo
+        elif plen == 0 and wire > 40 + 0xffff:
+            iplen = wire    # BIG TCP: payload length 0, no Jumbo option
+        else:
+            iplen = 40 + plen
+        iplen = min(iplen, wire)
+        frag = any(t == 44 for t, _, _ in (f.get("ipv6.ext") or []))
+        badck = False
+    trunc = pos + max(hlen, iplen) > caplen
+    return {"truncated": trunc, "bad_ip_checksum": badck, "fragment": frag}
+
+
+def slip_as_raw(path, tmpdir):
+    """tshark has no dissector for LINKTYPE_SLIP (BSD SLIP, 16-byte pseudo-
+    header, then IP): hand it the same IP bytes as a LINKTYPE_RAW pcap, frame
+    numbers unchanged. Returns the new path, or None if path is no plain pcap."""
+    with open(path, "rb") as f:
+        data = f.read()
+    for e in ("<", ">"):
+        if struct.unpack(e + "I", data[:4])[0] in (0xa1b2c3d4, 0xa1b23c4d):
+            break
+    else:
+        return None
+    out = bytearray(data[:20] + struct.pack(e + "I", 101))
+    off = 24
+    while off + 16 <= len(data):
+        ts1, ts2, caplen, wirelen = struct.unpack(e + "IIII", data[off:off + 16])
+        rec = data[off + 16:off + 16 + caplen]
+        off += 16 + caplen
+        cut = min(16, len(rec))
+        out += struct.pack(e + "IIII", ts1, ts2, len(rec) - cut, max(wirelen - 16, 0))
+        out += rec[cut:]
+    dst = os.path.join(tmpdir, os.path.basename(path) + ".raw.pcap")
+    with open(dst, "wb") as f:
+        f.write(out)
+    return dst
+
+
+def run_tshark(tshark, path, snaplen=0):
+    cmd = [tshark, "-n", "-r", path, "-T", "pdml", "-J", TSHARK_PROTOS] + TSHARK_PREFS
+    rc, out, err = run(cmd)
+    frames = {}
+    if out.strip():
+        out = BAD_XML_CHARS.sub(b"", out)
+        try:
+            root = ET.fromstring(out)
+        except ET.ParseError:
+            # A cut-short file ends the PDML mid-way: keep whole packets.
+            cut = out.rfind(b"</packet>")
+            root = ET.fromstring(out[:cut + 9] + b"</pdml>") if cut >= 0 else None
+        for pkt in (root.iter("packet") if root is not None else []):
+            fr = ts_frame(pkt, snaplen)
+            frames[fr["number"]] = fr
+    err = "\n".join(l for l in err.decode(errors="replace").splitlines()
+                    if "Running as user" not in l)
+    return rc, frames, err
+
+
+# ---------------------------------------------------------------- netsift side
+
+def arg(ev, name):
+    for a in ev.get("args", []):
+        if a.get("name") == name:
+            return a.get("value")
+    return None
+
+
+def ns_ipv4(v):
+    return {
+        "ip.version": v.get("version"), "ip.ihl": v.get("IHL"), "ip.tos": v.get("TOS"),
+        "ip.len": v.get("length"), "ip.id": v.get("id"), "ip.flags": v.get("flags"),
+        "ip.frag_offset": v.get("fragOffset"), "ip.ttl": v.get("TTL"),
+        "ip.proto": v.get("protocol"), "ip.checksum": v.get("checksum"),
+        "ip.src": addr(v.get("srcIP")), "ip.dst": addr(v.get("dstIP")),
+        "ip.options": [o.get("kind") for o in (v.get("options") or [])] or None,
+    }
+
+
+def ns_chain(exts):
+    chain = []
+    for e in exts or []:
+        extra = {}
+        if e.get("type") == 44:
+            extra = {"offset": e.get("fragOffset"),
+                     "more": None if e.get("moreFragments") is None else int(e["moreFragments"]),
+                     "id": e.get("id")}
+        elif e.get("type") == 43:
+            extra = {"type": e.get("routingType"), "segleft": e.get("segmentsLeft")}
+        chain.append((e.get("type"), e.get("nextHeader"), e.get("length"), extra))
+    return chain
+
+
+def ns_ipv6(v):
+    d = {
+        "ipv6.version": v.get("version"), "ipv6.tclass": v.get("trafficClass"),
+        "ipv6.flow": v.get("flowLabel"), "ipv6.plen": v.get("length"),
+        "ipv6.nxt": v.get("nextHeader"), "ipv6.hlim": v.get("hopLimit"),
+        "ipv6.src": addr(v.get("srcIP")), "ipv6.dst": addr(v.get("dstIP")),
+    }
+    d.update(ext_fields(ns_chain(v.get("extensions")), "ipv6"))
+    return d
+
+
+def ns_tcp(v):
+    opts = v.get("options") or []
+    d = {
+        "tcp.srcport": v.get("srcPort"), "tcp.dstport": v.get("dstPort"),
+        "tcp.seq": v.get("seq"), "tcp.ack": v.get("ack"),
+        "tcp.data_offset": v.get("dataOffset"), "tcp.window": v.get("window"),
+        "tcp.checksum": v.get("checksum"), "tcp.urgent": v.get("urgent"),
+        "tcp.opt.kinds": [o.get("kind") for o in opts] or None,
+        "tcp.opt.mss": None, "tcp.opt.wscale": None, "tcp.opt.sack_perm": None,
+        "tcp.opt.sack": None, "tcp.opt.tsval": None, "tcp.opt.tsecr": None,
+        "tcp.payload_len": v.get("payloadLen"),
+    }
+    for o in opts:
+        k = o.get("kind")
+        if k == 2 and d["tcp.opt.mss"] is None:
+            d["tcp.opt.mss"] = o.get("mss")
+        elif k == 3 and d["tcp.opt.wscale"] is None:
+            d["tcp.opt.wscale"] = o.get("shift")
+        elif k == 4:
+            d["tcp.opt.sack_perm"] = True
+        elif k == 5:
+            d["tcp.opt.sack"] = (d["tcp.opt.sack"] or []) + [list(b) for b in o.get("blocks") or []] or None
+        elif k == 8 and d["tcp.opt.tsval"] is None:
+            d["tcp.opt.tsval"], d["tcp.opt.tsecr"] = o.get("val"), o.get("ecr")
+    for name, _ in TCP_FLAGS:
+        d["tcp.flags." + name] = v.get(name)
+    return d
+
+
+def ns_udp(v):
+    return {"udp.srcport": v.get("srcPort"), "udp.dstport": v.get("dstPort"),
+            "udp.length": v.get("length"), "udp.checksum": v.get("checksum")}
+
+
+def ns_icmp_common(v, pre):
+    d = {pre + ".type": v.get("type"), pre + ".code": v.get("code"),
+         pre + ".checksum": v.get("checksum"), pre + ".id": v.get("id"),
+         pre + ".seq": v.get("seq")}
+    q = v.get("quoted")
+    if q is None:
+        d[pre + ".quoted"] = None
+    else:
+        d.update({pre + ".quoted": q.get("version"),
+                  pre + ".quoted.src": addr(q.get("srcIP")),
+                  pre + ".quoted.dst": addr(q.get("dstIP")),
+                  pre + ".quoted.proto": q.get("protocol"),
+                  pre + ".quoted.sport": q.get("srcPort"),
+                  pre + ".quoted.dport": q.get("dstPort")})
+    return d
+
+
+def ns_icmp(v):
+    return ns_icmp_common(v, "icmp")
+
+
+def ns_icmpv6(v):
+    d = ns_icmp_common(v, "icmpv6")
+    d["icmpv6.target"] = addr(v.get("target"))
+    return d
+
+
+NS_EVENTS = {
+    "net_packet_ipv4": ("l3", "ipv4", "proto_ipv4", ns_ipv4),
+    "net_packet_ipv6": ("l3", "ipv6", "proto_ipv6", ns_ipv6),
+    "net_packet_tcp": ("l4", "tcp", "proto_tcp", ns_tcp),
+    "net_packet_udp": ("l4", "udp", "proto_udp", ns_udp),
+    "net_packet_icmp": ("l4", "icmp", "proto_icmp", ns_icmp),
+    "net_packet_icmpv6": ("l4", "icmpv6", "proto_icmpv6", ns_icmpv6),
+}
+
+
+def run_netsift(netsift, path):
+    rc, out, err = run([netsift, "read", "-o", "json", path])
+    frames, problems = {}, []
+    for n, line in enumerate(out.decode(errors="replace").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            ev = json.loads(line)
+        except ValueError as e:
+            problems.append("stdout line %d is not JSON (%s): %.80s" % (n, e, line))
+            continue
+        spec = NS_EVENTS.get(ev.get("eventName"))
+        if spec is None:
+            continue    # flow events etc.: not per-packet
+        slot, layer, argname, fn = spec
+        fr = frames.setdefault(ev.get("frame"), {"l3": None, "l4": None, "fields": {},
+                                                 "flags": set()})
+        if fr[slot] is not None:
+            problems.append("frame %s: two %s events" % (ev.get("frame"), slot))
+            continue
+        fr[slot] = layer
+        fr["fields"].update(fn(arg(ev, argname) or {}))
+        meta = arg(ev, "metadata") or {}
+        fr["flags"].update(meta.get("flags") or [])
+    return rc, frames, err.decode(errors="replace").strip(), problems
+
+
+# ---------------------------------------------------------------- allow-list
+
+class Allow:
+    """Entries, one per line:
+      CAPTURE FRAME FIELD REASON...   one frame of one capture (CAPTURE as
+                                      labelled in the output); FIELD may be an
+                                      fnmatch pattern (ipv6.*)
+      rule proto=GLOB FIELD REASON... frames whose tshark frame.protocols
+                                      matches GLOB
+      rule expert=NAME FIELD REASON.. frames where tshark raised expert item
+                                      NAME (e.g. ipv6.bogus_ipv6_version)"""
+
+    def __init__(self, path):
+        self.entries = []
+        if not path:
+            return
+        with open(path) as f:
+            for n, line in enumerate(f, 1):
+                line = line.strip()
+                if not line or line.startswith("#"):
+                    continue
+                parts = line.split(None, 3)
+                where = "%s:%d" % (os.path.basename(path), n)
+                if len(parts) < 4:
+                    die("%s: need CAPTURE FRAME FIELD REASON, or rule KEY=VALUE FIELD REASON"
+                        % where, 1)
+                if parts[0] == "rule":
+                    key, _, val = parts[1].partition("=")
+                    if key not in ("proto", "expert") or not val:
+                        die("%s: rule needs proto=GLOB or expert=NAME" % where, 1)
+                    ent = {"rule": key, "value": val}
+                else:
+                    if not parts[1].isdigit():
+                        die("%s: FRAME must be a number" % where, 1)
+                    ent = {"capture": parts[0], "frame": int(parts[1])}
+                ent.update(field=parts[2], reason=parts[3], where=where, used=0)
+                self.entries.append(ent)
+
+    def match(self, capture, frame, field, tsframe):
+        for e in self.entries:
+            if not fnmatch.fnmatchcase(field, e["field"]):
+                continue
+            if e.get("rule") == "proto":
+                ok = fnmatch.fnmatchcase(tsframe["protocols"], e["value"])
+            elif e.get("rule") == "expert":
+                ok = e["value"] in tsframe["experts"]
+            else:
+                ok = e["capture"] == capture and e["frame"] == frame
+            if ok:
+                e["used"] += 1
+                return e
+        return None
+
+    def describe(self, e):
+        if "rule" in e:
+            return "rule %s=%s %s" % (e["rule"], e["value"], e["field"])
+        return "%s frame %d %s" % (e["capture"], e["frame"], e["field"])
+
+
+# ---------------------------------------------------------------- comparison
+
+def fmt(v):
+    if v is None:
+        return "absent"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return json.dumps(v, separators=(",", ":")) if isinstance(v, (list, tuple)) else str(v)
+
+
+def norm(v):
+    if isinstance(v, tuple):
+        return [norm(x) for x in v]
+    if isinstance(v, list):
+        return [norm(x) for x in v]
+    return v
+
+
+COMPARED_FLAGS = ("truncated", "bad_ip_checksum", "fragment")
+
+
+def compare_frame(ts, ns):
+    """[(field, ours, tshark)] and the number of fields compared."""
+    diffs, n = [], 0
+    ts_layers = "/".join(x for x in (ts["l3"], ts["l4"]) if x) if ts else ""
+    ns_layers = "/".join(x for x in (ns["l3"], ns["l4"]) if x) if ns else ""
+    n += 1
+    if ts_layers != ns_layers:
+        diffs.append(("layers", ns_layers or "none", ts_layers or "none"))
+    if not ts or not ns or ts["l3"] != ns["l3"]:
+        return diffs, n
+    prefixes = {"ip" if ts["l3"] == "ipv4" else "ipv6"}
+    if ts["l4"] and ts["l4"] == ns["l4"]:
+        prefixes.add(ts["l4"])
+    keys = [k for k in ts["fields"] if k.split(".")[0] in prefixes]
+    keys += [k for k in ns["fields"] if k.split(".")[0] in prefixes and k not in ts["fields"]]
+    for k in keys:
+        a, b = norm(ns["fields"].get(k)), norm(ts["fields"].get(k))
+        if ".quoted." in k:
+            q = k[:k.index(".quoted.") + 7]
+            if ns["fields"].get(q) is None or ts["fields"].get(q) is None:
+                continue    # the presence of the quote is compared once, as X.quoted
+        if a is None and b is None:
+            continue
+        n += 1
+        if a != b:
+            diffs.append((k, fmt(a), fmt(b)))
+    for fl in COMPARED_FLAGS:
+        want = ts["flags"].get(fl)
+        if want is None:
+            continue
+        n += 1
+        have = fl in ns["flags"]
+        if have != want:
+            diffs.append(("flag." + fl, fmt(have), fmt(want)))
+    return diffs, n
+
+
+MALFORMED_FLAGS = {"bad_length", "bad_header", "bad_options", "bad_version", "ext_hdr_limit"}
+
+
+def check_capture(label, path, opts):
+    r = {"label": label, "frames": 0, "ipframes": 0, "fields": 0, "diffs": [],
+         "allowed": [], "skipped": None, "errors": [], "uncompared": 0,
+         "ns_trunc": 0, "ts_trunc": 0, "ts_short": 0, "ns_malf": 0, "ts_malf": 0,
+         "clamped": 0}
+    lts = linktypes(path)
+    tspath = path
+    if lts == [8]:
+        tspath = slip_as_raw(path, opts.tmpdir) or path
+        r["note"] = "SLIP: tshark reads the IP bytes as LINKTYPE_RAW"
+    snap = pcap_snaplen(path)
+    if tspath != path:
+        snap = max(snap - 16, 0)    # the SLIP pseudo-header is gone
+    ts_rc, ts, ts_err = run_tshark(opts.tshark, tspath, snap)
+    ns_rc, ns, ns_err, problems = run_netsift(opts.netsift, path)
+    r["errors"] += problems
+    if ns_rc != 0 and "unsupported link type" in ns_err.lower():
+        bad = [t for t in lts if t in SUPPORTED_LINKTYPES]
+        if bad or not lts:
+            r["errors"].append("netsift says unsupported link type, but the file has %s: %s"
+                               % (lts or "no readable link type", ns_err))
+        r["skipped"] = "linktype %s" % ",".join(
+            "%d (%s)" % (t, OTHER_LINKTYPES.get(t, "?")) for t in lts)
+        r["frames"] = len(ts)
+        r["ts_ip_skipped"] = sum(1 for f in ts.values() if f["l3"])
+        return r
+    if ns_rc < 0 or ns_rc > 1 or (ns_rc != 0 and ts_rc == 0):
+        r["errors"].append("netsift exit %d: %s" % (ns_rc, ns_err[:300]))
+    if ns_rc != 0 and ts_rc != 0:
+        # Both stop at a broken record: compare what both read, count the rest
+        # (frames after netsift's last event that tshark has, and the broken
+        # record itself, which neither decodes).
+        m = re.search(r"frame (\d+): truncated", ns_err)
+        last = int(m.group(1)) - 1 if m else (max(ns) if ns else 0)
+        for k in [k for k in ts if k > last]:
+            r["uncompared"] += 1
+            del ts[k]
+        r["uncompared"] += 1 if m else 0
+    if ts_rc != 0 and not ts:
+        r["errors"].append("tshark exit %d and no frames: %s" % (ts_rc, ts_err[:300]))
+    for k in ns:
+        if k not in ts:
+            r["errors"].append("netsift emitted frame %s which tshark does not have" % k)
+    r["frames"] = len(ts)
+    for num in sorted(ts):
+        t, o = ts[num], ns.get(num)
+        if t["l3"] or o:
+            r["ipframes"] += 1
+        r["ts_short"] += t["short"]
+        r["ts_malf"] += t["malformed"]
+        r["clamped"] += bool(t.get("clamped"))
+        r["ts_trunc"] += bool(t["flags"].get("truncated"))
+        if o:
+            r["ns_trunc"] += "truncated" in o["flags"]
+            r["ns_malf"] += bool(o["flags"] & MALFORMED_FLAGS)
+        if not t["l3"] and not o:
+            continue
+        diffs, n = compare_frame(t, o)
+        r["fields"] += n
+        for field, ours, theirs in diffs:
+            e = opts.allow.match(label, num, field, t)
+            item = (num, field, ours, theirs, t["protocols"], e)
+            (r["allowed"] if e else r["diffs"]).append(item)
+    return r
+
+
+# ---------------------------------------------------------------- main
+
+def dump(caps, opts):
+    for label, path in caps:
+        lts = linktypes(path)
+        tspath = slip_as_raw(path, opts.tmpdir) if lts == [8] else path
+        _, ts, ts_err = run_tshark(opts.tshark, tspath or path, pcap_snaplen(path))
+        ns_rc, ns, ns_err, problems = run_netsift(opts.netsift, path)
+        print("== %s (netsift exit %d%s)" % (label, ns_rc, ": " + ns_err if ns_err else ""))
+        for p in problems:
+            print("   problem: " + p)
+        for num in sorted(set(ts) | set(k for k in ns if k is not None)):
+            for side, fr in (("tshark", ts.get(num)), ("netsift", ns.get(num))):
+                if not fr:
+                    print("  %s %s: -" % (num, side))
+                    continue
+                extra = {"protocols": fr.get("protocols"), "short": fr.get("short"),
+                         "malformed": fr.get("malformed"),
+                         "experts": sorted(fr.get("experts"))} if side == "tshark" else {}
+                flags = fr["flags"] if side == "tshark" else sorted(fr["flags"])
+                print("  %s %s: %s/%s flags=%s %s" % (num, side, fr["l3"], fr["l4"], flags,
+                                                    json.dumps(extra) if extra else ""))
+                print("      " + json.dumps(fr["fields"], sort_keys=True, default=str))
+    return 0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--netsift", default=os.environ.get("NETSIFT", "netsift"))
+    ap.add_argument("--tshark", default="tshark")
+    ap.add_argument("--allowlist", help="allow-list file (tests/tshark-allowlist.txt)")
+    ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--show", type=int, default=5, help="differences shown per capture")
+    ap.add_argument("--show-allowed", action="store_true", help="also list allow-listed ones")
+    ap.add_argument("-q", "--quiet", action="store_true", help="no per-capture lines")
+    ap.add_argument("--dump", action="store_true",
+                    help="print both sides' per-frame fields (for investigating a capture)")
+    ap.add_argument("paths", nargs="+", help="captures or directories of captures")
+    opts = ap.parse_args()
+
+    tshark = shutil.which(opts.tshark)
+    if not tshark:
+        die("FAIL: tshark not found (looked for %r). This test compares against tshark and "
+            "does not skip without it: install it (Debian: apt-get install tshark)." % opts.tshark)
+    opts.tshark = tshark
+    if not (os.path.isfile(opts.netsift) and os.access(opts.netsift, os.X_OK)):
+        found = shutil.which(opts.netsift)
+        if not found:
+            die("FAIL: netsift binary not found: %s (build first, or pass --netsift)" % opts.netsift)
+        opts.netsift = found
+    opts.allow = Allow(opts.allowlist)
+    caps = find_captures(opts.paths)
+    if opts.dump:
+        with tempfile.TemporaryDirectory(prefix="tshark-diff.") as opts.tmpdir:
+            return dump(caps, opts)
+    if not caps:
+        die("FAIL: no captures found under %s" % " ".join(opts.paths))
+
+    with tempfile.TemporaryDirectory(prefix="tshark-diff.") as opts.tmpdir, \
+            concurrent.futures.ThreadPoolExecutor(max_workers=max(1, opts.jobs)) as ex:
+        results = list(ex.map(lambda c: check_capture(c[0], c[1], opts), caps))
+
+    tot = {k: 0 for k in ("frames", "ipframes", "fields", "diffs", "allowed", "skipped",
+                          "skipped_frames", "uncompared", "errors", "ns_trunc", "ts_trunc",
+                          "ts_short", "ns_malf", "ts_malf")}
+    print("tshark_diff: %d captures, tshark %s" % (len(caps), tshark))
+    for r in results:
+        if r["skipped"]:
+            tot["skipped"] += 1
+            tot["skipped_frames"] += r["frames"]
+            if not opts.quiet:
+                print("  SKIP %-50s %s (unsupported by netsift; %d frames, %d with IP in tshark)"
+                      % (r["label"], r["skipped"], r["frames"], r.get("ts_ip_skipped", 0)))
+        else:
+            for k in ("frames", "ipframes", "fields", "uncompared", "ns_trunc", "ts_trunc",
+                      "ts_short", "ns_malf", "ts_malf"):
+                tot[k] += r[k]
+            tot["diffs"] += len(r["diffs"])
+            tot["allowed"] += len(r["allowed"])
+            status = "FAIL" if r["diffs"] or r["errors"] else "ok  "
+            if not opts.quiet or status == "FAIL":
+                print("  %s %-50s frames=%d ip=%d fields=%d diffs=%d allowed=%d%s"
+                      " trunc(ours/tshark)=%d/%d short=%d malformed(ours/tshark)=%d/%d"
+                      % (status, r["label"], r["frames"], r["ipframes"], r["fields"],
+                         len(r["diffs"]), len(r["allowed"]),
+                         (" uncompared=%d" % r["uncompared"] if r["uncompared"] else "") +
+                         (" caplen>snaplen=%d" % r["clamped"] if r["clamped"] else ""),
+                         r["ns_trunc"], r["ts_trunc"], r["ts_short"], r["ns_malf"], r["ts_malf"]))
+        for e in r["errors"]:
+            tot["errors"] += 1
+            print("      ERROR %s" % e)
+        for num, field, ours, theirs, protos, _ in r["diffs"][:opts.show]:
+            print("      frame %d %s: netsift=%s tshark=%s  [%s]" % (num, field, ours, theirs, protos))
+        if len(r["diffs"]) > opts.show:
+            print("      ... %d more differences" % (len(r["diffs"]) - opts.show))
+        if opts.show_allowed:
+            for num, field, ours, theirs, protos, e in r["allowed"]:
+                print("      allowed frame %d %s: netsift=%s tshark=%s (%s)"
+                      % (num, field, ours, theirs, e["where"]))
+    print("totals: captures=%d compared=%d skipped_by_linktype=%d (frames %d) frames=%d "
+          "ip_frames=%d fields_compared=%d differences=%d allow_listed=%d errors=%d "
+          "uncompared_frames=%d"
+          % (len(caps), len(caps) - tot["skipped"], tot["skipped"], tot["skipped_frames"],
+             tot["frames"], tot["ipframes"], tot["fields"], tot["diffs"], tot["allowed"],
+             tot["errors"], tot["uncompared"]))
+    print("flags: truncated ours=%d tshark=%d (_ws.short %d); malformed-class ours=%d "
+          "tshark _ws.malformed=%d" % (tot["ns_trunc"], tot["ts_trunc"], tot["ts_short"],
+                                      tot["ns_malf"], tot["ts_malf"]))
+    for e in opts.allow.entries:
+        print("allow-list %s: %s: used %d time(s)%s" % (e["where"], opts.allow.describe(e),
+              e["used"], "" if e["used"] else "  (STALE: matches nothing)"))
+    failed = tot["diffs"] or tot["errors"]
+    print("tshark_diff: %s" % ("FAIL" if failed else "PASS"))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

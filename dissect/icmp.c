@@ -13,6 +13,7 @@ enum {
 	ICMP_ECHO = 8, ICMP_ROUTERADVERT = 9, ICMP_ROUTERSOLICIT = 10, ICMP_TIMXCEED = 11,
 	ICMP_PARAMPROB = 12, ICMP_TSTAMP = 13, ICMP_TSTAMPREPLY = 14, ICMP_IREQ = 15,
 	ICMP_IREQREPLY = 16, ICMP_MASKREQ = 17, ICMP_MASKREPLY = 18,
+	ICMP_EXT_ECHO = 42, ICMP_EXT_ECHOREPLY = 43,
 };
 #define ICMP_UNREACH_NEEDFRAG 4
 
@@ -150,6 +151,12 @@ static void icmp_rest_of_header(const uint8_t *p, struct ns_icmp *ic)
 		ic->has_echo = true;
 		ic->id = ns_get16(p + 4);
 		ic->seq = ns_get16(p + 6);
+	} else if (ic->type == ICMP_EXT_ECHO || ic->type == ICMP_EXT_ECHOREPLY) {
+		/* RFC 8335 extended echo: 16-bit identifier, 8-bit sequence
+		 * number, then a flags byte */
+		ic->has_echo = true;
+		ic->id = ns_get16(p + 4);
+		ic->seq = p[6];
 	} else if (ic->type == ICMP_REDIRECT) {
 		ic->has_gateway = true;
 		ic->gateway.family = 4;

@@ -14,6 +14,7 @@ enum {
 	MLD_LISTENER_QUERY = 130, MLD_LISTENER_REPORT = 131, MLD_LISTENER_DONE = 132,
 	ND_ROUTER_SOLICIT = 133, ND_ROUTER_ADVERT = 134, ND_NEIGHBOR_SOLICIT = 135,
 	ND_NEIGHBOR_ADVERT = 136, ND_REDIRECT = 137, MLDV2_LISTENER_REPORT = 143,
+	ICMP6_EXT_ECHO_REQUEST = 160, ICMP6_EXT_ECHO_REPLY = 161,
 };
 
 /* Smallest valid message of each known type (header included). Unknown
@@ -53,6 +54,15 @@ static void icmp6_body(const uint8_t *p, uint32_t caplen, struct ns_icmp *ic)
 			ic->has_echo = true;
 			ic->id = ns_get16(p + 4);
 			ic->seq = ns_get16(p + 6);
+		}
+		break;
+	case ICMP6_EXT_ECHO_REQUEST:
+	case ICMP6_EXT_ECHO_REPLY:
+		/* RFC 8335: 16-bit identifier, 8-bit sequence number, flags */
+		if (caplen >= 8) {
+			ic->has_echo = true;
+			ic->id = ns_get16(p + 4);
+			ic->seq = p[6];
 		}
 		break;
 	case ICMP6_PACKET_TOO_BIG:

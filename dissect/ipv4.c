@@ -4,6 +4,7 @@
  * checked against what the lower layer says was on the wire; the transport
  * sees at most total_len bytes, so Ethernet padding never reaches it.
  */
+#include <string.h>
 #include "dissect.h"
 #include "bytes.h"
 
@@ -45,18 +46,23 @@ static void read_fixed(const uint8_t *p, uint32_t caplen, struct ns_packet *pkt)
 	}
 	if (ns_have(caplen, 10, 2))
 		ip->checksum = ns_get16(p + 10);
+	/* Each copy is written from the packet bytes, not copied from the
+	 * other: a struct copy right after byte stores to the same struct
+	 * defeats store forwarding and stalled every packet. */
 	if (ns_have(caplen, 12, 4)) {
-		ip->src.family = 4;
-		for (int i = 0; i < 4; i++)
-			ip->src.a[i] = p[12 + i];
+		ip->src.family = pkt->src.family = 4;
+		memcpy(ip->src.a, p + 12, 4);
+		memcpy(pkt->src.a, p + 12, 4);
+	} else {
+		pkt->src = ip->src;
 	}
 	if (ns_have(caplen, 16, 4)) {
-		ip->dst.family = 4;
-		for (int i = 0; i < 4; i++)
-			ip->dst.a[i] = p[16 + i];
+		ip->dst.family = pkt->dst.family = 4;
+		memcpy(ip->dst.a, p + 16, 4);
+		memcpy(pkt->dst.a, p + 16, 4);
+	} else {
+		pkt->dst = ip->dst;
 	}
-	pkt->src = ip->src;
-	pkt->dst = ip->dst;
 }
 
 /* RFC 1071 one's-complement sum over the (even-length) header; a correct

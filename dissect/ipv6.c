@@ -6,6 +6,7 @@
  * them is NS_F_TRUNCATED). Either stops the walk and the transport is not
  * decoded: where it starts is unknown.
  */
+#include <string.h>
 #include "dissect.h"
 #include "bytes.h"
 
@@ -49,18 +50,23 @@ static void read_fixed(const uint8_t *p, uint32_t caplen, struct ns_packet *pkt)
 	}
 	if (ns_have(caplen, 7, 1))
 		ip->hop_limit = p[7];
+	/* Each copy is written from the packet bytes, not copied from the
+	 * other: a struct copy right after byte stores to the same struct
+	 * defeats store forwarding and stalled every packet. */
 	if (ns_have(caplen, 8, 16)) {
-		ip->src.family = 6;
-		for (int i = 0; i < 16; i++)
-			ip->src.a[i] = p[8 + i];
+		ip->src.family = pkt->src.family = 6;
+		memcpy(ip->src.a, p + 8, 16);
+		memcpy(pkt->src.a, p + 8, 16);
+	} else {
+		pkt->src = ip->src;
 	}
 	if (ns_have(caplen, 24, 16)) {
-		ip->dst.family = 6;
-		for (int i = 0; i < 16; i++)
-			ip->dst.a[i] = p[24 + i];
+		ip->dst.family = pkt->dst.family = 6;
+		memcpy(ip->dst.a, p + 24, 16);
+		memcpy(pkt->dst.a, p + 24, 16);
+	} else {
+		pkt->dst = ip->dst;
 	}
-	pkt->src = ip->src;
-	pkt->dst = ip->dst;
 }
 
 enum jumbo { JUMBO_ABSENT, JUMBO_UNKNOWN, JUMBO_VALUE };

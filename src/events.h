@@ -23,8 +23,8 @@ enum ns_event {
 #define NS_EV_PACKET_ALL (NS_EV_IPV4 | NS_EV_IPV6 | NS_EV_TCP | NS_EV_UDP | \
 			  NS_EV_ICMP | NS_EV_ICMPV6)
 #define NS_EV_FLOW_ALL   (NS_EV_FLOW_BEGIN | NS_EV_FLOW_END)
-/* What `netsift read` emits without -e. */
-#define NS_EV_DEFAULT    NS_EV_PACKET_ALL
+/* What `netsift read` and `netsift trace` emit without -e: every packet event and the TCP flow events. */
+#define NS_EV_DEFAULT    (NS_EV_PACKET_ALL | NS_EV_FLOW_ALL)
 
 struct ns_event_desc {
 	const char *name;

@@ -6,6 +6,7 @@
  * the latest timestamp seen, so replaying a capture expires flows exactly as
  * live tracing of the same packets would.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include "flow.h"
@@ -113,6 +114,12 @@ static void list_push(struct ns_flow_table *t, uint32_t i)
 /* Mark activity, and move between lists when the state changes. */
 static void set_state(struct ns_flow_table *t, uint32_t i, uint8_t state)
 {
+	/* already the most recent of its list: only the time moves (the common
+	 * case of a busy flow; relinking would write to its neighbours) */
+	if (state == t->pool[i].state && t->lists[list_of(state)].head == i) {
+		t->pool[i].touch_ns = t->clock;
+		return;
+	}
 	list_unlink(t, i);
 	t->pool[i].state = state;
 	list_push(t, i);
@@ -130,10 +137,23 @@ static uint32_t bucket_of(const struct ns_flow_table *t, const struct flow_key *
 	return (uint32_t)ns_hash_bytes(k, sizeof(*k), t->cfg.seed) & t->mask;
 }
 
+/* Word-wise equality (keys have no garbage padding, see struct flow_key):
+ * inline, where memcmp was a library call per probe. */
+static bool key_eq(const struct flow_key *x, const struct flow_key *y)
+{
+	uint64_t a[sizeof(*x) / 8], b[sizeof(*y) / 8], d = 0;
+
+	memcpy(a, x, sizeof(a));
+	memcpy(b, y, sizeof(b));
+	for (size_t w = 0; w < sizeof(a) / 8; w++)
+		d |= a[w] ^ b[w];
+	return d == 0;
+}
+
 static uint32_t lookup(const struct ns_flow_table *t, const struct flow_key *k, uint32_t b)
 {
 	for (uint32_t i = t->buckets[b]; i != NIL; i = t->pool[i].hnext)
-		if (memcmp(&t->pool[i].key, k, sizeof(*k)) == 0)
+		if (key_eq(&t->pool[i].key, k))
 			return i;
 	return NIL;
 }
@@ -477,17 +497,46 @@ static void on_closed(struct ns_flow_table *t, uint32_t i, const struct seg *s)
 		touch(t, i);     /* trailing packets of the close keep it lingering */
 }
 
+/* memcmp(x, y, 16) < 0, == 0, > 0 (bytes as unsigned, first byte most
+ * significant), two words at a time: memcmp was a library call per packet. */
+static int cmp16(const uint8_t *x, const uint8_t *y)
+{
+	for (int i = 0; i < 16; i += 8) {
+		uint64_t a, b;
+		memcpy(&a, x + i, 8);
+		memcpy(&b, y + i, 8);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		a = __builtin_bswap64(a);
+		b = __builtin_bswap64(b);
+#endif
+		if (a != b)
+			return a < b ? -1 : 1;
+	}
+	return 0;
+}
+
 static void make_key(const struct ns_packet *pkt, struct flow_key *k, uint8_t *side)
 {
-	int c = memcmp(pkt->src.a, pkt->dst.a, 16);
+	int c = cmp16(pkt->src.a, pkt->dst.a);
 	bool swap = c > 0 || (c == 0 && pkt->tcp.src_port > pkt->tcp.dst_port);
+	uint64_t p0 = swap ? pkt->tcp.dst_port : pkt->tcp.src_port;
+	uint64_t p1 = swap ? pkt->tcp.src_port : pkt->tcp.dst_port;
+	uint64_t fam = pkt->src.family, w;
+	_Static_assert(sizeof(*k) == 40 && offsetof(struct flow_key, port) == 32 &&
+		       offsetof(struct flow_key, family) == 36, "flow_key layout");
 
-	memset(k, 0, sizeof(*k));
-	k->family = pkt->src.family;
 	memcpy(k->a[swap], pkt->src.a, 16);
 	memcpy(k->a[!swap], pkt->dst.a, 16);
-	k->port[swap] = pkt->tcp.src_port;
-	k->port[!swap] = pkt->tcp.dst_port;
+	/* The last word (port[0], port[1], family, zero padding) is computed in
+	 * a register and stored at once: the hash reads the key a word at a time
+	 * right away, and a load spanning several small stores cannot be
+	 * forwarded from them. */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	w = p0 | p1 << 16 | fam << 32;
+#else
+	w = p0 << 48 | p1 << 32 | fam << 24;
+#endif
+	memcpy((uint8_t *)k + offsetof(struct flow_key, port), &w, sizeof(w));
 	*side = swap;
 }
 

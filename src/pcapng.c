@@ -27,17 +27,18 @@ static void rerr(struct pcapng_reader *r, uint64_t off, const char *fmt, ...)
 	va_end(ap);
 }
 
-static uint16_t rd16(const struct pcapng_reader *r, const uint8_t *p)
+/* inline: called several times per packet block */
+static inline uint16_t rd16(const struct pcapng_reader *r, const uint8_t *p)
 {
 	return r->be ? ns_get16(p) : (uint16_t)(p[0] | p[1] << 8);
 }
 
-static uint32_t rd32(const struct pcapng_reader *r, const uint8_t *p)
+static inline uint32_t rd32(const struct pcapng_reader *r, const uint8_t *p)
 {
 	return r->be ? ns_get32(p) : ns_get32le(p);
 }
 
-static uint64_t rd64(const struct pcapng_reader *r, const uint8_t *p)
+static inline uint64_t rd64(const struct pcapng_reader *r, const uint8_t *p)
 {
 	uint64_t a = rd32(r, p), b = rd32(r, p + 4);
 	return r->be ? (a << 32 | b) : (b << 32 | a);
@@ -61,9 +62,23 @@ int pcapng_reader_init(struct pcapng_reader *r, int fd, const char *name,
 	return 0;
 }
 
+int pcapng_reader_init_mem(struct pcapng_reader *r, const uint8_t *data, size_t len,
+			   const char *name)
+{
+	memset(r, 0, sizeof(*r));
+	r->fd = -1;
+	r->name = name;
+	r->buf = (uint8_t *)data;  /* never written in memory mode */
+	r->cap = r->end = len;
+	r->eof = true;
+	r->mem = true;
+	return 0;
+}
+
 void pcapng_reader_free(struct pcapng_reader *r)
 {
-	free(r->buf);
+	if (!r->mem)
+		free(r->buf);
 	free(r->ifs);
 	r->buf = NULL;
 	r->ifs = NULL;
@@ -75,6 +90,8 @@ static size_t fill(struct pcapng_reader *r, size_t need)
 {
 	if (r->end - r->pos >= need)
 		return need;
+	if (r->mem)              /* the whole file is there: this is its end */
+		return r->end - r->pos;
 	if (r->pos > 0) {                 /* compact */
 		memmove(r->buf, r->buf + r->pos, r->end - r->pos);
 		r->buf_off += r->pos;
@@ -351,6 +368,22 @@ static int spb_parse(struct pcapng_reader *r, uint64_t off, const uint8_t *b,
 	return 0;
 }
 
+/* Field by field: a memset of the whole struct compiles to `rep stos`, slow
+ * to start for a per-packet clear. */
+static void pkt_clear(struct pcapng_pkt *pkt)
+{
+	pkt->section = pkt->ifid = 0;
+	pkt->ifc = NULL;
+	pkt->frame = pkt->block_off = pkt->ts_ns = 0;
+	pkt->caplen = pkt->origlen = 0;
+	pkt->data = NULL;
+	pkt->direction = 0;
+	pkt->has_pidtid = pkt->has_proc = false;
+	pkt->pid = pkt->tid = pkt->uid = 0;
+	pkt->cgroup_id = 0;
+	memset(pkt->comm, 0, sizeof(pkt->comm));
+}
+
 int pcapng_next(struct pcapng_reader *r, struct pcapng_pkt *pkt)
 {
 	for (;;) {
@@ -421,7 +454,7 @@ int pcapng_next(struct pcapng_reader *r, struct pcapng_pkt *pkt)
 		case PCAPNG_BT_EPB:
 		case PCAPNG_BT_PB:
 		case PCAPNG_BT_SPB:
-			memset(pkt, 0, sizeof(*pkt));
+			pkt_clear(pkt);
 			pkt->block_off = off;
 			rc = type == PCAPNG_BT_SPB ? spb_parse(r, off, b, len, pkt)
 						   : packet_parse(r, off, type, b, len, pkt);

@@ -77,6 +77,8 @@ struct pcapng_reader {
 	size_t cap, pos, end;     /* unread bytes are buf[pos..end) */
 	uint64_t buf_off;         /* file offset of buf[0] */
 	bool eof;
+	bool mem;                 /* buf is the whole file in memory (mapped): never
+				     written, compacted or refilled */
 	bool be;                  /* current section is big-endian */
 	uint32_t section;
 	struct pcapng_if *ifs;
@@ -89,6 +91,10 @@ struct pcapng_reader {
  * The reader does not close fd. */
 int pcapng_reader_init(struct pcapng_reader *r, int fd, const char *name,
 		       const uint8_t *pre, size_t prelen);
+/* Read a file that is already all in memory (e.g. mapped): no read(2), no
+ * copying. data must stay valid until pcapng_reader_free(). 0. */
+int pcapng_reader_init_mem(struct pcapng_reader *r, const uint8_t *data, size_t len,
+			   const char *name);
 void pcapng_reader_free(struct pcapng_reader *r);
 /* 1: a packet in *pkt; 0: clean end of file; -1: error in r->err. */
 int pcapng_next(struct pcapng_reader *r, struct pcapng_pkt *pkt);

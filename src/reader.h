@@ -3,6 +3,7 @@
 #ifndef NETSIFT_READER_H
 #define NETSIFT_READER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,5 +26,23 @@ int read_pcap(struct pipeline *p, int fd, const char *path, const uint8_t *pre,
 	      size_t prelen, char *err, size_t errlen);
 int read_pcapng(struct pipeline *p, int fd, const char *path, const uint8_t *pre,
 		size_t prelen, char *err, size_t errlen);
+
+/* A regular capture file mapped read-only and walked front to back (no
+ * read(2) copying every byte into a buffer first). Only a window around the
+ * read position stays resident: pages behind it are dropped (they belong to
+ * the page cache and would be read again if ever touched), pages ahead are
+ * prefaulted a batch at a time, so peak memory does not grow with the file. */
+struct stat;
+struct mapped {
+	const uint8_t *base;
+	size_t len;
+	size_t dropped;          /* [0, dropped) released */
+	size_t ahead;            /* [0, ahead) prefaulted */
+};
+/* Map the whole file; false if it is not a regular file or cannot be mapped. */
+bool mapped_open(struct mapped *m, int fd, const struct stat *st);
+/* The reader is at offset pos: drop what is behind, prefault what is ahead. */
+void mapped_advance(struct mapped *m, size_t pos);
+void mapped_close(struct mapped *m);
 
 #endif

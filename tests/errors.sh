@@ -184,8 +184,10 @@ if [ $rc -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && [ "$c2" -eq $((2 * c1)) 
 else bad "multiple files: rc $rc, frame-1 events $c2 (want $((2 * c1))), stderr $(cat "$tmp/err")"; fi
 
 # -c counts frames that passed the filter (IP or not, like tcpdump -c)
-ns read -o table -c 5 "$pcap" >"$tmp/c5.txt"
-ns read -o table "$pcap" | awk '$1 <= 5' >"$tmp/h5.txt"
+# (packet events only: flows still open when -c stops end there, with capture_end)
+pkt_events=net_packet_ipv4,net_packet_ipv6,net_packet_tcp,net_packet_udp,net_packet_icmp,net_packet_icmpv6
+ns read -o table -e $pkt_events -c 5 "$pcap" >"$tmp/c5.txt"
+ns read -o table -e $pkt_events "$pcap" | awk '$1 <= 5' >"$tmp/h5.txt"
 [ -s "$tmp/c5.txt" ] && cmp -s "$tmp/c5.txt" "$tmp/h5.txt" && ok || bad "-c 5 differs from frames 1-5"
 ns read -o json -c 2 -f "tcp[tcpflags] & tcp-fin != 0" "$pcap" >"$tmp/fin.json"
 nfin=$(grep -c '"eventName":"net_packet_tcp"' "$tmp/fin.json")

@@ -16,9 +16,10 @@ Differences are checked against an allow-list (one reason per entry). Exit
 status: 0 = no unexplained difference, 1 = differences or errors, 99 = the test
 could not run (tshark or netsift missing), never a silent pass.
 
-Python 3 standard library only. Run alone:
-  tests/tshark_diff.py --netsift BUILD/netsift \
+Python 3 standard library only. Run alone (from the source tree):
+  python3 tests/tshark_diff.py --netsift build/netsift \
       --allowlist tests/tshark-allowlist.txt ../shared/pcaps testdata
+  python3 tests/tshark_diff.py --netsift build/netsift --dump CAPTURE   # both sides per frame
 """
 
 import argparse

@@ -111,6 +111,21 @@ static void put_flags(struct outbuf *ob, uint32_t flags)
 	ob_putc(ob, ']');
 }
 
+/* "comm[pid] " when the source knows the process (live tracing, netsift's own
+ * pcapng); nothing for plain captures, so their lines stay as they were. */
+static void put_process(struct outbuf *ob, const struct ns_ctx *ctx)
+{
+	if (!ctx->pid && !ctx->comm[0])
+		return;
+	ob_str(ob, ctx->comm[0] ? ctx->comm : "?");
+	if (ctx->pid) {         /* pid 0 is the "[kernel]" label: no number to add */
+		ob_putc(ob, '[');
+		ob_u64(ob, ctx->pid);
+		ob_putc(ob, ']');
+	}
+	ob_putc(ob, ' ');
+}
+
 void out_table_packet(struct outbuf *ob, const struct ns_packet *pkt, uint32_t sel)
 {
 	bool tr = out_has_transport(pkt);
@@ -128,6 +143,7 @@ void out_table_packet(struct outbuf *ob, const struct ns_packet *pkt, uint32_t s
 	ob_putc(ob, ' ');
 	put_time(ob, pkt->ctx->ts_ns);
 	ob_putc(ob, ' ');
+	put_process(ob, pkt->ctx);
 	put_endpoint(ob, &pkt->src, ports, sp);
 	OB_LIT(ob, " -> ");
 	put_endpoint(ob, &pkt->dst, ports, dp);

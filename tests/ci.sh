@@ -14,4 +14,7 @@ jobs=$(nproc 2>/dev/null || echo 2)
 make -s -j"$jobs"
 make -s -j"$jobs" check || { cat tests/*.log tests/*/*.log 2>/dev/null | tail -200; exit 1; }
 make -s check-asan || { cat _asan/tests/*.log _asan/tests/*/*.log 2>/dev/null | tail -200; exit 1; }
-echo "tests/ci.sh: all tests passed (plain and ASan+UBSan)"
+# One closing line with the totals of both runs (automake's test-suite.log headers).
+sum() { sed -n "s/^# $1: *//p" test-suite.log _asan/test-suite.log | awk '{n += $1} END {print n + 0}'; }
+echo "tests/ci.sh: plain and ASan+UBSan runs:"
+echo "$(sum PASS) passed, $(sum FAIL) failed, $(sum SKIP) skipped"

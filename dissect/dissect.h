@@ -275,6 +275,13 @@ void ns_decode_transport(const uint8_t *data, uint32_t caplen, uint32_t len, str
 
 /* Quoted-datagram reader for ICMP errors (icmp.c and icmpv6.c share it). */
 void ns_decode_icmp_quote(const uint8_t *data, uint32_t caplen, struct ns_icmp_quote *q);
+/* The start and end of both ICMP decoders (icmp.c; icmpv6.c shares them).
+ * ns_icmp_begin zeroes pkt->icmp, reads type/code/checksum and returns caplen
+ * clamped to len; ns_icmp_end sets the payload after the 8-byte header, reads
+ * the quote if is_error, and returns the decoder's result. */
+uint32_t ns_icmp_begin(const uint8_t *data, uint32_t caplen, uint32_t len, uint8_t version,
+		       struct ns_packet *pkt);
+int ns_icmp_end(const uint8_t *data, uint32_t caplen, bool is_error, struct ns_packet *pkt);
 
 /* IANA protocol name for the metadata ("TCP", "UDP", "ICMP", "ICMPv6", "GRE", ...);
  * NULL if we have no name (the caller prints the number). */

@@ -30,6 +30,8 @@ struct rendered {            /* one finished connection, ready to print */
 	size_t block_len;
 	char *row;               /* summary table row (text only) */
 	size_t row_len;
+	bool spilled;            /* JSON waiting in the spill file, at spill_off */
+	uint64_t spill_off;
 };
 
 struct an_run {
@@ -48,7 +50,15 @@ struct an_run {
 	struct outbuf *ob;       /* the output */
 	struct outbuf scratch;   /* memory mode: renders an out-of-order object */
 	uint64_t next_emit;      /* next stream number to write */
+	/* A connection open from early on holds back every later one: past
+	 * SPILL_AT bytes in memory, waiting objects go to an unlinked temporary
+	 * file, so memory stays bounded however long the capture */
+	size_t held;             /* bytes of waiting objects in memory */
+	FILE *spill;             /* NULL until needed */
+	uint64_t spill_end;
 };
+
+#define SPILL_AT (1u << 20)
 
 void cmd_analyze_usage(FILE *fp)
 {
@@ -132,13 +142,66 @@ static struct rendered heap_pop(struct an_run *r)
 
 /* Write the waiting objects that are next in stream order; with all, every
  * one left (end of file: a stream lost to out-of-memory must not block). */
+/* Copy a spilled object to the output. */
+static void unspill(struct an_run *r, const struct rendered *it)
+{
+	char buf[16384];
+	uint64_t off = it->spill_off;
+	size_t left = it->block_len;
+
+	while (left) {
+		size_t k = left < sizeof(buf) ? left : sizeof(buf);
+		ssize_t got = pread(fileno(r->spill), buf, k, (off_t)off);
+		if (got <= 0) {
+			if (got < 0 && errno == EINTR)
+				continue;
+			r->oom = true;   /* reported as a failure of the run */
+			return;
+		}
+		ob_mem(r->ob, buf, (size_t)got);
+		off += (uint64_t)got;
+		left -= (size_t)got;
+	}
+}
+
+/* Park an object outside memory; false when that is not possible. */
+static bool spill(struct an_run *r, struct rendered *it, const char *data, size_t len)
+{
+	if (!r->spill && !(r->spill = tmpfile()))
+		return false;
+	for (size_t done = 0; done < len;) {
+		ssize_t k = pwrite(fileno(r->spill), data + done, len - done,
+				   (off_t)(r->spill_end + done));
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return false;
+		done += (size_t)k;
+	}
+	it->spilled = true;
+	it->spill_off = r->spill_end;
+	it->block_len = len;
+	r->spill_end += len;
+	return true;
+}
+
 static void json_drain(struct an_run *r, bool all)
 {
 	while (r->n && (all || r->items[0].stream <= r->next_emit)) {
 		struct rendered it = heap_pop(r);
-		ob_mem(r->ob, it.block, it.block_len);
-		free(it.block);
+		if (it.spilled) {
+			unspill(r, &it);
+		} else {
+			ob_mem(r->ob, it.block, it.block_len);
+			free(it.block);
+			r->held -= it.block_len;
+		}
 		r->next_emit = it.stream + 1;
+	}
+	if (!r->n && r->spill) {          /* nothing waits: start the file over */
+		r->spill_end = 0;
+		if (ftruncate(fileno(r->spill), 0) != 0)
+			r->spill_end = 0;   /* harmless: offsets simply restart */
 	}
 }
 
@@ -156,12 +219,18 @@ static void json_conn(struct an_run *r, const struct ns_an_conn *c)
 	r->scratch.len = 0;
 	ns_an_json_ob(&r->scratch, c, r->file);
 	struct rendered it = { .stream = c->stream, .block_len = r->scratch.len };
+	if (r->held + it.block_len > SPILL_AT &&
+	    spill(r, &it, r->scratch.buf, r->scratch.len)) {
+		heap_push(r, it);
+		return;
+	}
 	it.block = malloc(it.block_len);
 	if (!it.block) {
 		r->oom = true;
 		return;
 	}
 	memcpy(it.block, r->scratch.buf, it.block_len);
+	r->held += it.block_len;
 	heap_push(r, it);
 }
 
@@ -368,6 +437,8 @@ int cmd_analyze(int argc, char **argv)
 	pipeline_finish(&p);
 	free(run.items);
 	ob_free(&run.scratch);
+	if (run.spill)
+		fclose(run.spill);
 	if (ob.err && ob.err != EPIPE) {
 		fprintf(stderr, "netsift: write error: %s\n", strerror(ob.err));
 		failed = true;

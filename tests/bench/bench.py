@@ -1,9 +1,16 @@
 #!/usr/bin/env python3
 """netsift benchmark: times netsift against tcpdump, tshark, tcptrace and a raw libpcap
-loop on the same capture, in the same run, alternating, several repetitions, medians.
-Prints packets/s, ratios and peak RSS, and checks the targets of the performance issue.
+loop on the same capture, in the same run, alternating tools within each repetition,
+and reports medians, packets/s, speed ratios and peak RSS; then checks the targets of
+the performance issue, and memory and time on a capture twice as long.
 Usage: bench.py --netsift PATH --pcaploop PATH --capdir DIR [--reps N]"""
 import argparse, os, shutil, statistics, subprocess, sys, time
+
+LOOP, TCPDUMP, TCPTRACE = "libpcap loop", "tcpdump -n -r", "tcptrace -l -r"
+JSON, TABLE, FLOWS, ANALYZE = ("netsift read -o json", "netsift read -o table",
+                               "netsift read flows-only", "netsift analyze -o json")
+OURS = (JSON, TABLE, FLOWS, ANALYZE)
+PEERS = (LOOP, TCPDUMP, "tshark -n -r", TCPTRACE, "tshark -z conv,tcp")
 
 
 def run_once(argv):
@@ -22,40 +29,65 @@ def count_packets(pcaploop, cap):
 
 
 def bench(cmds, reps):
+    """Median and minimum seconds and the peak RSS (KiB) of each command."""
     times = {name: [] for name, _ in cmds}
     rss = {name: 0 for name, _ in cmds}
+    for name, argv in cmds:              # one untimed run each: warm the page cache
+        run_once(argv)
     for _ in range(reps):
         for name, argv in cmds:          # alternate tools within each repetition
             dt, kib, rc = run_once(argv)
-            if rc not in (0,):
+            if rc != 0:
                 print(f"warning: {name} exited {rc}", file=sys.stderr)
             times[name].append(dt)
             rss[name] = max(rss[name], kib)
-    return {n: statistics.median(t) for n, t in times.items()}, rss
+    med = {n: statistics.median(t) for n, t in times.items()}
+    low = {n: min(t) for n, t in times.items()}
+    return med, low, rss
 
 
 def commands(ns, loop, cap):
-    c = [("libpcap loop", [loop, cap]),
-         ("tcpdump -n -r", ["tcpdump", "-n", "-r", cap]),
+    c = [(LOOP, [loop, cap]),
+         (TCPDUMP, ["tcpdump", "-n", "-r", cap]),
          ("tshark -n -r", ["tshark", "-n", "-r", cap]),
-         ("tcptrace -l -r", ["tcptrace", "-l", "-r", cap]),
-         ("tshark -q -z conv,tcp", ["tshark", "-n", "-q", "-z", "conv,tcp", "-r", cap]),
-         ("netsift read -o json", [ns, "read", "-o", "json", cap]),
-         ("netsift read -o table", [ns, "read", "-o", "table", cap]),
-         ("netsift read flows", [ns, "read", "-o", "json", "-e", "net_flow_tcp_begin,net_flow_tcp_end", cap]),
-         ("netsift analyze -o json", [ns, "analyze", "-o", "json", cap])]
+         (TCPTRACE, ["tcptrace", "-l", "-r", cap]),
+         ("tshark -z conv,tcp", ["tshark", "-n", "-q", "-z", "conv,tcp", "-r", cap]),
+         (JSON, [ns, "read", "-o", "json", cap]),
+         (TABLE, [ns, "read", "-o", "table", cap]),
+         (FLOWS, [ns, "read", "-o", "json", "-e", "net_flow_tcp_begin,net_flow_tcp_end", cap]),
+         (ANALYZE, [ns, "analyze", "-o", "json", cap])]
     return [(n, a) for n, a in c if shutil.which(a[0]) or os.path.exists(a[0])]
 
 
-def table(title, npk, med, rss):
-    print(f"\n{title}: {npk} packets")
-    print(f"{'tool':28} {'median s':>9} {'packets/s':>12} {'peak RSS MiB':>13}")
+def speedup(med, ours, peer):
+    """How many times faster `ours` is than `peer` (>1: ours is faster)."""
+    return med[peer] / med[ours] if ours in med and peer in med else float("nan")
+
+
+def table(title, npk, med, low, rss):
+    print(f"\n== {title}: {npk} packets ==")
+    print(f"{'tool':26} {'median s':>9} {'min s':>8} {'Mpackets/s':>11} {'peak RSS MiB':>13}")
     for n, t in med.items():
-        print(f"{n:28} {t:9.3f} {npk / t:12.0f} {rss[n] / 1024:13.1f}")
+        print(f"{n:26} {t:9.3f} {low[n]:8.3f} {npk / t / 1e6:11.2f} {rss[n] / 1024:13.1f}")
+    peers = [p for p in PEERS if p in med]
+    print("\nspeed-up of netsift (median time of the other tool / netsift's; >1 = netsift faster)")
+    print(f"{'':26}" + "".join(f" {p:>18}" for p in peers))
+    for ours in OURS:
+        if ours in med:
+            print(f"{ours:26}" + "".join(f" {speedup(med, ours, p):18.2f}" for p in peers))
 
 
-def ratio(med, a, b):
-    return med[b] / med[a] if a in med and b in med else float("nan")
+def targets(med):
+    """[(description, value text, met)] for one capture."""
+    out = []
+    r = speedup(med, JSON, TCPDUMP)
+    out.append(("read -o json >= 3x faster than tcpdump -n", f"{r:.2f}x", r >= 3.0))
+    for ours, short in ((FLOWS, "flows-only"), (ANALYZE, "analyze")):
+        v = speedup(med, ours, LOOP)
+        out.append((f"{short} >= 50% of the libpcap loop's speed", f"{v * 100:.0f}%", v >= 0.5))
+        v = speedup(med, ours, TCPTRACE)
+        out.append((f"{short} >= 5x faster than tcptrace -l", f"{v:.2f}x", v >= 5.0))
+    return out
 
 
 def main():
@@ -75,45 +107,39 @@ def main():
         subprocess.run(["editcap", "-t", "3600", cut, shifted], check=True)
         subprocess.run(["mergecap", "-a", "-w", double, cut, shifted], check=True)
         os.unlink(shifted)
-    ok = True
+    summary = []
     results = {}
-    for label, cap in (("full capture", full), ("snaplen 128", cut)):
+    for label, cap in (("full capture (classic pcap)", full), ("snaplen 128 (pcapng)", cut)):
         npk = count_packets(args.pcaploop, cap)
-        med, rss = bench(commands(args.netsift, args.pcaploop, cap), args.reps)
-        table(label, npk, med, rss)
+        med, low, rss = bench(commands(args.netsift, args.pcaploop, cap), args.reps)
+        table(label, npk, med, low, rss)
         results[label] = (npk, med, rss)
-        print("ratios (how many times faster netsift is; >1 = netsift faster):")
-        for ours in ("netsift read -o json", "netsift read -o table", "netsift read flows", "netsift analyze -o json"):
-            parts = []
-            for peer in ("libpcap loop", "tcpdump -n -r", "tshark -n -r", "tcptrace -l -r", "tshark -q -z conv,tcp"):
-                parts.append(f"{peer}: {ratio(med, ours, peer):.2f}")
-            print(f"  {ours:26} " + ", ".join(parts))
-        r_json = ratio(med, "netsift read -o json", "tcpdump -n -r")
-        t1 = r_json >= 3.0
-        print(f"target read -o json >= 3x tcpdump -n: {r_json:.2f}x {'MET' if t1 else 'NOT MET'}")
-        ok &= t1
-        for ours in ("netsift read flows", "netsift analyze -o json"):
-            vs_loop = ratio(med, ours, "libpcap loop")
-            vs_tt = ratio(med, ours, "tcptrace -l -r")
-            t2, t3 = vs_loop >= 0.5, vs_tt >= 5.0
-            print(f"target {ours} >= 50% of libpcap loop: {vs_loop * 100:.0f}% {'MET' if t2 else 'NOT MET'}; "
-                  f">= 5x tcptrace: {vs_tt:.2f}x {'MET' if t3 else 'NOT MET'}")
-            ok &= t2 and t3
-    # Memory and scaling: twice the capture, same active connections.
+        summary += [(label, *t) for t in targets(med)]
+
+    # Memory and scaling: twice the capture, same connections active at any time.
     npk2 = count_packets(args.pcaploop, double)
     sub = [(n, a) for n, a in commands(args.netsift, args.pcaploop, double)
-           if n in ("netsift read flows", "netsift analyze -o json", "libpcap loop")]
-    med2, rss2 = bench(sub, args.reps)
-    table("snaplen 128 twice as long", npk2, med2, rss2)
-    npk1, med1, rss1 = results["snaplen 128"]
+           if n in (LOOP, FLOWS, ANALYZE, JSON)]
+    med2, low2, rss2 = bench(sub, args.reps)
+    table("snaplen 128, twice as long", npk2, med2, low2, rss2)
+    npk1, med1, rss1 = results["snaplen 128 (pcapng)"]
+    print("\ncapture twice as long vs once (same connections active at a time):")
+    print(f"{'tool':26} {'peak RSS x':>10} {'memory':>8} {'time/packet x':>14} {'scaling':>8}")
     for n in med2:
         grow = rss2[n] / max(rss1[n], 1)
         scale = (med2[n] / npk2) / (med1[n] / npk1)
         bounded = rss2[n] <= rss1[n] * 1.10 + 2048
-        print(f"{n:28} peak RSS x{grow:.2f} ({'bounded' if bounded else 'GROWS'}), "
-              f"time per packet x{scale:.2f} (1.00 = linear)")
-        if n != "libpcap loop":
-            ok &= bounded
+        linear = 0.8 <= scale <= 1.25
+        print(f"{n:26} {grow:10.2f} {'bounded' if bounded else 'GROWS':>8} {scale:14.2f} "
+              f"{'linear' if linear else 'NOT':>8}")
+        if n != LOOP:
+            summary.append(("twice as long", f"{n}: peak RSS bounded", f"x{grow:.2f}", bounded))
+            summary.append(("twice as long", f"{n}: time linear in size", f"x{scale:.2f}", linear))
+
+    print("\n== targets ==")
+    for cap, what, val, met in summary:
+        print(f"{'MET    ' if met else 'NOT MET'}  {cap:28} {what:48} {val}")
+    ok = all(m for _, _, _, m in summary)
     print("\nall targets met" if ok else "\nsome targets not met")
     return 0
 

@@ -1,5 +1,6 @@
 /* ICMP for IPv4 (RFC 792, 950, 1191), the quoted-datagram reader shared with
- * ICMPv6, and the typeCode names of both versions.
+ * ICMPv6, the header start and payload both versions share, and the typeCode
+ * names of both versions.
  */
 #include <stdio.h>
 #include <string.h>
@@ -122,6 +123,47 @@ void ns_decode_icmp_quote(const uint8_t *data, uint32_t caplen, struct ns_icmp_q
 	}
 }
 
+/* ---- what ICMPv4 and ICMPv6 share ---- */
+
+/* Both versions start with type, code and checksum in an 8-byte header; the
+ * rest of the header and the length rules differ by version. */
+uint32_t ns_icmp_begin(const uint8_t *data, uint32_t caplen, uint32_t len, uint8_t version,
+		       struct ns_packet *pkt)
+{
+	struct ns_icmp *ic = &pkt->icmp;
+
+	memset(ic, 0, sizeof(*ic));
+	pkt->l4 = version == 6 ? NS_L4_ICMPV6 : NS_L4_ICMP;
+	pkt->payload = NULL;
+	pkt->payload_caplen = 0;
+	ic->version = version;
+	if (caplen > len)
+		caplen = len;
+	ic->hdr_avail = (uint16_t)(caplen < ICMP_HDR_LEN ? caplen : ICMP_HDR_LEN);
+	if (caplen >= 1)
+		ic->type = data[0];
+	if (caplen >= 2)
+		ic->code = data[1];
+	if (caplen >= 4)
+		ic->checksum = ns_get16(data + 2);
+	return caplen;
+}
+
+/* The bytes after the 8-byte header are the payload; for an error message
+ * they quote the datagram that caused it. */
+int ns_icmp_end(const uint8_t *data, uint32_t caplen, bool is_error, struct ns_packet *pkt)
+{
+	struct ns_icmp *ic = &pkt->icmp;
+
+	if (caplen > ICMP_HDR_LEN) {
+		pkt->payload = data + ICMP_HDR_LEN;
+		pkt->payload_caplen = caplen - ICMP_HDR_LEN;
+		if (is_error)
+			ns_decode_icmp_quote(pkt->payload, pkt->payload_caplen, &ic->quote);
+	}
+	return ic->hdr_avail >= 4 ? 0 : -1;
+}
+
 /* ---- ICMPv4 ---- */
 
 static bool icmp_is_error(uint8_t type)
@@ -172,34 +214,14 @@ int ns_decode_icmp(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns
 {
 	struct ns_icmp *ic = &pkt->icmp;
 
-	memset(ic, 0, sizeof(*ic));
-	pkt->l4 = NS_L4_ICMP;
-	pkt->payload = NULL;
-	pkt->payload_caplen = 0;
-	ic->version = 4;
-	if (caplen > len)
-		caplen = len;
-	ic->hdr_avail = (uint16_t)(caplen < ICMP_HDR_LEN ? caplen : ICMP_HDR_LEN);
-	if (caplen >= 1)
-		ic->type = data[0];
-	if (caplen >= 2)
-		ic->code = data[1];
-	if (caplen >= 4)
-		ic->checksum = ns_get16(data + 2);
-
+	caplen = ns_icmp_begin(data, caplen, len, 4, pkt);
 	if (len < ICMP_HDR_LEN)
 		pkt->flags |= NS_F_BAD_LENGTH;  /* every ICMPv4 message has 8 header bytes */
 	else if (caplen < len)
 		pkt->flags |= NS_F_TRUNCATED;
 	if (caplen >= ICMP_HDR_LEN)
 		icmp_rest_of_header(data, ic);
-	if (caplen > ICMP_HDR_LEN) {
-		pkt->payload = data + ICMP_HDR_LEN;
-		pkt->payload_caplen = caplen - ICMP_HDR_LEN;
-		if (icmp_is_error(ic->type))
-			ns_decode_icmp_quote(pkt->payload, pkt->payload_caplen, &ic->quote);
-	}
-	return ic->hdr_avail >= 4 ? 0 : -1;
+	return ns_icmp_end(data, caplen, icmp_is_error(ic->type), pkt);
 }
 
 /* ---- typeCode names ---- */

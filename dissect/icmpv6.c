@@ -1,12 +1,10 @@
 /* ICMPv6 (RFC 4443), neighbour discovery (RFC 4861), MLD (RFC 2710, 3810).
- * The quoted datagram of error messages is read by ns_decode_icmp_quote
- * (icmp.c); type names live there too.
+ * The header start, the payload and the quoted datagram of error messages are
+ * read by code shared with ICMPv4 (icmp.c); type names live there too.
  */
 #include <string.h>
 #include "dissect.h"
 #include "bytes.h"
-
-#define ICMP6_HDR_LEN 8u
 
 enum {
 	ICMP6_DST_UNREACH = 1, ICMP6_PACKET_TOO_BIG = 2, ICMP6_TIME_EXCEEDED = 3,
@@ -92,32 +90,12 @@ int ns_decode_icmpv6(const uint8_t *data, uint32_t caplen, uint32_t len, struct 
 {
 	struct ns_icmp *ic = &pkt->icmp;
 
-	memset(ic, 0, sizeof(*ic));
-	pkt->l4 = NS_L4_ICMPV6;
-	pkt->payload = NULL;
-	pkt->payload_caplen = 0;
-	ic->version = 6;
-	if (caplen > len)
-		caplen = len;
-	ic->hdr_avail = (uint16_t)(caplen < ICMP6_HDR_LEN ? caplen : ICMP6_HDR_LEN);
-	if (caplen >= 1)
-		ic->type = data[0];
-	if (caplen >= 2)
-		ic->code = data[1];
-	if (caplen >= 4)
-		ic->checksum = ns_get16(data + 2);
-
+	caplen = ns_icmp_begin(data, caplen, len, 6, pkt);
 	/* the type is needed to know the minimum length */
 	if (len < 4 || (caplen >= 1 && len < icmp6_min_len(ic->type)))
 		pkt->flags |= NS_F_BAD_LENGTH;
 	else if (caplen < len)
 		pkt->flags |= NS_F_TRUNCATED;
 	icmp6_body(data, caplen, ic);
-	if (caplen > ICMP6_HDR_LEN) {
-		pkt->payload = data + ICMP6_HDR_LEN;
-		pkt->payload_caplen = caplen - ICMP6_HDR_LEN;
-		if (icmp6_is_error(ic->type))
-			ns_decode_icmp_quote(pkt->payload, pkt->payload_caplen, &ic->quote);
-	}
-	return ic->hdr_avail >= 4 ? 0 : -1;
+	return ns_icmp_end(data, caplen, icmp6_is_error(ic->type), pkt);
 }

@@ -18,6 +18,7 @@
 #include "reader.h"
 #include "out_flow.h"
 #include "analyze.h"
+#include "cli_common.h"
 
 void cmd_read_usage(FILE *fp)
 {
@@ -106,21 +107,6 @@ static int usage_error(const char *fmt, ...)
 	return NS_EXIT_USAGE;
 }
 
-static int parse_count(const char *s, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (!*s || *s == '-')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end || v == 0)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 /* Returns -1 to continue, or an exit status. */
 static int parse_opts(int argc, char **argv, struct read_opts *o)
 {
@@ -133,14 +119,14 @@ static int parse_opts(int argc, char **argv, struct read_opts *o)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:e:f:c:w:vh", long_opts, NULL)) != -1) {
 		switch (c) {
-		case 'o':
-			if (strcmp(optarg, "json") == 0)
-				o->fmt = OUT_JSON;
-			else if (strcmp(optarg, "table") == 0)
-				o->fmt = OUT_TABLE;
-			else
+		case 'o': {
+			enum out_format fmt;
+
+			if (ns_cli_parse_format(optarg, &fmt) < 0)
 				return usage_error("unknown output format '%s' (json or table)", optarg);
+			o->fmt = (int)fmt;
 			break;
+		}
 		case 'e':
 			if (ns_events_parse(optarg, &o->events, err, sizeof(err)) < 0) {
 				fprintf(stderr, "netsift read: %s\n", err);
@@ -151,7 +137,7 @@ static int parse_opts(int argc, char **argv, struct read_opts *o)
 			o->filter = optarg;
 			break;
 		case 'c':
-			if (parse_count(optarg, &o->count) < 0)
+			if (ns_cli_parse_u64(optarg, 1, UINT64_MAX, &o->count) < 0)
 				return usage_error("bad count '%s' (a positive number)", optarg);
 			break;
 		case OPT_ANALYSIS:

@@ -38,6 +38,7 @@
 #include "netsift.h"
 
 #include "cgroup.h"
+#include "cli_common.h"
 #include "events.h"
 #include "live.h"
 #include "live_bpf.h"
@@ -130,19 +131,6 @@ static int fail(const char *fmt, ...)
 
 #define bad(...) (fail(__VA_ARGS__), -1)
 
-static int parse_u64(const char *s, uint64_t max, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s || *end || v > max || s[0] == '-')
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static int parse_pids(struct trace_opts *o, const char *arg)
 {
 	char buf[1024], *save = NULL, *tok;
@@ -152,7 +140,7 @@ static int parse_pids(struct trace_opts *o, const char *arg)
 		return -1;
 	strcpy(buf, arg);
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (o->npids == MAX_PIDS || parse_u64(tok, INT_MAX, &v) < 0 || v == 0)
+		if (o->npids == MAX_PIDS || ns_cli_parse_u64(tok, 1, INT_MAX, &v) < 0)
 			return -1;
 		o->pids[o->npids++] = (uint32_t)v;
 	}
@@ -225,28 +213,24 @@ static int parse_opts(int argc, char **argv, struct trace_opts *o)
 			o->filter = optarg;
 			break;
 		case 'o':
-			if (strcmp(optarg, "json") == 0)
-				o->fmt = OUT_JSON;
-			else if (strcmp(optarg, "table") == 0)
-				o->fmt = OUT_TABLE;
-			else
+			if (ns_cli_parse_format(optarg, &o->fmt) < 0)
 				return bad("trace: unknown output format %s (json, table)", optarg);
 			o->fmt_set = true;
 			break;
 		case 'c':
-			if (parse_u64(optarg, UINT64_MAX, &o->count) < 0 || o->count == 0)
+			if (ns_cli_parse_u64(optarg, 1, UINT64_MAX, &o->count) < 0)
 				return bad("trace: bad count: %s", optarg);
 			break;
 		case 'w':
 			o->wfile = optarg;
 			break;
 		case 's':
-			if (parse_u64(optarg, NS_SNAPLEN_MAX, &v) < 0 || v < 20)
+			if (ns_cli_parse_u64(optarg, 20, NS_SNAPLEN_MAX, &v) < 0)
 				return bad("trace: bad snaplen %s (20 to 65535)", optarg);
 			o->snaplen = (uint32_t)v;
 			break;
 		case 'B':
-			if (parse_u64(optarg, 1u << 20, &v) < 0 || v < 64)
+			if (ns_cli_parse_u64(optarg, 64, 1u << 20, &v) < 0)
 				return bad("trace: bad buffer size %s (64 to 1048576 KiB)", optarg);
 			o->ring_kib = (uint32_t)v;
 			break;

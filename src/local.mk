@@ -17,7 +17,8 @@ src_libnetsift_a_SOURCES = \
 	src/pcapng.c src/pcapng.h \
 	src/flow.c src/flow.h src/dnscache.c src/dnscache.h src/nshash.h \
 	src/out_flow.c src/out_flow.h \
-	src/analyze.c src/analyze.h src/analyze_out.c src/cmd_analyze.c
+	src/analyze.c src/analyze.h src/analyze_out.c src/cmd_analyze.c \
+	src/cli_common.c src/cli_common.h
 
 # Live backend (netsift trace): eBPF loader and attribution, only with HAVE_LIVE.
 if HAVE_LIVE

@@ -27,6 +27,11 @@ unsigned out_json_packet(struct outbuf *ob, const struct ns_packet *pkt,
 
 /* One table line for the packet (if `sel` is not 0). */
 void out_table_packet(struct outbuf *ob, const struct ns_packet *pkt, uint32_t sel);
+/* Pieces of the table line, shared with the flow and DNS table lines:
+ * the time of day (UTC) as HH:MM:SS.uuuuuu, and an endpoint as addr,
+ * addr:port, or [v6addr]:port when `port` is set. */
+void out_table_time(struct outbuf *ob, uint64_t ts_ns);
+void out_table_endpoint(struct outbuf *ob, const struct ns_addr *a, bool port, uint16_t p);
 
 /* ---- building blocks for other event producers (flow tracker, DNS) ----
  * oj_begin writes the envelope up to and including "args":[ ; then each

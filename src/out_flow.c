@@ -87,46 +87,17 @@ int ns_flowout_parse_opt(int c, const char *arg, struct ns_flowout_opts *o,
 
 /* ---- shared formatting ---- */
 
-static void put_time(struct outbuf *ob, uint64_t ts_ns)
-{
-	uint64_t secs = ts_ns / 1000000000u;
-	uint32_t usec = (uint32_t)(ts_ns % 1000000000u / 1000u);
-	uint32_t tod = (uint32_t)(secs % 86400u);
-	char *d = ob_reserve(ob, 16);
-	size_t n = 0;
-
-	n += fmt_u_pad(d + n, tod / 3600, 2);
-	d[n++] = ':';
-	n += fmt_u_pad(d + n, tod / 60 % 60, 2);
-	d[n++] = ':';
-	n += fmt_u_pad(d + n, tod % 60, 2);
-	d[n++] = '.';
-	n += fmt_u_pad(d + n, usec, 6);
-	ob->len += n;
-}
-
-static void put_endpoint(struct outbuf *ob, const struct ns_addr *a, uint16_t port)
-{
-	if (a->family == 6)
-		ob_putc(ob, '[');
-	ob_addr(ob, a);
-	if (a->family == 6)
-		ob_putc(ob, ']');
-	ob_putc(ob, ':');
-	ob_u64(ob, port);
-}
-
 static void put_line_head(struct outbuf *ob, uint64_t frame, uint64_t ts,
 			  const struct ns_addr *src, uint16_t sport,
 			  const struct ns_addr *dst, uint16_t dport)
 {
 	ob_u64(ob, frame);
 	ob_putc(ob, ' ');
-	put_time(ob, ts);
+	out_table_time(ob, ts);
 	ob_putc(ob, ' ');
-	put_endpoint(ob, src, sport);
+	out_table_endpoint(ob, src, true, sport);
 	OB_LIT(ob, " -> ");
-	put_endpoint(ob, dst, dport);
+	out_table_endpoint(ob, dst, true, dport);
 }
 
 static void put_seconds(struct outbuf *ob, uint64_t ns)
@@ -320,6 +291,19 @@ static void json_name_or_num(struct outbuf *ob, const char *name, uint16_t v)
 	}
 }
 
+/* A question and a resource record both start with name, type and class:
+ * opens the object and writes those three members. */
+static void json_name_type_class(struct outbuf *ob, const char *name, uint16_t type,
+				 uint16_t rclass)
+{
+	OB_LIT(ob, "{\"name\":");
+	ob_json_cstr(ob, name);
+	OB_LIT(ob, ",\"type\":");
+	json_name_or_num(ob, ns_dns_type_name(type), type);
+	OB_LIT(ob, ",\"class\":");
+	json_name_or_num(ob, ns_dns_class_name(rclass), rclass);
+}
+
 static void json_rr_data(struct outbuf *ob, const struct ns_dns_rr *rr)
 {
 	if (rr->addr.family) {
@@ -364,12 +348,7 @@ static void json_proto_dns(struct outbuf *ob, const struct ns_dns *m)
 	for (uint8_t i = 0; i < m->nq; i++) {
 		if (i)
 			ob_putc(ob, ',');
-		OB_LIT(ob, "{\"name\":");
-		ob_json_cstr(ob, m->q[i].name);
-		OB_LIT(ob, ",\"type\":");
-		json_name_or_num(ob, ns_dns_type_name(m->q[i].type), m->q[i].type);
-		OB_LIT(ob, ",\"class\":");
-		json_name_or_num(ob, ns_dns_class_name(m->q[i].qclass), m->q[i].qclass);
+		json_name_type_class(ob, m->q[i].name, m->q[i].type, m->q[i].qclass);
 		ob_putc(ob, '}');
 	}
 	OB_LIT(ob, "],\"answers\":[");
@@ -377,12 +356,7 @@ static void json_proto_dns(struct outbuf *ob, const struct ns_dns *m)
 		const struct ns_dns_rr *rr = &m->an[i];
 		if (i)
 			ob_putc(ob, ',');
-		OB_LIT(ob, "{\"name\":");
-		ob_json_cstr(ob, rr->name);
-		OB_LIT(ob, ",\"type\":");
-		json_name_or_num(ob, ns_dns_type_name(rr->type), rr->type);
-		OB_LIT(ob, ",\"class\":");
-		json_name_or_num(ob, ns_dns_class_name(rr->rclass), rr->rclass);
+		json_name_type_class(ob, rr->name, rr->type, rr->rclass);
 		OB_LIT(ob, ",\"TTL\":");
 		ob_u64(ob, rr->ttl);
 		OB_LIT(ob, ",\"data\":");

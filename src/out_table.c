@@ -4,7 +4,7 @@
  * Time is UTC. IPv6 endpoints with a port are written [addr]:port. */
 #include "out.h"
 
-static void put_time(struct outbuf *ob, uint64_t ts_ns)
+void out_table_time(struct outbuf *ob, uint64_t ts_ns)
 {
 	uint64_t secs = ts_ns / 1000000000u;
 	uint32_t usec = (uint32_t)(ts_ns % 1000000000u / 1000u);
@@ -22,7 +22,7 @@ static void put_time(struct outbuf *ob, uint64_t ts_ns)
 	ob->len += n;
 }
 
-static void put_endpoint(struct outbuf *ob, const struct ns_addr *a, bool port, uint16_t p)
+void out_table_endpoint(struct outbuf *ob, const struct ns_addr *a, bool port, uint16_t p)
 {
 	bool br = port && a->family == 6;
 
@@ -86,9 +86,9 @@ static void put_icmp(struct outbuf *ob, const struct ns_icmp *ic)
 	}
 	if (ic->quote.present) {
 		OB_LIT(ob, " quoted=");
-		put_endpoint(ob, &ic->quote.src, ic->quote.has_ports, ic->quote.src_port);
+		out_table_endpoint(ob, &ic->quote.src, ic->quote.has_ports, ic->quote.src_port);
 		OB_LIT(ob, "->");
-		put_endpoint(ob, &ic->quote.dst, ic->quote.has_ports, ic->quote.dst_port);
+		out_table_endpoint(ob, &ic->quote.dst, ic->quote.has_ports, ic->quote.dst_port);
 	}
 }
 
@@ -141,12 +141,12 @@ void out_table_packet(struct outbuf *ob, const struct ns_packet *pkt, uint32_t s
 	}
 	ob_u64(ob, pkt->ctx->frame);
 	ob_putc(ob, ' ');
-	put_time(ob, pkt->ctx->ts_ns);
+	out_table_time(ob, pkt->ctx->ts_ns);
 	ob_putc(ob, ' ');
 	put_process(ob, pkt->ctx);
-	put_endpoint(ob, &pkt->src, ports, sp);
+	out_table_endpoint(ob, &pkt->src, ports, sp);
 	OB_LIT(ob, " -> ");
-	put_endpoint(ob, &pkt->dst, ports, dp);
+	out_table_endpoint(ob, &pkt->dst, ports, dp);
 	ob_putc(ob, ' ');
 	proto = ns_ipproto_name(pkt->ipproto);
 	if (proto)

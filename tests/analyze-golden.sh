@@ -11,51 +11,25 @@
 #   tests/analyze-golden.sh --create   also create missing ones for captures
 #                                      with TCP (review them!)
 set -u
-: "${TOP_SRCDIR:=$(cd "$(dirname "$0")/.." && pwd)}"
-: "${NETSIFT:=$TOP_SRCDIR/build/netsift}"
-[ -x "$NETSIFT" ] || { echo "ERROR: $NETSIFT not built"; exit 99; }
-mode=check
-case "${1:-}" in
---update) mode=update ;;
---create) mode=create ;;
-"") ;;
-*) echo "usage: $0 [--update|--create]" >&2; exit 2 ;;
-esac
-tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT INT TERM
+# shellcheck source=tests/golden-lib.sh
+. "$(dirname "$0")/golden-lib.sh"
+golden_init "$@"
 cd "$TOP_SRCDIR/testdata" || exit 99
-fail=0 checked=0
 
+# Every capture is analysed, with an expected file or not: none may fail.
 for cap in *.pcap *.pcapng; do
 	[ -f "$cap" ] || continue
-	name=${cap%.*}
-	case $cap in *.pcapng) [ -f "$name.pcap" ] && name=$cap ;; esac
 	for fmt in json txt; do
-		exp=$name.analyze.$fmt
+		exp=$(golden_expected "$cap" "analyze.$fmt")
 		o=$fmt; [ $fmt = txt ] && o=text
-		timeout 60 "$NETSIFT" analyze -o $o "$cap" >"$tmp/out" 2>"$tmp/err"
-		rc=$?
-		if [ $rc -ne 0 ]; then
-			echo "FAIL: netsift analyze -o $o $cap exited $rc: $(cat "$tmp/err")"
-			fail=1
-			continue
-		fi
+		golden_run "netsift analyze -o $o $cap" "$NETSIFT" analyze -o $o "$cap" || continue
 		if [ ! -e "$exp" ]; then
 			if [ $mode = create ] && ! grep -q "^No TCP connections" "$tmp/out" && [ -s "$tmp/out" ]; then
 				cp "$tmp/out" "$exp" && echo "created $exp"
 			fi
 			continue
 		fi
-		checked=$((checked + 1))
-		if ! cmp -s "$tmp/out" "$exp"; then
-			if [ $mode = check ]; then
-				echo "FAIL: $exp differs:"
-				diff -u "$exp" "$tmp/out" | head -40
-				fail=1
-			else
-				cp "$tmp/out" "$exp" && echo "updated $exp"
-			fi
-		fi
+		golden_compare "$exp" "$exp differs"
 	done
 done
 echo "analyze golden: $checked files checked"

@@ -77,6 +77,8 @@ EXTRA_DIST += tests/live.sh tests/live/peer.py tests/live/check.py tests/bench-l
 # netsift read (helper cli): golden outputs, the tcpdump corpus, error paths, man pages.
 TESTS += tests/golden.sh tests/corpus.sh tests/errors.sh tests/man.sh
 EXTRA_DIST += tests/golden.sh tests/corpus.sh tests/errors.sh tests/man.sh
+# The compare-and-update code of the three golden tests (sourced, not a test).
+EXTRA_DIST += tests/golden-lib.sh
 
 if HAVE_CMOCKA
 # pcapng reader/writer and the output formatters (helper cli).

@@ -187,8 +187,7 @@ static void test_truncated(void **state)
 	assert_int_equal(ns_decode_dns(m.b, 11, &d), -1);
 	/* every shorter length decodes without reading past it (ASan checks) */
 	for (uint32_t len = 12; len < m.n; len++) {
-		uint8_t *copy = malloc(len);
-		memcpy(copy, m.b, len);
+		uint8_t *copy = unit_copy_exact(m.b, len);
 		assert_int_equal(ns_decode_dns(copy, len, &d), 0);
 		assert_true(d.errors & NS_DNS_E_TRUNCATED);
 		assert_true(d.nan < 3);
@@ -343,8 +342,7 @@ static void test_fuzz(void **state)
 		}
 		x = x * 1103515245u + 12345u;
 		len = 12 + (x >> 8) % (len - 11);
-		uint8_t *copy = malloc(len);
-		memcpy(copy, m.b, len);
+		uint8_t *copy = unit_copy_exact(m.b, len);
 		(void)ns_decode_dns(copy, len, &d);
 		assert_true(d.nq <= NS_DNS_MAX_QD && d.nan <= NS_DNS_MAX_AN);
 		for (uint8_t i = 0; i < d.nan; i++)

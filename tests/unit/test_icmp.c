@@ -2,7 +2,6 @@
  * (IPv4 side; IPv6 quotes are in test_icmpv6.c) and the ICMPv4 typeCode names.
  * Inputs are copied into buffers of exactly caplen bytes so the sanitizer
  * build catches any read past the capture. */
-#include <stdlib.h>
 #include "unit.h"
 
 #define MSG_MAX 128
@@ -65,24 +64,7 @@ static size_t build_error(uint8_t *b, uint8_t type, uint8_t code, uint32_t w,
 
 static int decode_exact(const uint8_t *d, uint32_t caplen, uint32_t len, struct ns_packet *pkt)
 {
-	uint8_t *copy = malloc(caplen ? caplen : 1);
-	assert_non_null(copy);
-	memcpy(copy, d, caplen);
-	memset(pkt, 0, sizeof(*pkt));
-	pkt->l3 = NS_L3_IPV4;
-	int rc = ns_decode_icmp(copy, caplen, len, pkt);
-	if (pkt->payload)
-		pkt->payload = d + (pkt->payload - copy);
-	free(copy);
-	return rc;
-}
-
-static void assert_typecode(const struct ns_icmp *ic, const char *want)
-{
-	char buf[64];
-	size_t n = ns_icmp_typecode(ic, buf, sizeof(buf));
-	assert_string_equal(buf, want);
-	assert_int_equal(n, strlen(want));
+	return unit_decode_exact(ns_decode_icmp, NS_L3_IPV4, d, caplen, len, pkt);
 }
 
 static void test_echo_request(void **state)
@@ -110,12 +92,12 @@ static void test_echo_request(void **state)
 	assert_int_equal(pkt.icmp.mtu, 0);
 	assert_ptr_equal(pkt.payload, m + 8);
 	assert_int_equal(pkt.payload_caplen, 16);
-	assert_typecode(&pkt.icmp, "EchoRequest");
+	assert_icmp_typecode(&pkt.icmp, "EchoRequest");
 
 	put_icmp(m, 0, 0, 0x04d20007);
 	assert_int_equal(decode_exact(m, n, n, &pkt), 0);
 	assert_true(pkt.icmp.has_echo);
-	assert_typecode(&pkt.icmp, "EchoReply");
+	assert_icmp_typecode(&pkt.icmp, "EchoReply");
 }
 
 static void test_other_idseq_types(void **state)
@@ -136,7 +118,7 @@ static void test_other_idseq_types(void **state)
 		assert_int_equal(pkt.icmp.id, 5);
 		assert_int_equal(pkt.icmp.seq, 6);
 		assert_false(pkt.icmp.quote.present);
-		assert_typecode(&pkt.icmp, t[i].name);
+		assert_icmp_typecode(&pkt.icmp, t[i].name);
 	}
 }
 
@@ -150,7 +132,7 @@ static void test_port_unreachable_udp(void **state)
 	assert_int_equal(decode_exact(m, n, n, &pkt), 0);
 	assert_int_equal(pkt.flags, 0);
 	assert_false(pkt.icmp.has_echo);
-	assert_typecode(&pkt.icmp, "DestinationUnreachable(Port)");
+	assert_icmp_typecode(&pkt.icmp, "DestinationUnreachable(Port)");
 	const struct ns_icmp_quote *q = &pkt.icmp.quote;
 	assert_true(q->present);
 	assert_int_equal(q->version, 4);
@@ -225,7 +207,7 @@ static void test_quote_fragments_and_protocols(void **state)
 	n = build_error(m, 11, 1, 0, 5, 17, 0x2000);
 	decode_exact(m, n, n, &pkt);
 	assert_true(pkt.icmp.quote.has_ports);
-	assert_typecode(&pkt.icmp, "TimeExceeded(FragmentReassemblyTimeExceeded)");
+	assert_icmp_typecode(&pkt.icmp, "TimeExceeded(FragmentReassemblyTimeExceeded)");
 
 	/* non-first fragment: the quoted bytes are not a transport header */
 	n = build_error(m, 11, 1, 0, 5, 17, 0x2000 | 185);
@@ -273,7 +255,7 @@ static void test_frag_needed_mtu(void **state)
 
 	assert_int_equal(decode_exact(m, n, n, &pkt), 0);
 	assert_int_equal(pkt.icmp.mtu, 1500);
-	assert_typecode(&pkt.icmp, "DestinationUnreachable(FragmentationNeeded)");
+	assert_icmp_typecode(&pkt.icmp, "DestinationUnreachable(FragmentationNeeded)");
 	assert_true(pkt.icmp.quote.has_ports);
 	assert_int_equal(pkt.icmp.quote.protocol, 6);
 
@@ -281,7 +263,7 @@ static void test_frag_needed_mtu(void **state)
 	n = build_error(m, 3, 1, 1500, 5, 6, 0);
 	decode_exact(m, n, n, &pkt);
 	assert_int_equal(pkt.icmp.mtu, 0);
-	assert_typecode(&pkt.icmp, "DestinationUnreachable(Host)");
+	assert_icmp_typecode(&pkt.icmp, "DestinationUnreachable(Host)");
 }
 
 static void test_time_exceeded(void **state)
@@ -293,7 +275,7 @@ static void test_time_exceeded(void **state)
 
 	assert_int_equal(decode_exact(m, n, n, &pkt), 0);
 	assert_int_equal(pkt.flags, 0);
-	assert_typecode(&pkt.icmp, "TimeExceeded(TTLExceeded)");
+	assert_icmp_typecode(&pkt.icmp, "TimeExceeded(TTLExceeded)");
 	assert_true(pkt.icmp.quote.present);
 	assert_int_equal(pkt.icmp.quote.dst_port, 9);
 }
@@ -311,7 +293,7 @@ static void test_redirect_gateway(void **state)
 	assert_int_equal(pkt.icmp.gateway.family, 4);
 	assert_memory_equal(pkt.icmp.gateway.a, gw, 4);
 	assert_false(pkt.icmp.has_echo);
-	assert_typecode(&pkt.icmp, "Redirect(Host)");
+	assert_icmp_typecode(&pkt.icmp, "Redirect(Host)");
 	assert_true(pkt.icmp.quote.has_ports);
 
 	/* gateway needs the whole second word */
@@ -328,7 +310,7 @@ static void test_parameter_problem(void **state)
 
 	assert_int_equal(decode_exact(m, n, n, &pkt), 0);
 	assert_int_equal(pkt.icmp.pointer, 20);
-	assert_typecode(&pkt.icmp, "ParameterProblem(PointerIndicatesError)");
+	assert_icmp_typecode(&pkt.icmp, "ParameterProblem(PointerIndicatesError)");
 	assert_true(pkt.icmp.quote.present);
 }
 
@@ -340,7 +322,7 @@ static void test_source_quench_quotes(void **state)
 	size_t n = build_error(m, 4, 0, 0, 5, 6, 0);
 
 	decode_exact(m, n, n, &pkt);
-	assert_typecode(&pkt.icmp, "SourceQuench");
+	assert_icmp_typecode(&pkt.icmp, "SourceQuench");
 	assert_true(pkt.icmp.quote.has_ports);
 }
 
@@ -357,7 +339,7 @@ static void test_unknown_types(void **state)
 	assert_int_equal(pkt.flags, 0);
 	assert_false(pkt.icmp.has_echo);
 	assert_false(pkt.icmp.quote.present);
-	assert_typecode(&pkt.icmp, "Type(44)Code(3)");
+	assert_icmp_typecode(&pkt.icmp, "Type(44)Code(3)");
 
 	/* echo replies are not errors: no quote even if the bytes look like one */
 	put_icmp(m, 0, 0, 0);
@@ -449,7 +431,7 @@ static void test_typecode_names(void **state)
 		ic.version = 4;
 		ic.type = t[i].type;
 		ic.code = t[i].code;
-		assert_typecode(&ic, t[i].name);
+		assert_icmp_typecode(&ic, t[i].name);
 	}
 }
 
@@ -478,10 +460,7 @@ static void test_random(void **state)
 	struct ns_packet pkt;
 
 	for (int iter = 0; iter < 20000; iter++) {
-		for (size_t i = 0; i < sizeof(m); i++) {
-			rng = rng * 1103515245u + 12345u;
-			m[i] = (uint8_t)(rng >> 16);
-		}
+		unit_fill_random(m, sizeof(m), &rng);
 		static const uint8_t types[] = { 0, 3, 4, 5, 8, 11, 12, 13, 42 };
 		m[0] = types[(rng >> 4) % sizeof(types)];
 		m[8] = (uint8_t)(0x40 | (m[8] & 0x0f));  /* mostly a quoted IPv4 header */

@@ -2,7 +2,6 @@
  * quoted-datagram reader (extension header walk) and the ICMPv6 typeCode names.
  * Inputs are copied into buffers of exactly caplen bytes so the sanitizer
  * build catches any read past the capture. */
-#include <stdlib.h>
 #include "unit.h"
 
 #define MSG_MAX 192
@@ -69,33 +68,15 @@ static size_t put_udp(uint8_t *b)
 
 static int decode_exact(const uint8_t *d, uint32_t caplen, uint32_t len, struct ns_packet *pkt)
 {
-	uint8_t *copy = malloc(caplen ? caplen : 1);
-	assert_non_null(copy);
-	memcpy(copy, d, caplen);
-	memset(pkt, 0, sizeof(*pkt));
-	pkt->l3 = NS_L3_IPV6;
-	int rc = ns_decode_icmpv6(copy, caplen, len, pkt);
-	if (pkt->payload)
-		pkt->payload = d + (pkt->payload - copy);
-	free(copy);
-	return rc;
+	return unit_decode_exact(ns_decode_icmpv6, NS_L3_IPV6, d, caplen, len, pkt);
 }
 
 static void quote_exact(const uint8_t *d, uint32_t caplen, struct ns_icmp_quote *q)
 {
-	uint8_t *copy = malloc(caplen ? caplen : 1);
-	assert_non_null(copy);
-	memcpy(copy, d, caplen);
+	uint8_t *copy = unit_copy_exact(d, caplen);
+
 	ns_decode_icmp_quote(copy, caplen, q);
 	free(copy);
-}
-
-static void assert_typecode(const struct ns_icmp *ic, const char *want)
-{
-	char buf[64];
-	size_t n = ns_icmp_typecode(ic, buf, sizeof(buf));
-	assert_string_equal(buf, want);
-	assert_int_equal(n, strlen(want));
 }
 
 static void test_echo(void **state)
@@ -120,12 +101,12 @@ static void test_echo(void **state)
 	assert_false(pkt.icmp.quote.present);
 	assert_ptr_equal(pkt.payload, m + 8);
 	assert_int_equal(pkt.payload_caplen, 32);
-	assert_typecode(&pkt.icmp, "EchoRequest");
+	assert_icmp_typecode(&pkt.icmp, "EchoRequest");
 
 	m[0] = 129;
 	decode_exact(m, n, n, &pkt);
 	assert_true(pkt.icmp.has_echo);
-	assert_typecode(&pkt.icmp, "EchoReply");
+	assert_icmp_typecode(&pkt.icmp, "EchoReply");
 
 	/* id/seq need 8 bytes */
 	decode_exact(m, 7, n, &pkt);
@@ -152,13 +133,13 @@ static void test_neighbor_discovery(void **state)
 	assert_memory_equal(pkt.icmp.target.a, a_ll, 16);
 	assert_false(pkt.icmp.has_echo);
 	assert_false(pkt.icmp.quote.present);
-	assert_typecode(&pkt.icmp, "NeighborSolicitation");
+	assert_icmp_typecode(&pkt.icmp, "NeighborSolicitation");
 
 	put_icmp6(m, 136, 0, 0x60000000u);  /* solicited + override */
 	decode_exact(m, n, n, &pkt);
 	assert_true(pkt.icmp.has_target);
 	assert_memory_equal(pkt.icmp.target.a, a_ll, 16);
-	assert_typecode(&pkt.icmp, "NeighborAdvertisement");
+	assert_icmp_typecode(&pkt.icmp, "NeighborAdvertisement");
 
 	/* target cut by the capture */
 	decode_exact(m, 23, n, &pkt);
@@ -186,7 +167,7 @@ static void test_redirect_target(void **state)
 	assert_int_equal(pkt.flags, 0);
 	assert_true(pkt.icmp.has_target);
 	assert_memory_equal(pkt.icmp.target.a, a_ll, 16);
-	assert_typecode(&pkt.icmp, "Redirect");
+	assert_icmp_typecode(&pkt.icmp, "Redirect");
 }
 
 /* Error message quoting IPv6 + UDP with the given type/code/second word. */
@@ -221,7 +202,7 @@ static void test_dest_unreachable_udp(void **state)
 
 	assert_int_equal(decode_exact(m, n, n, &pkt), 0);
 	assert_int_equal(pkt.flags, 0);
-	assert_typecode(&pkt.icmp, "DestinationUnreachable(PortUnreachable)");
+	assert_icmp_typecode(&pkt.icmp, "DestinationUnreachable(PortUnreachable)");
 	assert_quote_udp(&pkt.icmp.quote);
 	assert_int_equal(pkt.icmp.quote.ttl, 64);
 	assert_int_equal(pkt.icmp.quote.total_len, 8);
@@ -237,7 +218,7 @@ static void test_packet_too_big(void **state)
 
 	assert_int_equal(decode_exact(m, n, n, &pkt), 0);
 	assert_int_equal(pkt.icmp.mtu, 1280);
-	assert_typecode(&pkt.icmp, "PacketTooBig");
+	assert_icmp_typecode(&pkt.icmp, "PacketTooBig");
 	assert_quote_udp(&pkt.icmp.quote);
 }
 
@@ -249,14 +230,14 @@ static void test_time_exceeded_and_param_problem(void **state)
 	size_t n = build_error_udp(m, 3, 0, 0);
 
 	decode_exact(m, n, n, &pkt);
-	assert_typecode(&pkt.icmp, "TimeExceeded(HopLimitExceeded)");
+	assert_icmp_typecode(&pkt.icmp, "TimeExceeded(HopLimitExceeded)");
 	assert_quote_udp(&pkt.icmp.quote);
 
 	n = build_error_udp(m, 4, 1, 6);
 	decode_exact(m, n, n, &pkt);
 	assert_int_equal(pkt.icmp.pointer6, 6);
 	assert_int_equal(pkt.icmp.mtu, 0);
-	assert_typecode(&pkt.icmp, "ParameterProblem(UnrecognizedNextHeader)");
+	assert_icmp_typecode(&pkt.icmp, "ParameterProblem(UnrecognizedNextHeader)");
 	assert_quote_udp(&pkt.icmp.quote);
 }
 
@@ -287,7 +268,7 @@ static void test_quote_ext_headers(void **state)
 	assert_int_equal(decode_exact(m, n, n, &pkt), 0);
 	assert_int_equal(pkt.flags, 0);
 	assert_quote_udp(&pkt.icmp.quote);
-	assert_typecode(&pkt.icmp, "DestinationUnreachable(NoRouteToDst)");
+	assert_icmp_typecode(&pkt.icmp, "DestinationUnreachable(NoRouteToDst)");
 }
 
 /* Cut at every byte: the quote appears at 40 quoted bytes; the protocol is
@@ -327,7 +308,7 @@ static void test_quote_non_first_fragment(void **state)
 	n += put_udp(m + n);
 
 	decode_exact(m, n, n, &pkt);
-	assert_typecode(&pkt.icmp, "TimeExceeded(FragmentReassemblyTimeExceeded)");
+	assert_icmp_typecode(&pkt.icmp, "TimeExceeded(FragmentReassemblyTimeExceeded)");
 	assert_true(pkt.icmp.quote.present);
 	assert_int_equal(pkt.icmp.quote.protocol, 17);
 	assert_false(pkt.icmp.quote.has_ports);
@@ -387,7 +368,7 @@ static void test_short_and_unknown(void **state)
 	put_icmp6(m, 200, 7, 0);
 	assert_int_equal(decode_exact(m, 4, 4, &pkt), 0);
 	assert_int_equal(pkt.flags, 0);  /* unknown types only need 4 bytes */
-	assert_typecode(&pkt.icmp, "Type(200)Code(7)");
+	assert_icmp_typecode(&pkt.icmp, "Type(200)Code(7)");
 
 	put_icmp6(m, 128, 0, 0);
 	assert_int_equal(decode_exact(m, 6, 6, &pkt), 0);
@@ -454,7 +435,7 @@ static void test_typecode_names(void **state)
 		ic.version = 6;
 		ic.type = t[i].type;
 		ic.code = t[i].code;
-		assert_typecode(&ic, t[i].name);
+		assert_icmp_typecode(&ic, t[i].name);
 	}
 }
 
@@ -468,10 +449,7 @@ static void test_random(void **state)
 	static const uint8_t nexts[] = { 0, 43, 44, 51, 60, 6, 17, 59 };
 
 	for (int iter = 0; iter < 20000; iter++) {
-		for (size_t i = 0; i < sizeof(m); i++) {
-			rng = rng * 1103515245u + 12345u;
-			m[i] = (uint8_t)(rng >> 16);
-		}
+		unit_fill_random(m, sizeof(m), &rng);
 		m[0] = types[(rng >> 4) % sizeof(types)];
 		m[8] = 0x60;
 		m[14] = nexts[(rng >> 9) % sizeof(nexts)];

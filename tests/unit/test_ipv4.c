@@ -1,22 +1,13 @@
 /* Unit tests for dissect/ipv4.c: header fields, options, checksum, lengths,
  * fragments and truncation at every byte. */
-#include <stdlib.h>
 #include "unit.h"
 
 #define PROTO_TEST 253	/* experimental: dispatched as NS_L4_OTHER */
 
+/* Checksum over the header length that h's IHL says. */
 static void fix_checksum(uint8_t *h)
 {
-	uint32_t sum = 0, hlen = (uint32_t)(h[0] & 0x0f) * 4;
-
-	h[10] = h[11] = 0;
-	for (uint32_t i = 0; i + 1 < hlen; i += 2)
-		sum += (uint32_t)h[i] << 8 | h[i + 1];
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	sum = ~sum & 0xffff;
-	h[10] = (uint8_t)(sum >> 8);
-	h[11] = (uint8_t)sum;
+	unit_ip4_checksum(h, (uint32_t)(h[0] & 0x0f) * 4);
 }
 
 /* A basic header into buf: 192.168.1.10 -> 10.20.30.40, given IHL, total
@@ -43,17 +34,10 @@ static void build(uint8_t *buf, uint32_t buflen, uint8_t ihl, uint16_t total_len
 /* Decode from a heap copy of exactly caplen bytes (ASan sees overreads). */
 static void decode(const uint8_t *src, uint32_t caplen, uint32_t wirelen, struct ns_packet *pkt)
 {
-	uint8_t *copy = malloc(caplen ? caplen : 1);
-
-	assert_non_null(copy);
-	if (caplen)
-		memcpy(copy, src, caplen);
-	memset(pkt, 0, sizeof(*pkt));
-	ns_decode_ipv4(copy, caplen, wirelen, pkt);
+	unit_decode_exact(ns_decode_ipv4, NS_L3_NONE, src, caplen, wirelen, pkt);
 	/* pointers into the copy must not be used after this */
 	pkt->ip4.hdr = NULL;
 	pkt->payload = NULL;
-	free(copy);
 }
 
 static void test_basic_fields(void **state)
@@ -421,10 +405,7 @@ static void test_fuzz(void **state)
 		struct ns_packet pkt;
 		uint32_t cap, wire;
 
-		for (size_t i = 0; i < sizeof(b); i++) {
-			seed = seed * 1103515245u + 12345u;
-			b[i] = (uint8_t)(seed >> 16);
-		}
+		unit_fill_random(b, sizeof(b), &seed);
 		b[0] = (uint8_t)(0x40 | (b[0] & 0x0f));
 		if (iter & 1)
 			b[9] = (uint8_t)(iter & 2 ? 6 : 17);

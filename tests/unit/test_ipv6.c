@@ -1,6 +1,5 @@
 /* Unit tests for dissect/ipv6.c: fixed header, extension-header chains,
  * fragments, lengths (incl. jumbograms) and truncation at every byte. */
-#include <stdlib.h>
 #include "unit.h"
 
 #define PROTO_TEST 253	/* experimental: dispatched as NS_L4_OTHER */
@@ -43,15 +42,8 @@ static void finish(struct pb *p)
 /* Decode from a heap copy of exactly caplen bytes (ASan sees overreads). */
 static void decode(const uint8_t *src, uint32_t caplen, uint32_t wirelen, struct ns_packet *pkt)
 {
-	uint8_t *copy = malloc(caplen ? caplen : 1);
-
-	assert_non_null(copy);
-	if (caplen)
-		memcpy(copy, src, caplen);
-	memset(pkt, 0, sizeof(*pkt));
-	ns_decode_ipv6(copy, caplen, wirelen, pkt);
+	unit_decode_exact(ns_decode_ipv6, NS_L3_NONE, src, caplen, wirelen, pkt);
 	pkt->payload = NULL;
-	free(copy);
 }
 
 static const uint8_t payload8[8] = { 0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4 };
@@ -490,10 +482,7 @@ static void test_fuzz(void **state)
 		struct ns_packet pkt;
 		uint32_t cap, wire;
 
-		for (size_t i = 0; i < sizeof(b); i++) {
-			seed = seed * 1103515245u + 12345u;
-			b[i] = (uint8_t)(seed >> 16);
-		}
+		unit_fill_random(b, sizeof(b), &seed);
 		b[0] = (uint8_t)(0x60 | (b[0] & 0x0f));
 		b[4] = 0;
 		b[6] = nhs[b[6] % sizeof(nhs)];

@@ -1,6 +1,5 @@
 /* Unit tests for dissect/link.c (every linktype) and dissect/dissect.c
  * (ns_dissect, transport dispatch, flag and protocol names). */
-#include <stdlib.h>
 #include "unit.h"
 
 /* A 28-byte IPv4 packet 10.0.0.1 -> 10.0.0.2, protocol 253 (experimental,
@@ -17,20 +16,6 @@ static const uint8_t ip6_pkt[40] = {
 	0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
 	0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
 };
-
-static void fix_ip4_checksum(uint8_t *h)
-{
-	uint32_t sum = 0;
-
-	h[10] = h[11] = 0;
-	for (int i = 0; i < 20; i += 2)
-		sum += (uint32_t)h[i] << 8 | h[i + 1];
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	sum = ~sum & 0xffff;
-	h[10] = (uint8_t)(sum >> 8);
-	h[11] = (uint8_t)sum;
-}
 
 /* Build link header + payload into a heap buffer of exactly the frame size,
  * so ASan catches any read past it. */
@@ -51,7 +36,7 @@ static struct frame make(const uint8_t *hdr, uint32_t hlen, const uint8_t *paylo
 	if (plen)
 		memcpy(f.buf + hlen, payload, plen);
 	if (plen >= 20 && (payload[0] >> 4) == 4)
-		fix_ip4_checksum(f.buf + hlen);
+		unit_ip4_checksum(f.buf + hlen, 20);
 	return f;
 }
 

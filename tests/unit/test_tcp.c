@@ -1,7 +1,6 @@
 /* Unit tests for dissect/tcp.c: ns_decode_tcp on hand-built segments.
  * Truncation tests copy the bytes into a buffer of exactly caplen bytes so the
  * sanitizer build catches any read past the capture. */
-#include <stdlib.h>
 #include "unit.h"
 
 #define SEG_MAX 128
@@ -35,17 +34,10 @@ static size_t build_seg(uint8_t *b, uint8_t byte12_low, uint8_t flags13,
 /* Decode caplen bytes of seg (declared length len) from an exact-size copy. */
 static int decode_exact(const uint8_t *seg, uint32_t caplen, uint32_t len, struct ns_packet *pkt)
 {
-	uint8_t *copy = malloc(caplen ? caplen : 1);
-	assert_non_null(copy);
-	memcpy(copy, seg, caplen);
-	memset(pkt, 0, sizeof(*pkt));
-	pkt->l3 = NS_L3_IPV4;
-	int rc = ns_decode_tcp(copy, caplen, len, pkt);
-	/* pointers into copy must not escape; keep only the offset for checks */
-	if (pkt->payload)
-		pkt->payload = seg + (pkt->payload - copy);
+	int rc = unit_decode_exact(ns_decode_tcp, NS_L3_IPV4, seg, caplen, len, pkt);
+
+	/* the header pointer, like the payload, must not point into the freed copy */
 	pkt->tcp.hdr = seg;
-	free(copy);
 	return rc;
 }
 
@@ -382,10 +374,7 @@ static void test_random_segments(void **state)
 	struct ns_packet pkt;
 
 	for (int iter = 0; iter < 20000; iter++) {
-		for (size_t i = 0; i < sizeof(seg); i++) {
-			rng = rng * 1103515245u + 12345u;
-			seg[i] = (uint8_t)(rng >> 16);
-		}
+		unit_fill_random(seg, sizeof(seg), &rng);
 		/* bias option bytes toward small kinds and lengths */
 		for (size_t i = 20; i < 60; i++)
 			if (seg[i] & 0x80)

@@ -1,7 +1,6 @@
 /* Unit tests for dissect/udp.c: ns_decode_udp on hand-built datagrams.
  * Inputs are copied into buffers of exactly caplen bytes so the sanitizer
  * build catches any read past the capture. */
-#include <stdlib.h>
 #include "unit.h"
 
 /* 53 -> 40000, UDP length ulen, checksum 1234, then paylen payload bytes. */
@@ -19,16 +18,7 @@ static size_t build_dgram(uint8_t *b, uint16_t ulen, size_t paylen)
 static int decode_exact(const uint8_t *d, uint32_t caplen, uint32_t len, uint8_t l3,
 			struct ns_packet *pkt)
 {
-	uint8_t *copy = malloc(caplen ? caplen : 1);
-	assert_non_null(copy);
-	memcpy(copy, d, caplen);
-	memset(pkt, 0, sizeof(*pkt));
-	pkt->l3 = l3;
-	int rc = ns_decode_udp(copy, caplen, len, pkt);
-	if (pkt->payload)
-		pkt->payload = d + (pkt->payload - copy);
-	free(copy);
-	return rc;
+	return unit_decode_exact(ns_decode_udp, l3, d, caplen, len, pkt);
 }
 
 static void test_normal(void **state)
@@ -154,10 +144,7 @@ static void test_random(void **state)
 	struct ns_packet pkt;
 
 	for (int iter = 0; iter < 20000; iter++) {
-		for (size_t i = 0; i < sizeof(d); i++) {
-			rng = rng * 1103515245u + 12345u;
-			d[i] = (uint8_t)(rng >> 16);
-		}
+		unit_fill_random(d, sizeof(d), &rng);
 		d[4] = 0;  /* keep the UDP length in a range that sometimes fits */
 		d[5] &= 0x7f;
 		uint32_t len = (rng >> 8) % (sizeof(d) + 1);

@@ -767,11 +767,23 @@ static int check_usage(const struct trace_opts *o)
 	return 0;
 }
 
+/* A --pid that names no process would trace nothing until interrupted: say so.
+ * (A process that exits later just stops producing packets.) */
+static int check_pids_exist(const struct trace_opts *o)
+{
+	for (unsigned i = 0; i < o->npids; i++)
+		if (kill((pid_t)o->pids[i], 0) < 0 && errno == ESRCH)
+			return bad("trace: no process with pid %u", (unsigned)o->pids[i]);
+	return 0;
+}
+
 int cmd_trace(int argc, char **argv)
 {
 	struct trace_opts o;
 
 	if (parse_opts(argc, argv, &o) < 0 || check_usage(&o) < 0)
 		return 2;
+	if (check_pids_exist(&o) < 0)
+		return 1;
 	return trace_run(&o);
 }

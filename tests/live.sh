@@ -231,4 +231,15 @@ fi
 [ "$(wc -l <"$TMP/u7.err")" = 1 ] || die "not one error line: $(cat "$TMP/u7.err")"
 log "7: $(cat "$TMP/u7.err")"
 
+# ---- 8. a cgroup or a pid that does not exist ----
+log "8: missing cgroup, missing pid"
+for args in "--cgroup /netsift-no-such-cgroup" "--pid 2147483647"; do
+	rc=0
+	# shellcheck disable=SC2086
+	timeout $T "$NETSIFT" trace $args >"$TMP/e8.out" 2>"$TMP/e8.err" || rc=$?
+	[ "$rc" = 1 ] || die "trace $args: exit $rc, want 1"
+	[ "$(wc -l <"$TMP/e8.err")" = 1 ] || die "trace $args: not one error line: $(cat "$TMP/e8.err")"
+	log "8: $(cat "$TMP/e8.err")"
+done
+
 log "all live tests passed"

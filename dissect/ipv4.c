@@ -66,15 +66,29 @@ static void read_fixed(const uint8_t *p, uint32_t caplen, struct ns_packet *pkt)
 }
 
 /* RFC 1071 one's-complement sum over the (even-length) header; a correct
- * header sums to 0xffff including its own checksum field. */
+ * header sums to 0xffff including its own checksum field. The sum is taken
+ * 32 bits at a time in native byte order (RFC 1071 1.2: the one's-complement
+ * sum is independent of byte order, and a folded sum of 0xffff reads the same
+ * swapped): 5 additions for a plain header instead of 10 16-bit reads. */
 static bool checksum_ok(const uint8_t *p, uint32_t hlen)
 {
-	uint32_t sum = 0;
+	uint64_t sum = 0;
+	uint32_t i = 0;
 
-	for (uint32_t i = 0; i + 1 < hlen; i += 2)
-		sum += ns_get16(p + i);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
+	for (; i + 4 <= hlen; i += 4) {
+		uint32_t w;
+		memcpy(&w, p + i, 4);
+		sum += w;
+	}
+	if (i + 1 < hlen) {      /* IHL counts 32-bit words: never, but stay general */
+		uint16_t h;
+		memcpy(&h, p + i, 2);
+		sum += h;
+	}
+	sum = (sum & 0xffffffffu) + (sum >> 32);
+	sum = (sum & 0xffffffffu) + (sum >> 32);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
 	return sum == 0xffff;
 }
 

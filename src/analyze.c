@@ -317,24 +317,25 @@ static struct conn *conn_alloc(struct ns_an *an)
 	struct conn *c = an->free_conns;
 	if (c) {
 		an->free_conns = c->next;
+		memset(c, 0, sizeof(*c));
 	} else {
 		struct slab *s = an->slabs;
 		if (!s || s->used == SLAB_CONNS) {
+			/* MAP_POPULATE: the slab's pages in one call, not a
+			 * page fault each (~500 per slab, 5% of a run) */
 			void *m = mmap(NULL, SLAB_BYTES, PROT_READ | PROT_WRITE,
-				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+				       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 			if (m == MAP_FAILED)
 				return NULL;
-#ifdef MADV_HUGEPAGE
-			(void)0;  /* a hint only */
-#endif
 			s = m;
 			s->next = an->slabs;
 			s->used = 0;
 			an->slabs = s;
 		}
+		/* never used: still the zeros of the fresh mapping (clearing
+		 * them again cost as much as the kernel's clearing) */
 		c = &s->conns[s->used++];
 	}
-	memset(c, 0, sizeof(*c));
 	return c;
 }
 
@@ -1207,14 +1208,43 @@ static int cmp_stream(const void *x, const void *y)
 void ns_an_finish(struct ns_an *an)
 {
 	size_t n = an->nconns, k = 0;
-	struct conn **all = n ? malloc(n * sizeof(*all)) : NULL;
-	if (n && !all)
+	uint64_t lo = UINT64_MAX, hi = 0;
+	struct conn **all;
+
+	if (n == 0)
+		return;
+	for (size_t b = 0; b < an->nbuckets; b++)
+		for (struct conn *c = an->buckets[b]; c; c = c->next) {
+			if (c->pub.stream < lo)
+				lo = c->pub.stream;
+			if (c->pub.stream > hi)
+				hi = c->pub.stream;
+		}
+	/* Deterministic report order, by stream. Streams are unique, and those
+	 * still held usually span little more than their number: each goes
+	 * straight to its slot (sorting pointers whose keys lie in 2 KiB
+	 * connections was a cache miss per comparison). */
+	if (hi - lo < 4 * (uint64_t)n + 1024) {
+		size_t span = (size_t)(hi - lo) + 1;
+		all = calloc(span, sizeof(*all));
+		if (all) {
+			for (size_t b = 0; b < an->nbuckets; b++)
+				for (struct conn *c = an->buckets[b]; c; c = c->next)
+					all[c->pub.stream - lo] = c;
+			for (size_t i = 0; i < span; i++)
+				if (all[i])
+					finish_conn(an, all[i], true);
+			free(all);
+			return;
+		}
+	}
+	all = malloc(n * sizeof(*all));
+	if (!all)
 		return;
 	for (size_t b = 0; b < an->nbuckets; b++)
 		for (struct conn *c = an->buckets[b]; c; c = c->next)
 			all[k++] = c;
-	if (k)
-		qsort(all, k, sizeof(*all), cmp_stream);  /* deterministic report order */
+	qsort(all, k, sizeof(*all), cmp_stream);
 	for (size_t i = 0; i < k; i++)
 		finish_conn(an, all[i], true);
 	free(all);

@@ -713,102 +713,136 @@ static void js_time(struct outbuf *ob, const struct ns_an_conn *c, uint64_t ts)
 /* ,"key":value with the key a literal */
 #define JS_KEY(ob, k) OB_LIT((ob), ",\"" k "\":")
 
+/* The fixed-shape objects below are written through a cursor (outbuf.h):
+ * one reservation of the most they can take, then no ob->len round trip
+ * per member. */
+#define P_KEY(p, k) P_LIT((p), ",\"" k "\":")
+
+static char *p_opt(char *p, bool has, uint64_t v)
+{
+	if (has)
+		return p_u64(p, v);
+	return P_LIT(p, "null");
+}
+
+static char *p_bool(char *p, bool v)
+{
+	if (v)
+		return P_LIT(p, "true");
+	return P_LIT(p, "false");
+}
+
 static void js_endpoint(struct outbuf *ob, const struct ns_an_dir *d)
 {
-	char a[NS_ADDR_STRLEN];
-	ns_addr_format(&d->addr, a);
-	OB_LIT(ob, "{\"ip\":");
-	js_str(ob, a);
-	JS_KEY(ob, "port");
-	ob_u64(ob, d->port);
-	JS_KEY(ob, "portClass");
-	js_str(ob, ns_an_port_class(d->port));
-	ob_putc(ob, '}');
+	char *p = ob_cursor(ob, 128 + NS_ADDR_STRLEN);
+	const char *pc = ns_an_port_class(d->port);
+
+	/* an address and a port class need no escaping */
+	P_LIT(p, "{\"ip\":\"");
+	p += ns_addr_format(&d->addr, p);
+	P_LIT(p, "\",\"port\":");
+	p = p_u64(p, d->port);
+	P_LIT(p, ",\"portClass\":\"");
+	p = p_mem(p, pc, strlen(pc));
+	P_LIT(p, "\"}");
+	ob_commit(ob, p);
 }
+
+/* 22 members: names under 32 bytes, numbers under 21 */
+#define STATS_MAX (22 * (32 + 20) + 8)
 
 static void js_stats(struct outbuf *ob, const struct ns_an_dir *d)
 {
-	OB_LIT(ob, "{\"packets\":");
-	ob_u64(ob, d->packets);
-	JS_KEY(ob, "payloadBytes");
-	ob_u64(ob, d->payload_bytes);
-	JS_KEY(ob, "uniqueBytes");
-	ob_u64(ob, d->unique_bytes);
-	JS_KEY(ob, "retransmissions");
-	ob_u64(ob, retrans_count(d));
-	JS_KEY(ob, "retransmittedBytes");
-	ob_u64(ob, d->retrans_bytes);
-	JS_KEY(ob, "fastRetransmissions");
-	ob_u64(ob, d->find[NS_FIND_FAST_RETRANS].count);
-	JS_KEY(ob, "spuriousRetransmissions");
-	ob_u64(ob, d->find[NS_FIND_SPURIOUS].count);
-	JS_KEY(ob, "duplicateAcks");
-	ob_u64(ob, d->find[NS_FIND_DUP_ACK].count);
-	JS_KEY(ob, "outOfOrder");
-	ob_u64(ob, d->find[NS_FIND_OOO].count);
-	JS_KEY(ob, "lostSegments");
-	ob_u64(ob, d->find[NS_FIND_LOST].count);
-	JS_KEY(ob, "ackedUnseen");
-	ob_u64(ob, d->find[NS_FIND_ACK_LOST].count);
-	JS_KEY(ob, "keepAlives");
-	ob_u64(ob, d->find[NS_FIND_KEEP_ALIVE].count);
-	JS_KEY(ob, "zeroWindows");
-	ob_u64(ob, d->find[NS_FIND_ZERO_WINDOW].count);
-	JS_KEY(ob, "zeroWindowProbes");
-	ob_u64(ob, d->find[NS_FIND_ZW_PROBE].count);
-	JS_KEY(ob, "windowFull");
-	ob_u64(ob, d->find[NS_FIND_WINDOW_FULL].count);
-	JS_KEY(ob, "windowUpdates");
-	ob_u64(ob, d->find[NS_FIND_WINDOW_UPDATE].count);
-	JS_KEY(ob, "windowMin");
-	js_opt_u64(ob, d->win_seen, d->win_min);
-	JS_KEY(ob, "windowMax");
-	js_opt_u64(ob, d->win_seen, d->win_max);
-	JS_KEY(ob, "windowAvg");
-	js_opt_u64(ob, d->win_seen, d->win_n ? d->win_sum / d->win_n : 0);
-	JS_KEY(ob, "rttSamples");
-	ob_u64(ob, d->rtt_n);
-	JS_KEY(ob, "rttMinUs");
-	js_opt_u64(ob, d->rtt_n, d->rtt_min_ns / 1000);
-	JS_KEY(ob, "rttAvgUs");
-	js_opt_u64(ob, d->rtt_n, d->rtt_n ? d->rtt_sum_ns / d->rtt_n / 1000 : 0);
-	JS_KEY(ob, "rttMaxUs");
-	js_opt_u64(ob, d->rtt_n, d->rtt_max_ns / 1000);
-	JS_KEY(ob, "maxTransmissions");
-	ob_u64(ob, d->max_tx);
-	ob_putc(ob, '}');
+	char *p = ob_cursor(ob, STATS_MAX);
+
+	P_LIT(p, "{\"packets\":");
+	p = p_u64(p, d->packets);
+	P_KEY(p, "payloadBytes");
+	p = p_u64(p, d->payload_bytes);
+	P_KEY(p, "uniqueBytes");
+	p = p_u64(p, d->unique_bytes);
+	P_KEY(p, "retransmissions");
+	p = p_u64(p, retrans_count(d));
+	P_KEY(p, "retransmittedBytes");
+	p = p_u64(p, d->retrans_bytes);
+	P_KEY(p, "fastRetransmissions");
+	p = p_u64(p, d->find[NS_FIND_FAST_RETRANS].count);
+	P_KEY(p, "spuriousRetransmissions");
+	p = p_u64(p, d->find[NS_FIND_SPURIOUS].count);
+	P_KEY(p, "duplicateAcks");
+	p = p_u64(p, d->find[NS_FIND_DUP_ACK].count);
+	P_KEY(p, "outOfOrder");
+	p = p_u64(p, d->find[NS_FIND_OOO].count);
+	P_KEY(p, "lostSegments");
+	p = p_u64(p, d->find[NS_FIND_LOST].count);
+	P_KEY(p, "ackedUnseen");
+	p = p_u64(p, d->find[NS_FIND_ACK_LOST].count);
+	P_KEY(p, "keepAlives");
+	p = p_u64(p, d->find[NS_FIND_KEEP_ALIVE].count);
+	P_KEY(p, "zeroWindows");
+	p = p_u64(p, d->find[NS_FIND_ZERO_WINDOW].count);
+	P_KEY(p, "zeroWindowProbes");
+	p = p_u64(p, d->find[NS_FIND_ZW_PROBE].count);
+	P_KEY(p, "windowFull");
+	p = p_u64(p, d->find[NS_FIND_WINDOW_FULL].count);
+	P_KEY(p, "windowUpdates");
+	p = p_u64(p, d->find[NS_FIND_WINDOW_UPDATE].count);
+	P_KEY(p, "windowMin");
+	p = p_opt(p, d->win_seen, d->win_min);
+	P_KEY(p, "windowMax");
+	p = p_opt(p, d->win_seen, d->win_max);
+	P_KEY(p, "windowAvg");
+	p = p_opt(p, d->win_seen, d->win_n ? d->win_sum / d->win_n : 0);
+	P_KEY(p, "rttSamples");
+	p = p_u64(p, d->rtt_n);
+	P_KEY(p, "rttMinUs");
+	p = p_opt(p, d->rtt_n, d->rtt_min_ns / 1000);
+	P_KEY(p, "rttAvgUs");
+	p = p_opt(p, d->rtt_n, d->rtt_n ? d->rtt_sum_ns / d->rtt_n / 1000 : 0);
+	P_KEY(p, "rttMaxUs");
+	p = p_opt(p, d->rtt_n, d->rtt_max_ns / 1000);
+	P_KEY(p, "maxTransmissions");
+	p = p_u64(p, d->max_tx);
+	*p++ = '}';
+	ob_commit(ob, p);
 }
+
+/* 13 members */
+#define HANDSHAKE_MAX (13 * (32 + 20) + 8)
 
 static void js_handshake(struct outbuf *ob, const struct ns_an_conn *c)
 {
 	const struct ns_an_dir *i = &c->init, *r = &c->resp;
-	OB_LIT(ob, "{\"synFrame\":");
-	js_opt_u64(ob, c->syn_frame, c->syn_frame);
-	JS_KEY(ob, "synAckFrame");
-	js_opt_u64(ob, c->synack_frame, c->synack_frame);
-	JS_KEY(ob, "ackFrame");
-	js_opt_u64(ob, c->hs_ack_frame, c->hs_ack_frame);
-	JS_KEY(ob, "synCount");
-	ob_u64(ob, c->syn_count);
-	JS_KEY(ob, "initiatorIsn");
-	js_opt_u64(ob, i->syn_seen, i->isn);
-	JS_KEY(ob, "responderIsn");
-	js_opt_u64(ob, r->syn_seen, r->isn);
-	JS_KEY(ob, "initialRttUs");
-	js_opt_u64(ob, c->irtt_ns, c->irtt_ns / 1000);
-	JS_KEY(ob, "initiatorMss");
-	js_opt_u64(ob, i->has_mss, i->mss);
-	JS_KEY(ob, "responderMss");
-	js_opt_u64(ob, r->has_mss, r->mss);
-	JS_KEY(ob, "initiatorWindowScale");
-	js_opt_u64(ob, i->wscale >= 0, (uint64_t)i->wscale);
-	JS_KEY(ob, "responderWindowScale");
-	js_opt_u64(ob, r->wscale >= 0, (uint64_t)r->wscale);
-	JS_KEY(ob, "sackPermitted");
-	js_bool(ob, i->sack_perm && r->sack_perm);
-	JS_KEY(ob, "timestamps");
-	js_bool(ob, i->ts && r->ts);
-	ob_putc(ob, '}');
+	char *p = ob_cursor(ob, HANDSHAKE_MAX);
+
+	P_LIT(p, "{\"synFrame\":");
+	p = p_opt(p, c->syn_frame, c->syn_frame);
+	P_KEY(p, "synAckFrame");
+	p = p_opt(p, c->synack_frame, c->synack_frame);
+	P_KEY(p, "ackFrame");
+	p = p_opt(p, c->hs_ack_frame, c->hs_ack_frame);
+	P_KEY(p, "synCount");
+	p = p_u64(p, c->syn_count);
+	P_KEY(p, "initiatorIsn");
+	p = p_opt(p, i->syn_seen, i->isn);
+	P_KEY(p, "responderIsn");
+	p = p_opt(p, r->syn_seen, r->isn);
+	P_KEY(p, "initialRttUs");
+	p = p_opt(p, c->irtt_ns, c->irtt_ns / 1000);
+	P_KEY(p, "initiatorMss");
+	p = p_opt(p, i->has_mss, i->mss);
+	P_KEY(p, "responderMss");
+	p = p_opt(p, r->has_mss, r->mss);
+	P_KEY(p, "initiatorWindowScale");
+	p = p_opt(p, i->wscale >= 0, (uint64_t)i->wscale);
+	P_KEY(p, "responderWindowScale");
+	p = p_opt(p, r->wscale >= 0, (uint64_t)r->wscale);
+	P_KEY(p, "sackPermitted");
+	p = p_bool(p, i->sack_perm && r->sack_perm);
+	P_KEY(p, "timestamps");
+	p = p_bool(p, i->ts && r->ts);
+	*p++ = '}';
+	ob_commit(ob, p);
 }
 
 static void js_before(struct outbuf *ob, const struct ns_an_conn *c, int s)
@@ -1041,11 +1075,13 @@ void ns_an_json_ob(struct outbuf *ob, const struct ns_an_conn *c, const char *fi
 	JS_KEY(ob, "verdict");
 	/* the verdict goes into a scratch buffer first, then escaped: it is
 	 * plain ASCII text, but the escaping keeps the JSON valid whatever */
-	struct outbuf v;
-	if (ob_init(&v, -1, 1024) == 0) {
+	/* one scratch buffer for all connections (a malloc and free each
+	 * was measurable); it stays reachable, grown to the longest verdict */
+	static struct outbuf v;
+	if (v.buf || ob_init(&v, -1, 1024) == 0) {
+		v.len = 0;
 		ns_an_verdict_ob(&v, c);
 		js_mem(ob, v.buf, v.len);
-		ob_free(&v);
 	} else {
 		js_str(ob, "");
 	}

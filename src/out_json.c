@@ -162,29 +162,44 @@ void oj_arg(struct outbuf *ob, bool first, const char *name, const char *type)
  * The two events of a packet share most of their text (timestamp, envelope,
  * src/dst, metadata). The first event renders each shared piece and records
  * where it is in the output buffer; the second copies it, if the buffer was
- * not flushed in between (outbuf.gen). */
+ * not flushed in between (outbuf.gen).
+ *
+ * The hot pieces are written through a cursor (see outbuf.h): each reserves
+ * the most it can take (the *_MAX below, all well under the smallest buffer
+ * of 4 KiB), writes through a local pointer and commits it. */
 struct seg {
 	size_t off, len;
 	uint64_t gen;
 	bool ok;
 };
 
-static bool seg_copy(struct outbuf *ob, const struct seg *s)
+/* Copy a recorded piece to p; false if it is gone (flushed) or unset. p
+ * must have room for it (the reservation of the piece it stands for, which
+ * includes the 32 bytes of slack of p_copy; the source has them: it lies
+ * before p). */
+static bool seg_copy_p(const struct outbuf *ob, const struct seg *s, char **p)
 {
-	if (!s->ok || s->gen != ob->gen || ob->cap - ob->len < s->len)
+	if (!s->ok || s->gen != ob->gen)
 		return false;
-	memcpy(ob->buf + ob->len, ob->buf + s->off, s->len);
-	ob->len += s->len;
+	*p = p_copy(*p, ob->buf + s->off, s->len);
 	return true;
 }
 
-static void seg_mark(struct outbuf *ob, struct seg *s)
+static void seg_mark_p(const struct outbuf *ob, struct seg *s, const char *p)
 {
-	s->off = ob->len;
+	s->off = (size_t)(p - ob->buf);
 	s->gen = ob->gen;
 	s->ok = false;
 }
 
+/* End of a piece written wholly through one cursor (no flush possible). */
+static void seg_done_p(const struct outbuf *ob, struct seg *s, const char *p)
+{
+	s->len = (size_t)(p - ob->buf) - s->off;
+	s->ok = true;
+}
+
+/* End of a piece that also went through ob_* calls (a flush possible). */
 static void seg_done(struct outbuf *ob, struct seg *s)
 {
 	if (ob->gen == s->gen && ob->len >= s->off) {
@@ -193,15 +208,86 @@ static void seg_done(struct outbuf *ob, struct seg *s)
 	}
 }
 
+#define QADDR_MAX (NS_ADDR_STRLEN + 2)
+#define PORT_MAX 5
+
 struct pktfmt {
 	const struct ns_packet *pkt;
 	const uint8_t *end;
-	char src[NS_ADDR_STRLEN];
-	char dst[NS_ADDR_STRLEN];
-	size_t srclen, dstlen;
+	/* src/dst as JSON values, formatted once per packet: an address in
+	 * quotes, or null when it was not captured; ports as text */
+	char qsrc[QADDR_MAX], qdst[QADDR_MAX];
+	char psrc[8], pdst[8];
+	uint8_t qsrclen, qdstlen, psrclen, pdstlen;
 	uint16_t sport, dport;
 	struct seg ts, env, sd, md;
 };
+
+/* Whole-buffer copies of constant size (a few vector moves), then the cursor
+ * moves by the length of the text: the reservations allow for the rest. */
+#define P_FIXED(p, buf, n) (memcpy((p), (buf), sizeof(buf)), (p) + (n))
+#define P_QSRC(p, f) P_FIXED(p, (f)->qsrc, (f)->qsrclen)
+#define P_QDST(p, f) P_FIXED(p, (f)->qdst, (f)->qdstlen)
+#define P_PSRC(p, f) P_FIXED(p, (f)->psrc, (f)->psrclen)
+#define P_PDST(p, f) P_FIXED(p, (f)->pdst, (f)->pdstlen)
+
+/* Recently formatted addresses: a capture has few hosts and every packet
+ * names two of them three times; formatting them (IPv6's zero runs above
+ * all) was a tenth of `read -o json`. Direct-mapped, keyed by the whole
+ * address, so a hit is always the text the address formats to. */
+#define ADDR_CACHE 64
+static struct addr_text {
+	struct ns_addr a;
+	uint8_t len;             /* 0: empty slot */
+	char q[QADDR_MAX];
+} addr_cache[ADDR_CACHE];
+
+static size_t qaddr(const struct ns_addr *a, char *q)
+{
+	struct addr_text *e;
+	uint32_t w0, w3;
+
+	if (a->family != 4 && a->family != 6) {
+		memcpy(q, "null", 4);
+		return 4;
+	}
+	memcpy(&w0, a->a, 4);
+	memcpy(&w3, a->a + 12, 4);
+	e = &addr_cache[((w0 ^ w3 ^ a->family) * 0x9e3779b1u) >> 26];
+	if (e->len == 0 || memcmp(&e->a, a, sizeof(*a)) != 0) {
+		size_t n = ns_addr_format(a, e->q + 1);
+		e->q[0] = '"';
+		e->q[n + 1] = '"';
+		e->a = *a;
+		e->len = (uint8_t)(n + 2);
+	}
+	memcpy(q, e->q, QADDR_MAX);
+	return e->len;
+}
+
+static void pktfmt_init(struct pktfmt *f, const struct ns_packet *pkt, const uint8_t *end)
+{
+	f->pkt = pkt;
+	f->end = end;
+	f->qsrclen = (uint8_t)qaddr(&pkt->src, f->qsrc);
+	f->qdstlen = (uint8_t)qaddr(&pkt->dst, f->qdst);
+	f->sport = f->dport = 0;
+	f->ts.ok = f->env.ok = f->sd.ok = f->md.ok = false;
+	/* Ports go into the metadata only when the transport header was read. */
+	if (out_has_transport(pkt)) {
+		if (pkt->l4 == NS_L4_TCP) {
+			f->sport = pkt->tcp.src_port;
+			f->dport = pkt->tcp.dst_port;
+		} else if (pkt->l4 == NS_L4_UDP) {
+			f->sport = pkt->udp.src_port;
+			f->dport = pkt->udp.dst_port;
+		}
+	}
+	memset(f->psrc, 0, sizeof(f->psrc));
+	memset(f->pdst, 0, sizeof(f->pdst));
+	f->psrclen = (uint8_t)fmt_u64(f->psrc, f->sport);
+	f->pdstlen = (uint8_t)fmt_u64(f->pdst, f->dport);
+}
 
 static void put_key_u64(struct outbuf *ob, const char *key, size_t klen, uint64_t v)
 {
@@ -209,6 +295,8 @@ static void put_key_u64(struct outbuf *ob, const char *key, size_t klen, uint64_
 	ob_u64(ob, v);
 }
 #define KEY_U64(ob, lit, v) put_key_u64((ob), (lit), sizeof(lit) - 1, (v))
+/* The same through a cursor. */
+#define P_KEY_U64(p, lit, v) (P_LIT(p, lit), (p) = p_u64((p), (v)))
 
 static void put_bool(struct outbuf *ob, bool v)
 {
@@ -218,40 +306,47 @@ static void put_bool(struct outbuf *ob, bool v)
 		OB_LIT(ob, "false");
 }
 
-/* A pre-formatted address: quoted, or null when it was not captured. */
-static void put_qstr(struct outbuf *ob, const char *s, size_t n)
+static char *p_bool(char *p, bool v)
 {
-	if (n == 0) {
-		OB_LIT(ob, "null");
-		return;
-	}
-	ob_putc(ob, '"');
-	ob_mem(ob, s, n);
-	ob_putc(ob, '"');
+	if (v)
+		return P_LIT(p, "true");
+	return P_LIT(p, "false");
 }
 
-static void put_src_dst(struct outbuf *ob, struct pktfmt *f)
+/* A field whose bytes may not have been captured: its value, or null. */
+static char *p_opt_u64(char *p, bool have, uint64_t v)
 {
-	if (seg_copy(ob, &f->sd))
-		return;
-	seg_mark(ob, &f->sd);
-	OJ_ARG1(ob, "src", "const char*");
-	put_qstr(ob, f->src, f->srclen);
-	oj_arg_end(ob);
-	OJ_ARGN(ob, "dst", "const char*");
-	put_qstr(ob, f->dst, f->dstlen);
-	oj_arg_end(ob);
-	seg_done(ob, &f->sd);
+	if (have)
+		return p_u64(p, v);
+	return P_LIT(p, "null");
 }
 
-static void put_ports(struct outbuf *ob, const struct pktfmt *f)
+#define SD_MAX (32 + 2 * (64 + QADDR_MAX))
+
+static char *put_src_dst(struct outbuf *ob, char *p, struct pktfmt *f)
 {
-	OJ_ARGN(ob, "src_port", "u16");
-	ob_u64(ob, f->sport);
-	oj_arg_end(ob);
-	OJ_ARGN(ob, "dst_port", "u16");
-	ob_u64(ob, f->dport);
-	oj_arg_end(ob);
+	if (seg_copy_p(ob, &f->sd, &p))
+		return p;
+	seg_mark_p(ob, &f->sd, p);
+	P_LIT(p, "{\"name\":\"src\",\"type\":\"const char*\",\"value\":");
+	p = P_QSRC(p, f);
+	P_LIT(p, "},{\"name\":\"dst\",\"type\":\"const char*\",\"value\":");
+	p = P_QDST(p, f);
+	*p++ = '}';
+	seg_done_p(ob, &f->sd, p);
+	return p;
+}
+
+#define PORTS_MAX (2 * (64 + 8))
+
+static char *put_ports(char *p, const struct pktfmt *f)
+{
+	P_LIT(p, ",{\"name\":\"src_port\",\"type\":\"u16\",\"value\":");
+	p = P_PSRC(p, f);
+	P_LIT(p, "},{\"name\":\"dst_port\",\"type\":\"u16\",\"value\":");
+	p = P_PDST(p, f);
+	*p++ = '}';
+	return p;
 }
 
 static void put_flags(struct outbuf *ob, uint32_t flags)
@@ -282,45 +377,61 @@ static bool proto_known(const struct ns_packet *pkt)
 	return pkt->l3 == NS_L3_IPV4 ? pkt->ip4.hdr_avail >= 10 : pkt->ip6.hdr_avail >= 7;
 }
 
-static void put_metadata(struct outbuf *ob, struct pktfmt *f)
+/* The metadata up to its flags: literals, numbers, the addresses, a
+ * protocol name, and the interface name escaped. */
+#define MD_MAX (512 + 32 + 2 * QADDR_MAX + 6 * NS_IFNAME_MAX)
+
+/* Returns p, or NULL when it committed and wrote the rest through ob. */
+static char *put_metadata(struct outbuf *ob, char *p, struct pktfmt *f)
 {
 	const struct ns_packet *pkt = f->pkt;
 	const struct ns_ctx *ctx = pkt->ctx;
 	const char *proto = ns_ipproto_name(pkt->ipproto);
 
-	if (seg_copy(ob, &f->md))
-		return;
-	seg_mark(ob, &f->md);
-	OJ_ARGN(ob, "metadata", "trace.PacketMetadata");
-	OB_LIT(ob, "{\"srcIP\":");
-	put_qstr(ob, f->src, f->srclen);
-	OB_LIT(ob, ",\"dstIP\":");
-	put_qstr(ob, f->dst, f->dstlen);
-	KEY_U64(ob, ",\"srcPort\":", f->sport);
-	KEY_U64(ob, ",\"dstPort\":", f->dport);
-	OB_LIT(ob, ",\"protocol\":");
+	if (seg_copy_p(ob, &f->md, &p))
+		return p;
+	seg_mark_p(ob, &f->md, p);
+	P_LIT(p, ",{\"name\":\"metadata\",\"type\":\"trace.PacketMetadata\",\"value\":{\"srcIP\":");
+	p = P_QSRC(p, f);
+	P_LIT(p, ",\"dstIP\":");
+	p = P_QDST(p, f);
+	P_LIT(p, ",\"srcPort\":");
+	p = P_PSRC(p, f);
+	P_LIT(p, ",\"dstPort\":");
+	p = P_PDST(p, f);
+	P_LIT(p, ",\"protocol\":");
 	if (!proto_known(pkt)) {
-		OB_LIT(ob, "null");
+		P_LIT(p, "null");
 	} else if (proto) {
-		ob_json_cstr(ob, proto);
+		/* IANA keywords: short and printable, nothing to escape */
+		size_t n = strlen(proto);
+		*p++ = '"';
+		p = fmt_json_body(p, proto, n < 64 ? n : 64);
+		*p++ = '"';
 	} else {
-		ob_putc(ob, '"');
-		ob_u64(ob, pkt->ipproto);
-		ob_putc(ob, '"');
+		*p++ = '"';
+		p = p_u64(p, pkt->ipproto);
+		*p++ = '"';
 	}
-	KEY_U64(ob, ",\"packetLen\":", pkt->ip_wire_len);
-	KEY_U64(ob, ",\"capturedLen\":", pkt->ip_cap_len);
-	OB_LIT(ob, ",\"iface\":");
-	ob_json_str(ob, ctx->iface, strnlen(ctx->iface, sizeof(ctx->iface)));
+	P_KEY_U64(p, ",\"packetLen\":", pkt->ip_wire_len);
+	P_KEY_U64(p, ",\"capturedLen\":", pkt->ip_cap_len);
+	P_LIT(p, ",\"iface\":\"");
+	p = fmt_json_body(p, ctx->iface, strnlen(ctx->iface, sizeof(ctx->iface)));
 	switch (ctx->direction) {
-	case NS_DIR_INGRESS: OB_LIT(ob, ",\"direction\":\"ingress\",\"flags\":"); break;
-	case NS_DIR_EGRESS: OB_LIT(ob, ",\"direction\":\"egress\",\"flags\":"); break;
-	default: OB_LIT(ob, ",\"direction\":\"unknown\",\"flags\":"); break;
+	case NS_DIR_INGRESS: P_LIT(p, "\",\"direction\":\"ingress\",\"flags\":"); break;
+	case NS_DIR_EGRESS: P_LIT(p, "\",\"direction\":\"egress\",\"flags\":"); break;
+	default: P_LIT(p, "\",\"direction\":\"unknown\",\"flags\":"); break;
 	}
+	if (!pkt->flags) {
+		P_LIT(p, "[]}}");
+		seg_done_p(ob, &f->md, p);
+		return p;
+	}
+	ob_commit(ob, p);
 	put_flags(ob, pkt->flags);
-	ob_putc(ob, '}');
-	oj_arg_end(ob);
+	OB_LIT(ob, "}}");
 	seg_done(ob, &f->md);
+	return NULL;
 }
 
 /* Bytes of [p, p+n) that lie inside the capture. */
@@ -366,40 +477,47 @@ static void put_ip4_options(struct outbuf *ob, const struct pktfmt *f)
 	ob_putc(ob, ']');
 }
 
+#define IP_FIXED_MAX (512 + 2 * QADDR_MAX)
+
 static void put_proto_ipv4(struct outbuf *ob, const struct pktfmt *f)
 {
 	const struct ns_ipv4 *ip = &f->pkt->ip4;
 	uint16_t a = ip->hdr_avail;
+	char *p = ob_cursor(ob, IP_FIXED_MAX);
 
-	OJ_ARGN(ob, "proto_ipv4", "trace.ProtoIPv4");
-	OB_LIT(ob, "{\"version\":");
-	put_opt_u64(ob, a >= 1, ip->version);
-	OB_LIT(ob, ",\"IHL\":");
-	put_opt_u64(ob, a >= 1, ip->ihl);
-	OB_LIT(ob, ",\"TOS\":");
-	put_opt_u64(ob, a >= 2, ip->tos);
-	OB_LIT(ob, ",\"length\":");
-	put_opt_u64(ob, a >= 4, ip->total_len);
-	OB_LIT(ob, ",\"id\":");
-	put_opt_u64(ob, a >= 6, ip->id);
-	OB_LIT(ob, ",\"flags\":");
-	put_opt_u64(ob, a >= 8, ip->flags);
-	OB_LIT(ob, ",\"fragOffset\":");
-	put_opt_u64(ob, a >= 8, ip->frag_off);
-	OB_LIT(ob, ",\"TTL\":");
-	put_opt_u64(ob, a >= 9, ip->ttl);
-	OB_LIT(ob, ",\"protocol\":");
-	put_opt_u64(ob, a >= 10, ip->protocol);
-	OB_LIT(ob, ",\"checksum\":");
-	put_opt_u64(ob, a >= 12, ip->checksum);
-	OB_LIT(ob, ",\"srcIP\":");
-	put_qstr(ob, f->src, f->srclen);
-	OB_LIT(ob, ",\"dstIP\":");
-	put_qstr(ob, f->dst, f->dstlen);
-	OB_LIT(ob, ",\"options\":");
+	P_LIT(p, ",{\"name\":\"proto_ipv4\",\"type\":\"trace.ProtoIPv4\",\"value\":{\"version\":");
+	p = p_opt_u64(p, a >= 1, ip->version);
+	P_LIT(p, ",\"IHL\":");
+	p = p_opt_u64(p, a >= 1, ip->ihl);
+	P_LIT(p, ",\"TOS\":");
+	p = p_opt_u64(p, a >= 2, ip->tos);
+	P_LIT(p, ",\"length\":");
+	p = p_opt_u64(p, a >= 4, ip->total_len);
+	P_LIT(p, ",\"id\":");
+	p = p_opt_u64(p, a >= 6, ip->id);
+	P_LIT(p, ",\"flags\":");
+	p = p_opt_u64(p, a >= 8, ip->flags);
+	P_LIT(p, ",\"fragOffset\":");
+	p = p_opt_u64(p, a >= 8, ip->frag_off);
+	P_LIT(p, ",\"TTL\":");
+	p = p_opt_u64(p, a >= 9, ip->ttl);
+	P_LIT(p, ",\"protocol\":");
+	p = p_opt_u64(p, a >= 10, ip->protocol);
+	P_LIT(p, ",\"checksum\":");
+	p = p_opt_u64(p, a >= 12, ip->checksum);
+	P_LIT(p, ",\"srcIP\":");
+	p = P_QSRC(p, f);
+	P_LIT(p, ",\"dstIP\":");
+	p = P_QDST(p, f);
+	P_LIT(p, ",\"options\":");
+	if (ip->nopts == 0) {
+		P_LIT(p, "[]}}");
+		ob_commit(ob, p);
+		return;
+	}
+	ob_commit(ob, p);
 	put_ip4_options(ob, f);
-	ob_putc(ob, '}');
-	oj_arg_end(ob);
+	OB_LIT(ob, "}}");
 }
 
 static void put_ip6_ext(struct outbuf *ob, const struct ns_ip6_ext *e)
@@ -427,84 +545,89 @@ static void put_proto_ipv6(struct outbuf *ob, const struct pktfmt *f)
 {
 	const struct ns_ipv6 *ip = &f->pkt->ip6;
 	uint16_t a = ip->hdr_avail;
+	char *p = ob_cursor(ob, IP_FIXED_MAX);
 
-	OJ_ARGN(ob, "proto_ipv6", "trace.ProtoIPv6");
-	OB_LIT(ob, "{\"version\":");
-	put_opt_u64(ob, a >= 1, ip->version);
-	OB_LIT(ob, ",\"trafficClass\":");
-	put_opt_u64(ob, a >= 2, ip->traffic_class);
-	OB_LIT(ob, ",\"flowLabel\":");
-	put_opt_u64(ob, a >= 4, ip->flow_label);
-	OB_LIT(ob, ",\"length\":");
-	put_opt_u64(ob, a >= 6, ip->payload_len);
-	OB_LIT(ob, ",\"nextHeader\":");
-	put_opt_u64(ob, a >= 7, ip->next_header);
-	OB_LIT(ob, ",\"hopLimit\":");
-	put_opt_u64(ob, a >= 8, ip->hop_limit);
-	OB_LIT(ob, ",\"srcIP\":");
-	put_qstr(ob, f->src, f->srclen);
-	OB_LIT(ob, ",\"dstIP\":");
-	put_qstr(ob, f->dst, f->dstlen);
-	OB_LIT(ob, ",\"extensions\":[");
+	P_LIT(p, ",{\"name\":\"proto_ipv6\",\"type\":\"trace.ProtoIPv6\",\"value\":{\"version\":");
+	p = p_opt_u64(p, a >= 1, ip->version);
+	P_LIT(p, ",\"trafficClass\":");
+	p = p_opt_u64(p, a >= 2, ip->traffic_class);
+	P_LIT(p, ",\"flowLabel\":");
+	p = p_opt_u64(p, a >= 4, ip->flow_label);
+	P_LIT(p, ",\"length\":");
+	p = p_opt_u64(p, a >= 6, ip->payload_len);
+	P_LIT(p, ",\"nextHeader\":");
+	p = p_opt_u64(p, a >= 7, ip->next_header);
+	P_LIT(p, ",\"hopLimit\":");
+	p = p_opt_u64(p, a >= 8, ip->hop_limit);
+	P_LIT(p, ",\"srcIP\":");
+	p = P_QSRC(p, f);
+	P_LIT(p, ",\"dstIP\":");
+	p = P_QDST(p, f);
+	P_LIT(p, ",\"extensions\":[");
+	ob_commit(ob, p);
 	for (unsigned i = 0; i < ip->next_ext && i < NS_MAX_IP6_EXT; i++) {
 		if (i)
 			ob_putc(ob, ',');
 		put_ip6_ext(ob, &ip->ext[i]);
 	}
-	OB_LIT(ob, "]}");
-	oj_arg_end(ob);
+	OB_LIT(ob, "]}}");
 }
 
 /* ---- TCP ---- */
 
-static void put_sack_blocks(struct outbuf *ob, const uint8_t *v, size_t n)
+static char *put_sack_blocks(char *p, const uint8_t *v, size_t n)
 {
-	OB_LIT(ob, ",\"blocks\":[");
+	P_LIT(p, ",\"blocks\":[");
 	for (size_t i = 0; i + 8 <= n; i += 8) {
 		if (i)
-			ob_putc(ob, ',');
-		ob_putc(ob, '[');
-		ob_u64(ob, ns_get32(v + i));
-		ob_putc(ob, ',');
-		ob_u64(ob, ns_get32(v + i + 4));
-		ob_putc(ob, ']');
+			*p++ = ',';
+		*p++ = '[';
+		p = p_u64(p, ns_get32(v + i));
+		*p++ = ',';
+		p = p_u64(p, ns_get32(v + i + 4));
+		*p++ = ']';
 	}
-	ob_putc(ob, ']');
+	*p++ = ']';
+	return p;
 }
 
 /* Option-specific fields, read from the option's own bytes when its length is
  * the one the RFC defines and the bytes were captured. */
-static void put_tcp_opt_fields(struct outbuf *ob, const struct pktfmt *f,
-			       const struct ns_opt *o)
+static char *put_tcp_opt_fields(char *p, const struct pktfmt *f, const struct ns_opt *o)
 {
 	const uint8_t *v = f->pkt->tcp.hdr + o->off + 2;
 	size_t vlen = o->len >= 2 ? (size_t)o->len - 2 : 0;
 
 	if (vlen == 0 || avail(f, v, vlen) < vlen)
-		return;
+		return p;
 	switch (o->kind) {
 	case 2:
 		if (vlen == 2)
-			KEY_U64(ob, ",\"mss\":", ns_get16(v));
+			P_KEY_U64(p, ",\"mss\":", ns_get16(v));
 		break;
 	case 3:
 		if (vlen == 1)
-			KEY_U64(ob, ",\"shift\":", v[0]);
+			P_KEY_U64(p, ",\"shift\":", v[0]);
 		break;
 	case 8:
 		if (vlen == 8) {
-			KEY_U64(ob, ",\"val\":", ns_get32(v));
-			KEY_U64(ob, ",\"ecr\":", ns_get32(v + 4));
+			P_KEY_U64(p, ",\"val\":", ns_get32(v));
+			P_KEY_U64(p, ",\"ecr\":", ns_get32(v + 4));
 		}
 		break;
 	case 5:
 		if (vlen % 8 == 0)
-			put_sack_blocks(ob, v, vlen);
+			p = put_sack_blocks(p, v, vlen);
 		break;
 	default:
 		break;
 	}
+	return p;
 }
+
+/* One option: its header and fields (SACK: at most 253 / 8 blocks of two
+ * 10-digit numbers). */
+#define TCP_OPT_MAX (128 + 32 * 24)
 
 static void put_tcp_options(struct outbuf *ob, const struct pktfmt *f)
 {
@@ -514,21 +637,25 @@ static void put_tcp_options(struct outbuf *ob, const struct pktfmt *f)
 	ob_putc(ob, '[');
 	for (unsigned i = 0; t->hdr && i < t->nopts && i < NS_MAX_TCP_OPTS; i++) {
 		const struct ns_opt *o = &t->opts[i];
+		char *p = ob_cursor(ob, TCP_OPT_MAX);
+		const char *name = out_tcpopt_name(o->kind, nb);
+
 		if (i)
-			ob_putc(ob, ',');
-		KEY_U64(ob, "{\"kind\":", o->kind);
-		OB_LIT(ob, ",\"name\":\"");
-		ob_str(ob, out_tcpopt_name(o->kind, nb));
-		KEY_U64(ob, "\",\"length\":", o->len);
-		put_tcp_opt_fields(ob, f, o);
-		ob_putc(ob, '}');
+			*p++ = ',';
+		P_KEY_U64(p, "{\"kind\":", o->kind);
+		P_LIT(p, ",\"name\":\"");
+		p = p_mem(p, name, strlen(name));
+		P_KEY_U64(p, "\",\"length\":", o->len);
+		p = put_tcp_opt_fields(p, f, o);
+		*p++ = '}';
+		ob_commit(ob, p);
 	}
 	ob_putc(ob, ']');
 }
 
 
-/* The nine flag booleans in one pass: one reservation, and fixed 16-byte copies
- * (a constant-size memcpy is two moves; a variable one is a slow rep movs). */
+/* The nine flag booleans in one pass: fixed 16-byte copies (a constant-size
+ * memcpy is two moves; a variable one is a slow rep movs). */
 #define FLAG_KV(name) { ",\"" name "\":true", ",\"" name "\":false", \
 			sizeof(",\"" name "\":true") - 1, sizeof(",\"" name "\":false") - 1 }
 static const struct {
@@ -539,77 +666,82 @@ static const struct {
 	FLAG_KV("URG"), FLAG_KV("ECE"), FLAG_KV("CWR"), FLAG_KV("NS"),
 };
 
-static void put_tcp_flags(struct outbuf *ob, const struct ns_tcp *t)
+/* p has room for 9 * 16 + 16 bytes. */
+static char *put_tcp_flags(char *p, const struct ns_tcp *t)
 {
-	char *d;
-	size_t n = 0;
-
 	if (t->hdr_avail < 14) {
 		/* the flags byte was not captured; NS (in byte 12) may have been */
-		OB_LIT(ob, ",\"FIN\":null,\"SYN\":null,\"RST\":null,\"PSH\":null,"
-		       "\"ACK\":null,\"URG\":null,\"ECE\":null,\"CWR\":null,\"NS\":");
+		P_LIT(p, ",\"FIN\":null,\"SYN\":null,\"RST\":null,\"PSH\":null,"
+		      "\"ACK\":null,\"URG\":null,\"ECE\":null,\"CWR\":null,\"NS\":");
 		if (t->hdr_avail >= 13)
-			put_bool(ob, t->flags & NS_TCP_NS);
-		else
-			OB_LIT(ob, "null");
-		return;
+			return p_bool(p, t->flags & NS_TCP_NS);
+		return P_LIT(p, "null");
 	}
-	d = ob_reserve(ob, 9 * 16 + 16);
 	for (unsigned i = 0; i < 9; i++) {
 		if (t->flags & (1u << i)) {
-			memcpy(d + n, tcp_flag_kv[i].t, 16);
-			n += tcp_flag_kv[i].tl;
+			memcpy(p, tcp_flag_kv[i].t, 16);
+			p += tcp_flag_kv[i].tl;
 		} else {
-			memcpy(d + n, tcp_flag_kv[i].f, 16);
-			n += tcp_flag_kv[i].fl;
+			memcpy(p, tcp_flag_kv[i].f, 16);
+			p += tcp_flag_kv[i].fl;
 		}
 	}
-	ob->len += n;
+	return p;
 }
+
+#define TCP_FIXED_MAX 768
 
 static void put_proto_tcp(struct outbuf *ob, const struct pktfmt *f)
 {
 	const struct ns_tcp *t = &f->pkt->tcp;
 	uint16_t a = t->hdr_avail;
+	char *p = ob_cursor(ob, TCP_FIXED_MAX);
 
-	OJ_ARGN(ob, "proto_tcp", "trace.ProtoTCP");
-	KEY_U64(ob, "{\"srcPort\":", t->src_port);
-	KEY_U64(ob, ",\"dstPort\":", t->dst_port);
-	OB_LIT(ob, ",\"seq\":");
-	put_opt_u64(ob, a >= 8, t->seq);
-	OB_LIT(ob, ",\"ack\":");
-	put_opt_u64(ob, a >= 12, t->ack);
-	OB_LIT(ob, ",\"dataOffset\":");
-	put_opt_u64(ob, a >= 13, t->data_offset);
-	put_tcp_flags(ob, t);
-	OB_LIT(ob, ",\"window\":");
-	put_opt_u64(ob, a >= 16, t->window);
-	OB_LIT(ob, ",\"checksum\":");
-	put_opt_u64(ob, a >= 18, t->checksum);
-	OB_LIT(ob, ",\"urgent\":");
-	put_opt_u64(ob, a >= 20, t->urgent);
-	OB_LIT(ob, ",\"options\":");
-	put_tcp_options(ob, f);
+	P_LIT(p, ",{\"name\":\"proto_tcp\",\"type\":\"trace.ProtoTCP\",\"value\":{\"srcPort\":");
+	p = p_u64(p, t->src_port);
+	P_KEY_U64(p, ",\"dstPort\":", t->dst_port);
+	P_LIT(p, ",\"seq\":");
+	p = p_opt_u64(p, a >= 8, t->seq);
+	P_LIT(p, ",\"ack\":");
+	p = p_opt_u64(p, a >= 12, t->ack);
+	P_LIT(p, ",\"dataOffset\":");
+	p = p_opt_u64(p, a >= 13, t->data_offset);
+	p = put_tcp_flags(p, t);
+	P_LIT(p, ",\"window\":");
+	p = p_opt_u64(p, a >= 16, t->window);
+	P_LIT(p, ",\"checksum\":");
+	p = p_opt_u64(p, a >= 18, t->checksum);
+	P_LIT(p, ",\"urgent\":");
+	p = p_opt_u64(p, a >= 20, t->urgent);
+	P_LIT(p, ",\"options\":");
+	if (t->hdr && t->nopts) {
+		ob_commit(ob, p);
+		put_tcp_options(ob, f);
+		p = ob_cursor(ob, 128);
+	} else {
+		P_LIT(p, "[]");
+	}
 	/* payloadLen needs the data offset: unknown when it was not captured */
-	OB_LIT(ob, ",\"payloadLen\":");
-	put_opt_u64(ob, a >= 13, t->payload_len);
-	ob_putc(ob, '}');
-	oj_arg_end(ob);
+	P_LIT(p, ",\"payloadLen\":");
+	p = p_opt_u64(p, a >= 13, t->payload_len);
+	P_LIT(p, "}}");
+	ob_commit(ob, p);
 }
 
 static void put_proto_udp(struct outbuf *ob, const struct pktfmt *f)
 {
 	const struct ns_udp *u = &f->pkt->udp;
+	char *p = ob_cursor(ob, 256);
 
-	OJ_ARGN(ob, "proto_udp", "trace.ProtoUDP");
-	KEY_U64(ob, "{\"srcPort\":", u->src_port);
-	KEY_U64(ob, ",\"dstPort\":", u->dst_port);
-	OB_LIT(ob, ",\"length\":");
-	put_opt_u64(ob, u->hdr_avail >= 6, u->length);
-	OB_LIT(ob, ",\"checksum\":");
-	put_opt_u64(ob, u->hdr_avail >= 8, u->checksum);
-	ob_putc(ob, '}');
-	oj_arg_end(ob);
+	P_LIT(p, ",{\"name\":\"proto_udp\",\"type\":\"trace.ProtoUDP\",\"value\":{\"srcPort\":");
+	p = p_u64(p, u->src_port);
+	P_KEY_U64(p, ",\"dstPort\":", u->dst_port);
+	P_LIT(p, ",\"length\":");
+	p = p_opt_u64(p, u->hdr_avail >= 6, u->length);
+	P_LIT(p, ",\"checksum\":");
+	p = p_opt_u64(p, u->hdr_avail >= 8, u->checksum);
+	P_LIT(p, "}}");
+	ob_commit(ob, p);
 }
 
 /* ---- ICMP / ICMPv6 ---- */
@@ -678,56 +810,92 @@ static void put_proto_icmp(struct outbuf *ob, const struct pktfmt *f, bool v6)
 
 /* ---- events ---- */
 
-/* oj_begin() for packet events, sharing the timestamp and envelope text. */
-#define PKT_BEGIN(ob, f, name, nargs) do { \
-	OB_LIT(ob, "{\"timestamp\":"); \
-	put_ts(ob, f); \
-	OB_LIT(ob, ",\"eventName\":\"" name "\""); \
-	put_env(ob, f); \
-	OB_LIT(ob, ",\"argsNum\":" #nargs ",\"args\":["); \
-} while (0)
+/* The envelope from ",\"processId\":" to ",\"frame\":" depends on the process
+ * fields only, which a capture file leaves at zero for every packet: it is
+ * rendered once and copied while they stay the same. */
+#define ENV_MAX (256 + 6 * NS_COMM_MAX)
+static struct {
+	bool ok;
+	uint32_t pid, tid, uid;
+	uint64_t cgroup_id;
+	char comm[NS_COMM_MAX];
+	size_t len;
+	char text[ENV_MAX + 32];     /* + the slack of p_copy */
+} env_cache;
 
-static void put_ts(struct outbuf *ob, struct pktfmt *f)
+static char *put_env(char *p, const struct ns_ctx *ctx)
 {
-	if (seg_copy(ob, &f->ts))
-		return;
-	seg_mark(ob, &f->ts);
-	ob_u64(ob, f->pkt->ctx->ts_ns);
-	seg_done(ob, &f->ts);
+	if (!env_cache.ok || env_cache.pid != ctx->pid || env_cache.tid != ctx->tid ||
+	    env_cache.uid != ctx->uid || env_cache.cgroup_id != ctx->cgroup_id ||
+	    memcmp(env_cache.comm, ctx->comm, NS_COMM_MAX) != 0) {
+		char *e = env_cache.text;
+		P_KEY_U64(e, ",\"processId\":", ctx->pid);
+		P_KEY_U64(e, ",\"threadId\":", ctx->tid);
+		P_LIT(e, ",\"processName\":\"");
+		e = fmt_json_body(e, ctx->comm, strnlen(ctx->comm, sizeof(ctx->comm)));
+		P_KEY_U64(e, "\",\"cgroupId\":", ctx->cgroup_id);
+		P_KEY_U64(e, ",\"userId\":", ctx->uid);
+		P_LIT(e, ",\"frame\":");
+		env_cache.len = (size_t)(e - env_cache.text);
+		env_cache.pid = ctx->pid;
+		env_cache.tid = ctx->tid;
+		env_cache.uid = ctx->uid;
+		env_cache.cgroup_id = ctx->cgroup_id;
+		memcpy(env_cache.comm, ctx->comm, NS_COMM_MAX);
+		env_cache.ok = true;
+	}
+	p = p_copy(p, env_cache.text, env_cache.len);
+	return p_u64(p, ctx->frame);
 }
 
-static void put_env(struct outbuf *ob, struct pktfmt *f)
-{
-	const struct ns_ctx *ctx = f->pkt->ctx;
+/* Everything of a packet event up to its first argument, then its src and
+ * dst arguments. Inlined: the name and argsNum literals are copied as
+ * constants. */
+#define HEAD_MAX (128 + ENV_MAX + 32 + 20 + SD_MAX)
 
-	if (seg_copy(ob, &f->env))
-		return;
-	seg_mark(ob, &f->env);
-	OB_LIT(ob, ",\"processId\":");
-	ob_u64(ob, ctx->pid);
-	OB_LIT(ob, ",\"threadId\":");
-	ob_u64(ob, ctx->tid);
-	OB_LIT(ob, ",\"processName\":");
-	ob_json_str(ob, ctx->comm, strnlen(ctx->comm, sizeof(ctx->comm)));
-	OB_LIT(ob, ",\"cgroupId\":");
-	ob_u64(ob, ctx->cgroup_id);
-	OB_LIT(ob, ",\"userId\":");
-	ob_u64(ob, ctx->uid);
-	OB_LIT(ob, ",\"frame\":");
-	ob_u64(ob, ctx->frame);
-	seg_done(ob, &f->env);
+static inline __attribute__((always_inline))
+char *put_head(struct outbuf *ob, char *p, struct pktfmt *f, const char *name,
+	       size_t namelen, const char *argsnum, size_t argsnumlen)
+{
+	P_LIT(p, "{\"timestamp\":");
+	if (!seg_copy_p(ob, &f->ts, &p)) {
+		seg_mark_p(ob, &f->ts, p);
+		p = p_u64(p, f->pkt->ctx->ts_ns);
+		seg_done_p(ob, &f->ts, p);
+	}
+	P_LIT(p, ",\"eventName\":\"");
+	p = p_mem(p, name, namelen);
+	*p++ = '"';
+	if (!seg_copy_p(ob, &f->env, &p)) {
+		seg_mark_p(ob, &f->env, p);
+		p = put_env(p, f->pkt->ctx);
+		seg_done_p(ob, &f->env, p);
+	}
+	p = p_mem(p, argsnum, argsnumlen);
+	return put_src_dst(ob, p, f);
+}
+#define PUT_HEAD(ob, p, f, name, nargs) \
+	put_head((ob), (p), (f), name, sizeof(name) - 1, \
+		 ",\"argsNum\":" #nargs ",\"args\":[", sizeof(",\"argsNum\":" #nargs ",\"args\":[") - 1)
+
+/* The metadata argument; commits. */
+static void put_metadata_ob(struct outbuf *ob, char *p, struct pktfmt *f)
+{
+	p = put_metadata(ob, p, f);
+	if (p)
+		ob_commit(ob, p);
 }
 
 static void event_ip(struct outbuf *ob, struct pktfmt *f)
 {
 	bool v4 = f->pkt->l3 == NS_L3_IPV4;
+	char *p = ob_cursor(ob, HEAD_MAX + MD_MAX);
 
 	if (v4)
-		PKT_BEGIN(ob, f, "net_packet_ipv4", 4);
+		p = PUT_HEAD(ob, p, f, "net_packet_ipv4", 4);
 	else
-		PKT_BEGIN(ob, f, "net_packet_ipv6", 4);
-	put_src_dst(ob, f);
-	put_metadata(ob, f);
+		p = PUT_HEAD(ob, p, f, "net_packet_ipv6", 4);
+	put_metadata_ob(ob, p, f);
 	if (v4)
 		put_proto_ipv4(ob, f);
 	else
@@ -737,30 +905,30 @@ static void event_ip(struct outbuf *ob, struct pktfmt *f)
 
 static void event_transport(struct outbuf *ob, struct pktfmt *f, uint32_t ev)
 {
+	char *p = ob_cursor(ob, HEAD_MAX + PORTS_MAX + MD_MAX);
+
 	switch (ev) {
 	case NS_EV_TCP:
-		PKT_BEGIN(ob, f, "net_packet_tcp", 6);
-		put_src_dst(ob, f);
-		put_ports(ob, f);
-		put_metadata(ob, f);
+		p = PUT_HEAD(ob, p, f, "net_packet_tcp", 6);
+		p = put_ports(p, f);
+		put_metadata_ob(ob, p, f);
 		put_proto_tcp(ob, f);
 		break;
 	case NS_EV_UDP:
-		PKT_BEGIN(ob, f, "net_packet_udp", 6);
-		put_src_dst(ob, f);
-		put_ports(ob, f);
-		put_metadata(ob, f);
+		p = PUT_HEAD(ob, p, f, "net_packet_udp", 6);
+		p = put_ports(p, f);
+		put_metadata_ob(ob, p, f);
 		put_proto_udp(ob, f);
 		break;
 	case NS_EV_ICMP:
+		p = PUT_HEAD(ob, p, f, "net_packet_icmp", 4);
+		put_metadata_ob(ob, p, f);
+		put_proto_icmp(ob, f, false);
+		break;
 	case NS_EV_ICMPV6:
-		if (ev == NS_EV_ICMP)
-			PKT_BEGIN(ob, f, "net_packet_icmp", 4);
-		else
-			PKT_BEGIN(ob, f, "net_packet_icmpv6", 4);
-		put_src_dst(ob, f);
-		put_metadata(ob, f);
-		put_proto_icmp(ob, f, ev == NS_EV_ICMPV6);
+		p = PUT_HEAD(ob, p, f, "net_packet_icmpv6", 4);
+		put_metadata_ob(ob, p, f);
+		put_proto_icmp(ob, f, true);
 		break;
 	default:
 		return;
@@ -777,22 +945,7 @@ unsigned out_json_packet(struct outbuf *ob, const struct ns_packet *pkt,
 
 	if (!sel)
 		return 0;
-	f.pkt = pkt;
-	f.end = end;
-	f.srclen = pkt->src.family ? ns_addr_format(&pkt->src, f.src) : 0;
-	f.dstlen = pkt->dst.family ? ns_addr_format(&pkt->dst, f.dst) : 0;
-	f.sport = f.dport = 0;
-	f.ts.ok = f.env.ok = f.sd.ok = f.md.ok = false;
-	/* Ports go into the metadata only when the transport header was read. */
-	if (out_has_transport(pkt)) {
-		if (pkt->l4 == NS_L4_TCP) {
-			f.sport = pkt->tcp.src_port;
-			f.dport = pkt->tcp.dst_port;
-		} else if (pkt->l4 == NS_L4_UDP) {
-			f.sport = pkt->udp.src_port;
-			f.dport = pkt->udp.dst_port;
-		}
-	}
+	pktfmt_init(&f, pkt, end);
 	if (sel & (NS_EV_IPV4 | NS_EV_IPV6)) {
 		event_ip(ob, &f);
 		n++;
@@ -809,21 +962,10 @@ unsigned out_json_packet(struct outbuf *ob, const struct ns_packet *pkt,
 void oj_packet_args(struct outbuf *ob, const struct ns_packet *pkt)
 {
 	struct pktfmt f;
+	char *p = ob_cursor(ob, SD_MAX + PORTS_MAX + MD_MAX);
 
-	memset(&f, 0, sizeof(f));
-	f.pkt = pkt;
-	f.srclen = pkt->src.family ? ns_addr_format(&pkt->src, f.src) : 0;
-	f.dstlen = pkt->dst.family ? ns_addr_format(&pkt->dst, f.dst) : 0;
-	if (out_has_transport(pkt)) {
-		if (pkt->l4 == NS_L4_TCP) {
-			f.sport = pkt->tcp.src_port;
-			f.dport = pkt->tcp.dst_port;
-		} else if (pkt->l4 == NS_L4_UDP) {
-			f.sport = pkt->udp.src_port;
-			f.dport = pkt->udp.dst_port;
-		}
-	}
-	put_src_dst(ob, &f);
-	put_ports(ob, &f);
-	put_metadata(ob, &f);
+	pktfmt_init(&f, pkt, NULL);
+	p = put_src_dst(ob, p, &f);
+	p = put_ports(p, &f);
+	put_metadata_ob(ob, p, &f);
 }

@@ -74,7 +74,7 @@ static inline void ob_str(struct outbuf *ob, const char *s)
 
 /* Formatters into a caller buffer; they return the number of bytes written and
  * do not NUL-terminate. Exposed for unit tests and the table output. */
-size_t fmt_u64(char *dst, uint64_t v);           /* dst >= 20 bytes */
+size_t fmt_u64(char *dst, uint64_t v);           /* dst >= 20 bytes (exact below 10000) */
 size_t fmt_i64(char *dst, int64_t v);            /* dst >= 20 bytes */
 size_t fmt_u_pad(char *dst, uint64_t v, unsigned width); /* zero-padded */
 size_t fmt_hex(char *dst, const uint8_t *p, size_t n);   /* lower case, 2n bytes */
@@ -89,6 +89,59 @@ static inline void ob_i64(struct outbuf *ob, int64_t v)
 {
 	char *d = ob_reserve(ob, 20);
 	ob->len += fmt_i64(d, v);
+}
+
+/* JSON string body (no quotes) of s[0..n) at dst (>= 6n bytes); returns the
+ * end. Escaping as ob_json_str. */
+char *fmt_json_body(char *dst, const char *s, size_t n);
+
+/* ---- writing through a cursor ----
+ * Every ob_* writer above loads ob->len and stores it back: text stored
+ * through ob->buf may alias it (a char store may alias anything), so the
+ * compiler cannot keep it in a register, and a piece of 30 appends became a
+ * chain of 30 store-to-load round trips. Hot formatters instead reserve the
+ * most a piece can take (ob_cursor), write through a local pointer, and
+ * commit it (ob_commit) before any other ob_* call. */
+static inline char *ob_cursor(struct outbuf *ob, size_t max)
+{
+	return ob_reserve(ob, max);
+}
+
+static inline void ob_commit(struct outbuf *ob, char *p)
+{
+	ob->len = (size_t)(p - ob->buf);
+}
+
+/* String literal at p, which moves past it. */
+#define P_LIT(p, s) ((p) = (char *)memcpy((p), (s), sizeof(s) - 1) + (sizeof(s) - 1))
+
+static inline char *p_mem(char *p, const void *s, size_t n)
+{
+	memcpy(p, s, n);
+	return p + n;
+}
+
+/* n bytes copied as whole 32-byte blocks: a short copy of variable length
+ * is otherwise inlined as `rep movs`, whose start-up cost is that of a
+ * hundred bytes. Up to 31 bytes past n are read from s and written at p
+ * (scratch): both must have that slack. */
+static inline char *p_copy(char *p, const void *s, size_t n)
+{
+	const char *c = s;
+
+	for (size_t i = 0; i < n; i += 32)
+		memcpy(p + i, c + i, 32);
+	return p + n;
+}
+
+/* A number (20 bytes of room). */
+static inline char *p_u64(char *p, uint64_t v)
+{
+	if (v < 10) {
+		*p = (char)('0' + v);
+		return p + 1;
+	}
+	return p + fmt_u64(p, v);
 }
 
 void ob_hex(struct outbuf *ob, const uint8_t *p, size_t n);

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,9 +168,21 @@ static struct ns_source *ng_source(struct ng_state *s, const struct pcapng_pkt *
 
 /* ---- a capture file mapped into memory (see reader.h) ---- */
 #define MAP_STEP (4u << 20)  /* a multiple of any page size */
+/* How far ahead of the reader to touch the file with a prefetch. */
+#define PREFETCH_AHEAD (16u << 10)
 
 void mapped_advance(struct mapped *m, size_t pos)
 {
+	/* Each new page of the mapping cost the reader a stall at its first
+	 * record (a TLB miss, and the hardware prefetcher starting over at the
+	 * page boundary): a fifth of `analyze` on a capture of full-size packets.
+	 * Touching the file a few pages ahead with a prefetch (which never faults
+	 * and does not wait) has the page ready when the reader gets there. One
+	 * per record is cheap when records are small: the line is already in the
+	 * cache then. Measured best at 4-16 KiB ahead (5% of `analyze` on the
+	 * full-size bench capture). */
+	if (m->len - pos > PREFETCH_AHEAD)
+		__builtin_prefetch(m->base + pos + PREFETCH_AHEAD);
 	if (pos >= m->dropped + 2 * MAP_STEP) {
 		size_t upto = (pos - MAP_STEP) / MAP_STEP * MAP_STEP;
 		madvise((void *)(uintptr_t)(m->base + m->dropped), upto - m->dropped,
@@ -191,28 +204,92 @@ void mapped_advance(struct mapped *m, size_t pos)
 	}
 }
 
+/* ---- a file that shrinks while mapped ----
+ * Truncating a mapped file makes every later read of a page past its new end
+ * raise SIGBUS, which would kill us mid-output. The handler below maps zero
+ * pages over the rest of the mapping instead (the faulting read is then
+ * retried and reads zeros) and flags it; the readers check the flag after
+ * each record and stop with one line of error, as for a truncated file.
+ * mmap is a plain system call, safe in a handler in practice. A SIGBUS
+ * anywhere else is restored to the default action and so still kills. */
+static struct mapped *volatile bus_map;
+static struct sigaction bus_old;
+
+static void on_sigbus(int sig, siginfo_t *si, void *uctx)
+{
+	struct mapped *m = bus_map;
+	uintptr_t a = (uintptr_t)si->si_addr, base, end, from;
+
+	(void)uctx;
+	if (m && m->base) {
+		base = (uintptr_t)m->base;
+		end = base + m->len;
+		if (a >= base && a < end) {
+			from = a & ~(uintptr_t)(m->pagesize - 1);
+			if (mmap((void *)from, end - from, PROT_READ,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != MAP_FAILED) {
+				m->shrunk = 1;
+				return;
+			}
+		}
+	}
+	signal(sig, SIG_DFL);    /* not ours: the retried read dies as before */
+}
+
 bool mapped_open(struct mapped *m, int fd, const struct stat *st)
 {
+	struct sigaction sa;
 	void *map;
+	long pg = sysconf(_SC_PAGESIZE);
 
 	memset(m, 0, sizeof(*m));
 	if (!S_ISREG(st->st_mode) || st->st_size <= 0 ||
-	    (uint64_t)st->st_size > (uint64_t)SIZE_MAX)
+	    (uint64_t)st->st_size > (uint64_t)SIZE_MAX || bus_map || pg <= 0)
+		return false;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_sigbus;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGBUS, &sa, &bus_old) != 0)
 		return false;
 	map = mmap(NULL, (size_t)st->st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	if (map == MAP_FAILED)
+	if (map == MAP_FAILED) {
+		sigaction(SIGBUS, &bus_old, NULL);
 		return false;
+	}
 	m->base = map;
 	m->len = (size_t)st->st_size;
+	m->pagesize = (size_t)pg;
+	m->fd = fd;
+	bus_map = m;
 	madvise(map, m->len, MADV_SEQUENTIAL);
 	mapped_advance(m, 0);
 	return true;
 }
 
+bool mapped_have(struct mapped *m, size_t off, size_t n)
+{
+	if (n > 0 && off + n <= m->len)
+		(void)*(const volatile uint8_t *)(m->base + off + n - 1);
+	return !m->shrunk;
+}
+
+bool mapped_shrank(struct mapped *m)
+{
+	struct stat st;
+
+	if (!m->shrunk && fstat(m->fd, &st) == 0 && (uint64_t)st.st_size < (uint64_t)m->len)
+		m->shrunk = 1;
+	return m->shrunk;
+}
+
 void mapped_close(struct mapped *m)
 {
-	if (m->base)
+	if (m->base) {
 		munmap((void *)(uintptr_t)m->base, m->len);
+		bus_map = NULL;
+		sigaction(SIGBUS, &bus_old, NULL);
+	}
 	m->base = NULL;
 }
 
@@ -229,9 +306,19 @@ static int pcapng_run(struct pipeline *p, struct pcapng_reader *rp, struct mappe
 
 	memset(&ctx, 0, sizeof(ctx));
 	while ((n = pcapng_next(&r, &pk)) == 1) {
-		struct ns_source *src = ng_source(&s, &pk, path, err, errlen);
+		struct ns_source *src;
+		size_t ob_len = p->ob->len;
+		uint64_t ob_gen = p->ob->gen;
 		int pr;
 
+		/* pcapng_next read the block's trailer: all of it is there, or
+		 * the file shrank before that */
+		if (m && m->shrunk) {
+			snprintf(err, errlen, "%s: %s", path, MAPPED_SHRUNK_MSG);
+			rc = -1;
+			break;
+		}
+		src = ng_source(&s, &pk, path, err, errlen);
 		if (!src) {
 			rc = -1;
 			break;
@@ -249,6 +336,15 @@ static int pcapng_run(struct pipeline *p, struct pcapng_reader *rp, struct mappe
 		ctx.cgroup_id = pk.cgroup_id;
 		memcpy(ctx.comm, pk.comm, sizeof(ctx.comm));
 		pr = pipeline_packet(p, src, pk.data, pk.caplen, &ctx);
+		if (m && m->shrunk) {
+			/* it shrank while this packet was processed: what it
+			 * wrote may come from zeros; drop it if still buffered */
+			if (p->ob->gen == ob_gen)
+				p->ob->len = ob_len;
+			snprintf(err, errlen, "%s: %s", path, MAPPED_SHRUNK_MSG);
+			rc = -1;
+			break;
+		}
 		if (pr == NS_PIPE_ERROR) {
 			snprintf(err, errlen, "%s", p->err);
 			rc = -1;
@@ -257,7 +353,12 @@ static int pcapng_run(struct pipeline *p, struct pcapng_reader *rp, struct mappe
 		if (pr == NS_PIPE_STOP)
 			break;
 	}
-	if (n < 0) {
+	if (m && mapped_shrank(m)) {
+		/* also when the zeros where it was cut read as a malformed
+		 * block: that is not what is wrong with the file */
+		snprintf(err, errlen, "%s: %s", path, MAPPED_SHRUNK_MSG);
+		rc = -1;
+	} else if (n < 0) {
 		snprintf(err, errlen, "%s: %s", path, r.err);
 		rc = -1;
 	}

@@ -38,11 +38,28 @@ struct mapped {
 	size_t len;
 	size_t dropped;          /* [0, dropped) released */
 	size_t ahead;            /* [0, ahead) prefaulted */
+	size_t pagesize;
+	int fd;
+	/* The file shrank under the mapping (another process truncated it):
+	 * reading a page past its new end raised SIGBUS, and the handler put
+	 * zeros there instead. What was read since is garbage: the reader
+	 * stops with MAPPED_SHRUNK_MSG as soon as it sees this. */
+	volatile int shrunk;
 };
-/* Map the whole file; false if it is not a regular file or cannot be mapped. */
+#define MAPPED_SHRUNK_MSG "file shrank while being read"
+/* Map the whole file; false if it is not a regular file or cannot be mapped.
+ * One file is mapped at a time (a SIGBUS handler watches it until
+ * mapped_close). */
 bool mapped_open(struct mapped *m, int fd, const struct stat *st);
 /* The reader is at offset pos: drop what is behind, prefault what is ahead. */
 void mapped_advance(struct mapped *m, size_t pos);
+/* Are the bytes [off, off + n) of the file still there? Touches the last one
+ * (the file only ever loses its end): false, with m->shrunk set, if it is
+ * gone. n may be 0. */
+bool mapped_have(struct mapped *m, size_t off, size_t n);
+/* At the end of reading: did the file shrink? A cut inside the last page
+ * does not fault (the rest of that page reads as zeros): the size says. */
+bool mapped_shrank(struct mapped *m);
 void mapped_close(struct mapped *m);
 
 #endif

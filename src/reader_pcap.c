@@ -199,11 +199,24 @@ int read_pcap(struct pipeline *p, int fd, const char *path, const uint8_t *pre,
 	struct pcap_pkthdr fh;
 	bool use_fast = fast_open(&fast, fp, pc);
 	for (;;) {
+		size_t ob_len = p->ob->len;
+		uint64_t ob_gen = p->ob->gen;
 		int pr;
 
 		if (use_fast) {
+			int fr = fast_next(&fast, &fh, &data);
+
 			h = &fh;
-			if (fast_next(&fast, &fh, &data) == 0) {
+			/* the record must still be there, its last byte included */
+			if (fr == 1)
+				(void)mapped_have(&fast.m, (size_t)(data - fast.m.base), fh.caplen);
+			if (fast.m.shrunk) {
+				snprintf(err, errlen, "%s: %s", path, MAPPED_SHRUNK_MSG);
+				ret = -1;
+				rc = 0;
+				break;
+			}
+			if (fr == 0) {
 				/* libpcap goes on from this record */
 				use_fast = false;
 				if (fseeko(fp, (off_t)fast.pos, SEEK_SET) != 0) {
@@ -223,6 +236,15 @@ int read_pcap(struct pipeline *p, int fd, const char *path, const uint8_t *pre,
 		ctx.wire_len = h->len;
 		ctx.direction = NS_DIR_UNKNOWN;
 		pr = pipeline_packet(p, &src, data, h->caplen, &ctx);
+		if (fast.m.shrunk) {
+			/* it shrank while this packet was processed: what it
+			 * wrote may come from zeros; drop it if still buffered */
+			if (p->ob->gen == ob_gen)
+				p->ob->len = ob_len;
+			snprintf(err, errlen, "%s: %s", path, MAPPED_SHRUNK_MSG);
+			ret = -1;
+			break;
+		}
 		if (pr == NS_PIPE_ERROR) {
 			snprintf(err, errlen, "%s", p->err);
 			ret = -1;
@@ -231,7 +253,10 @@ int read_pcap(struct pipeline *p, int fd, const char *path, const uint8_t *pre,
 		if (pr == NS_PIPE_STOP)
 			break;
 	}
-	if (rc == PCAP_ERROR) {
+	if (fast.m.base && mapped_shrank(&fast.m)) {
+		snprintf(err, errlen, "%s: %s", path, MAPPED_SHRUNK_MSG);
+		ret = -1;
+	} else if (rc == PCAP_ERROR) {
 		/* e.g. "truncated dump file; tried to read 60 captured bytes, only got 20" */
 		snprintf(err, errlen, "%s: frame %llu: %s", path,
 			 (unsigned long long)frame + 1, pcap_geterr(pc));

@@ -242,6 +242,74 @@ if command -v tshark >/dev/null 2>&1; then
 	if grep -q "veth-x" "$tmp/ts.txt"; then ok; else bad "tshark cannot read our pcapng: $(cat "$tmp/ts.txt")"; fi
 fi
 
+# ---- a capture that shrinks while it is read ----
+# The readers map regular files: truncating one under them used to kill the
+# process with SIGBUS. Made deterministic with a FIFO: netsift's output goes to
+# a pipe nobody reads yet, so it stops in write(2) with most of the capture
+# unread; then the capture is cut and the pipe drained. Expected: the events
+# read before, each complete, then one error line and exit status 1.
+python3 - "$tmp/shrink.pcap" "$tmp/shrink.pcapng" <<'EOF'
+import struct, sys
+def pkt(i):
+    udp = struct.pack('!HHHH', 40000 + i % 1000, 53, 72, 0) + bytes(64)
+    ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 92, i & 0xffff, 0, 64, 17, 0,
+                     bytes([10, 0, 0, 1]), bytes([10, 0, 0, 2]))
+    return b'\x02' * 6 + b'\x04' * 6 + b'\x08\x00' + ip + udp
+n = 20000
+with open(sys.argv[1], 'wb') as f:
+    f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+    for i in range(n):
+        f.write(struct.pack('<IIII', 1700000000 + i // 1000, i % 1000 * 1000, 106, 106) + pkt(i))
+def blk(t, body):
+    body += b'\0' * (-len(body) % 4)
+    return struct.pack('<II', t, len(body) + 12) + body + struct.pack('<I', len(body) + 12)
+with open(sys.argv[2], 'wb') as f:
+    f.write(blk(0x0A0D0D0A, struct.pack('<IHHq', 0x1A2B3C4D, 1, 0, -1)))
+    f.write(blk(1, struct.pack('<HHI', 1, 0, 65535)))
+    for i in range(n):
+        ts = 1700000000000000 + i
+        f.write(blk(6, struct.pack('<IIIII', 0, ts >> 32, ts & 0xffffffff, 106, 106) + pkt(i)))
+EOF
+# proc_state PID: the state letter of a process ("S": sleeping, in write(2) here)
+proc_state() { sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1; }
+for f in shrink.pcap shrink.pcapng; do
+	rm -f "$tmp/fifo"
+	mkfifo "$tmp/fifo" || { bad "mkfifo"; break; }
+	"$NETSIFT" read -o json "$tmp/$f" >"$tmp/fifo" 2>"$tmp/err" &
+	pid=$!
+	exec 3<"$tmp/fifo"
+	blocked=0
+	for i in $(seq 1 200); do       # at most 10 s
+		if [ "$(proc_state $pid)" = S ]; then
+			sleep 0.1
+			[ "$(proc_state $pid)" = S ] && { blocked=1; break; }
+		fi
+		sleep 0.05
+	done
+	truncate -s 60000 "$tmp/$f"
+	timeout 60 cat <&3 >"$tmp/out"
+	exec 3<&-
+	kill $pid 2>/dev/null
+	wait $pid
+	rc=$?
+	if [ $blocked -eq 0 ]; then
+		bad "$f: netsift never blocked on the full pipe"
+	elif [ $rc -ne 1 ]; then
+		bad "$f shrinking: exit status $rc, want 1 ($(cat "$tmp/err"))"
+	elif [ "$(wc -l <"$tmp/err")" -ne 1 ] ||
+	     ! grep -q "$f: file shrank while being read" "$tmp/err"; then
+		bad "$f shrinking: stderr '$(cat "$tmp/err")'"
+	elif ! python3 -c 'import json, sys
+for l in open(sys.argv[1]): json.loads(l)' "$tmp/out"; then
+		bad "$f shrinking: an incomplete event in the output"
+	elif [ "$(frames "$tmp/out")" -lt 100 ]; then
+		bad "$f shrinking: only $(frames "$tmp/out") frames before the error"
+	else
+		echo "ok: $f shrinking while read: $(frames "$tmp/out") frames, then: $(cat "$tmp/err")"
+		ok
+	fi
+done
+
 # --stats: one summary line; help and version
 ns read -o json -v "$pcap" 2>"$tmp/err" >/dev/null
 grep -q '^netsift: stats: frames=[0-9]* emitted=' "$tmp/err" && ok || bad "--stats line missing"

@@ -23,6 +23,11 @@ char LICENSE[] SEC("license") = "GPL";
 
 /* Set by userspace before load (skeleton rodata). */
 const volatile __u32 snaplen = NS_SNAPLEN_DEFAULT;
+/* Wake the reader only once this much is waiting (set by userspace to a
+ * fraction of the ring); below it the reader's poll timeout collects the
+ * records. A wake-up per packet costs the traced workload a context switch
+ * per packet on a busy host. 0 = wake on every record. */
+const volatile __u64 wakeup_bytes = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -229,6 +234,14 @@ static __always_inline void fill_header(struct __sk_buff *skb, struct ns_rec *r,
 		bpf_probe_read_kernel_str(r->ifname, sizeof(r->ifname), dev->name);
 }
 
+static __always_inline __u64 wakeup_flags(void)
+{
+	if (!wakeup_bytes)
+		return 0;
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ?
+	       BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+}
+
 static __always_inline void capture(struct __sk_buff *skb, __u8 dir)
 {
 	struct scratch *s;
@@ -261,7 +274,7 @@ static __always_inline void capture(struct __sk_buff *skb, __u8 dir)
 		cap = 0;
 	}
 	s->rec.cap_len = cap;
-	if (bpf_ringbuf_output(&events, s, sizeof(s->rec) + cap, 0) < 0)
+	if (bpf_ringbuf_output(&events, s, sizeof(s->rec) + cap, wakeup_flags()) < 0)
 		count_drop(NS_DROP_RINGBUF);
 out:
 	__sync_fetch_and_sub(depth, 1);

@@ -560,7 +560,7 @@ static void run_loop(struct live *lv, struct live_bpf *b, struct child *ch)
 	bool forwarded = false;
 
 	for (;;) {
-		int n = live_bpf_poll(b, 100);
+		int n = live_bpf_poll(b, LIVE_POLL_MS);
 
 		if (lv->status != NS_PIPE_OK || pipeline_done(lv->p))
 			break;

@@ -62,6 +62,7 @@ struct live_bpf *live_bpf_open(uint32_t snaplen, uint32_t ring_kib, bool verbose
 {
 	struct rlimit inf = { RLIM_INFINITY, RLIM_INFINITY };
 	struct live_bpf *b = calloc(1, sizeof(*b));
+	uint32_t ring;
 	int rc;
 
 	if (!b) {
@@ -82,13 +83,16 @@ struct live_bpf *live_bpf_open(uint32_t snaplen, uint32_t ring_kib, bool verbose
 		return NULL;
 	}
 	b->skel->rodata->snaplen = snaplen;
+	ring = pow2_at_least((uint64_t)ring_kib * 1024);
+	/* batch wake-ups: one per 1/16 of the ring; the reader's poll timeout
+	 * (LIVE_POLL_MS) delivers what is waiting below that */
+	b->skel->rodata->wakeup_bytes = ring / 16;
 	rc = bpf_map__set_max_entries(b->skel->maps.scratch, (uint32_t)b->ncpu * NS_NEST_MAX);
 	if (!rc)
 		rc = bpf_map__set_value_size(b->skel->maps.scratch,
 					     (uint32_t)sizeof(struct ns_rec) + ((snaplen + 7u) & ~7u));
 	if (!rc)
-		rc = bpf_map__set_max_entries(b->skel->maps.events,
-					      pow2_at_least((uint64_t)ring_kib * 1024));
+		rc = bpf_map__set_max_entries(b->skel->maps.events, ring);
 	if (!rc)
 		rc = netsift_bpf__load(b->skel);
 	if (rc) {

@@ -24,6 +24,10 @@ int live_bpf_attach(struct live_bpf *b, int cg_fd, char *err, size_t errlen);
 /* The socket-storage map of owners (for procsock_scan). */
 int live_bpf_owner_map(struct live_bpf *b);
 /* ring_buffer__poll / __consume: records handled, or negative errno. */
+/* How long the reader waits for a wake-up before it collects what is waiting
+ * anyway: the kernel side wakes it only per 1/16 of the ring, so this bounds
+ * how late a packet shows up at low rates. */
+#define LIVE_POLL_MS 50
 int live_bpf_poll(struct live_bpf *b, int timeout_ms);
 int live_bpf_consume(struct live_bpf *b);
 /* Per-CPU drop counters summed per reason into by[NS_DROP_NREASONS]; returns

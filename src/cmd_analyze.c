@@ -38,6 +38,7 @@ struct an_run {
 	enum an_fmt fmt;
 	const char *file;        /* name shown in the JSON "file" key */
 	bool many_files;
+	bool no_input;       /* this file gave no frame at all (could not be opened/read) */
 	struct ns_an *an;
 	/* text: every connection of the file (problems go first, so the report
 	 * waits for the end of the file); JSON: a min-heap on stream of the
@@ -279,6 +280,8 @@ static int cmp_stream(const void *x, const void *y)
 
 static void write_text(struct an_run *r, struct outbuf *ob)
 {
+	if (r->no_input)     /* its error line says it all: no empty report */
+		return;
 	if (r->many_files) {
 		OB_LIT(ob, "== ");
 		ob_str(ob, r->file);
@@ -420,10 +423,13 @@ int cmd_analyze(int argc, char **argv)
 			failed = true;
 			break;
 		}
+		uint64_t frames_before = p.st.frames;
+		run.no_input = false;
 		if (read_capture(&p, argv[i], err, sizeof(err)) < 0) {
 			ob_flush(&ob);
 			fprintf(stderr, "netsift: %s\n", err);
 			failed = true;
+			run.no_input = p.st.frames == frames_before;
 		}
 		pipeline_end_source(&p);
 		ns_an_free(run.an);

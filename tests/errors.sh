@@ -56,6 +56,11 @@ expect_err "empty file" 1 "empty.pcap: empty file" -- read -o json "$tmp/empty.p
 printf 'hello, world, not a capture\n' >"$tmp/text.pcap"
 expect_err "bad magic" 1 "text.pcap: not a pcap or pcapng file" -- read -o json "$tmp/text.pcap"
 expect_err "directory" 1 "is a directory" -- read -o json "$tmp"
+# analyze: an unreadable file gives its error line and no (empty) report
+for fmt in text json; do
+	expect_err "analyze -o $fmt nonexistent" 1 "nope.pcap: No such file or directory" -- analyze -o $fmt "$tmp/nope.pcap"
+	[ -s "$tmp/out" ] && bad "analyze -o $fmt of a missing file printed a report: $(head -c 200 "$tmp/out")"
+done
 head -c 20 "$pcap" >"$tmp/hdr.pcap"
 expect_err "truncated file header" 1 "hdr.pcap: truncated dump file" -- read -o json "$tmp/hdr.pcap"
 

@@ -40,6 +40,7 @@ struct seg {                 /* Wireshark's tcp_unacked_t */
 	uint32_t seq, nextseq;
 	uint64_t frame, ts;
 	bool rtx;                /* retransmitted, or itself a retransmission (Karn) */
+	uint8_t ctl;             /* NS_TCP_SYN / NS_TCP_FIN it carries (for --acks) */
 };
 
 /* Unacknowledged segments kept inside the connection before the list goes to
@@ -103,6 +104,7 @@ struct ns_an {
 	uint64_t next_sweep_ns;
 	bool have_t0;
 	uint64_t t0_ns;          /* first packet of the capture */
+	bool ack_log;            /* new connections keep their advancing ACKs */
 };
 
 /* ---------------------------------------------------------------- names */
@@ -341,6 +343,8 @@ static struct conn *conn_alloc(struct ns_an *an)
 
 static void free_conn(struct ns_an *an, struct conn *c)
 {
+	free(c->pub.acks);
+	free(c->pub.ack_frames);
 	for (int i = 0; i < 2; i++)
 		if (c->d[i].segs != c->d[i].inl)
 			free(c->d[i].segs);
@@ -381,6 +385,7 @@ static struct conn *new_conn(struct ns_an *an, const struct ns_packet *p, uint32
 	c->pub.capture_t0_ns = an->t0_ns;
 	c->pub.syn_seen = (p->tcp.flags & NS_TCP_SYN) != 0;
 	c->pub.flipped = flip;
+	c->pub.acks_on = an->ack_log;
 	if (flip) {
 		c->pub.history[0] = '^';
 		c->hist_len = 1;
@@ -572,7 +577,7 @@ static void zeek_window(struct conn *c, int side, const struct ns_tcp *t)
 /* ---------------------------------------------------------------- segments */
 
 static void seg_add(struct dstate *s, uint32_t seq, uint32_t nextseq, uint64_t frame,
-		    uint64_t ts, bool rtx)
+		    uint64_t ts, bool rtx, uint8_t ctl)
 {
 	if (!s->capsegs) {
 		s->segs = s->inl;
@@ -591,7 +596,7 @@ static void seg_add(struct dstate *s, uint32_t seq, uint32_t nextseq, uint64_t f
 		s->segs = n;
 		s->capsegs = cap;
 	}
-	s->segs[s->nsegs++] = (struct seg){ seq, nextseq, frame, ts, rtx };
+	s->segs[s->nsegs++] = (struct seg){ seq, nextseq, frame, ts, rtx, ctl };
 }
 
 /* Mark every unacked segment overlapping [seq, end) as retransmitted (Karn). */
@@ -600,6 +605,29 @@ static void seg_mark_rtx(struct dstate *s, uint32_t seq, uint32_t end)
 	for (uint32_t i = 0; i < s->nsegs; i++)
 		if (seq_lt(s->segs[i].seq, end) && seq_gt(s->segs[i].nextseq, seq))
 			s->segs[i].rtx = true;
+}
+
+/* One segment the ACK covers: its frame, and what --acks says about them all
+ * (the lowest seq, whether they share one length). */
+static void cover_note(struct ns_an_pkt *o, const struct seg *g)
+{
+	uint32_t len = g->nextseq - g->seq;
+	o->ctl |= g->ctl;
+	if (!o->ncover) {
+		o->lo_seq = g->seq;
+		o->lo_frame = g->frame;
+		o->seg_len = len;
+	} else {
+		if (seq_lt(g->seq, o->lo_seq)) {
+			o->lo_seq = g->seq;
+			o->lo_frame = g->frame;
+		}
+		if (o->seg_len != len)
+			o->seg_len = 0;
+	}
+	if (o->ncover < NS_AN_MAX_COVER)
+		o->cover[o->ncover] = g->frame;
+	o->ncover++;
 }
 
 /* Wireshark's removal loop: drop the segments `ack` covers, report them. */
@@ -626,9 +654,9 @@ static void seg_ack(struct dstate *rs, uint32_t ack, uint64_t ts, struct ns_an_p
 			continue;
 		}
 		ambiguous |= g->rtx;
-		if (o->ncover < NS_AN_MAX_COVER)
-			o->cover[o->ncover] = g->frame;
-		o->ncover++;
+		if (g->rtx && !o->karn_frame)
+			o->karn_frame = g->frame;
+		cover_note(o, g);
 	}
 	rs->nsegs = w;
 	/* Karn: an ACK that covers a retransmitted segment gives no sample */
@@ -834,7 +862,8 @@ static uint32_t ws_analyze(struct conn *c, int side, const struct pctx *x, struc
 			rtx_record(d, f, t, x->frame, x->ts, a);
 		}
 		if (f->nsegs < NS_AN_MAX_UNACKED)
-			seg_add(f, seq, nextseq, x->frame, x->ts, (a & NS_AN_ANY_RETRANS) != 0);
+			seg_add(f, seq, nextseq, x->frame, x->ts, (a & NS_AN_ANY_RETRANS) != 0,
+				(uint8_t)(fl & SYNFIN));
 	}
 	bool zwp = a & NS_AN_ZERO_WINDOW_PROBE;
 	if ((seq_gt(nextseq, f->nextseq) || !f->nextseq) && !zwp) {
@@ -1021,6 +1050,68 @@ static enum ns_an_close classify(const struct ns_an_conn *c)
 	return NS_AN_CLOSE_OPEN;
 }
 
+/* ---------------------------------------------------------------- ACK log */
+
+/* arr (cap elements of elem bytes) with room for need elements: arr itself,
+ * or its doubled reallocation (*cap updated); NULL if out of memory (arr is
+ * then unchanged and still owned by the caller). */
+static void *grow_arr(void *arr, uint32_t *cap, uint32_t need, size_t elem)
+{
+	if (need <= *cap)
+		return arr;
+	uint64_t ncap = *cap ? (uint64_t)*cap * 2 : 16;
+	while (ncap < need)
+		ncap *= 2;
+	if (ncap > UINT32_MAX)
+		return NULL;
+	void *n = realloc(arr, (size_t)ncap * elem);
+	if (n)
+		*cap = (uint32_t)ncap;
+	return n;
+}
+
+/* --acks: remember the ACK whose coverage seg_ack() just worked out. */
+static void ack_log(struct conn *c, int side, const struct ns_an_pkt *o, uint64_t frame,
+		    uint32_t ack)
+{
+	struct ns_an_conn *pc = &c->pub;
+	const struct ns_an_dir *od = side == 0 ? &pc->resp : &pc->init;
+	uint32_t kept = o->ncover < NS_AN_MAX_COVER ? o->ncover : NS_AN_MAX_COVER;
+
+	if (pc->acks_incomplete)
+		return;
+	if (pc->nacks == UINT32_MAX || pc->nack_frames > UINT32_MAX - kept) {
+		pc->acks_incomplete = true;   /* the report says so */
+		return;
+	}
+	struct ns_an_ack *acks = grow_arr(pc->acks, &pc->acks_cap, pc->nacks + 1,
+					  sizeof(*acks));
+	if (acks)
+		pc->acks = acks;
+	uint64_t *frames = grow_arr(pc->ack_frames, &pc->ack_frames_cap,
+				    pc->nack_frames + kept, sizeof(*frames));
+	if (frames)
+		pc->ack_frames = frames;
+	if (!acks || !frames) {
+		pc->acks_incomplete = true;
+		return;
+	}
+	pc->acks[pc->nacks++] = (struct ns_an_ack){
+		.frame = frame, .by_initiator = side == 0, .rel_ack = ns_an_rel(od, ack),
+		.nseg = o->ncover, .nkept = kept, .cover_off = pc->nack_frames,
+		.bytes = ack - o->lo_seq, .seg_len = o->seg_len, .lo_frame = o->lo_frame,
+		.ctl = o->ctl,
+		.has_rtt = o->has_rtt, .rtt_ns = o->rtt_ns, .karn_frame = o->karn_frame,
+	};
+	memcpy(pc->ack_frames + pc->nack_frames, o->cover, kept * sizeof(*o->cover));
+	pc->nack_frames += kept;
+}
+
+void ns_an_set_ack_log(struct ns_an *an, bool on)
+{
+	an->ack_log = on;
+}
+
 /* ---------------------------------------------------------------- lifecycle */
 
 static void finish_conn(struct ns_an *an, struct conn *c, bool capture_end)
@@ -1136,6 +1227,8 @@ uint32_t ns_an_packet(struct ns_an *an, const struct ns_packet *p, struct ns_an_
 	bases(c, side, x.t);
 	handshake(c, side, &x);
 	a |= ws_analyze(c, side, &x, o);
+	if (pc->acks_on && o->ncover)
+		ack_log(c, side, o, x.frame, x.t->ack);
 	if (x.t->flags & NS_TCP_ACK)
 		rtx_acked(od, &c->d[!side], x.t->ack, x.frame);
 	count_findings(d, a, x.frame, x.seglen);

@@ -65,6 +65,11 @@ struct ns_an_pkt {
 	bool has_rtt;            /* Karn: only when no covered segment was retransmitted */
 	uint64_t rtt_ns;         /* from the segment ending exactly at this ACK */
 	uint64_t rtt_frame;      /* that segment's frame */
+	uint64_t karn_frame;     /* a covered segment retransmitted or a retransmission (Karn); 0 none */
+	uint64_t lo_frame;       /* the covered segment lowest in sequence space */
+	uint32_t lo_seq;         /* its (absolute) seq: ack - lo_seq = bytes covered */
+	uint32_t seg_len;        /* length shared by every covered segment, 0 if they differ */
+	uint8_t ctl;             /* NS_TCP_SYN / NS_TCP_FIN among the covered segments */
 	/* last, so the per-packet reset can skip it: only cover[0..ncover) is valid */
 	uint64_t cover[NS_AN_MAX_COVER];
 };
@@ -159,6 +164,23 @@ struct ns_an_dir {           /* one direction of a connection */
 	uint32_t max_tx;         /* most transmissions of any one segment */
 };
 
+/* One advancing ACK: what `analyze --acks` lists (ns_an_set_ack_log). */
+struct ns_an_ack {            /* 64 bytes */
+	uint64_t frame;          /* the ACK's frame */
+	uint32_t rel_ack;
+	uint32_t nseg;           /* segments covered */
+	uint32_t nkept;          /* of them in ack_frames[cover_off..]: <= NS_AN_MAX_COVER */
+	uint32_t cover_off;
+	uint32_t bytes;          /* sequence space covered: ack - seq of lo_frame */
+	uint32_t seg_len;        /* length shared by every covered segment, 0 if they differ */
+	uint64_t lo_frame;       /* covered segment with the lowest seq */
+	uint64_t rtt_ns;
+	uint64_t karn_frame;     /* a covered segment that was retransmitted; 0 none */
+	bool by_initiator;
+	bool has_rtt;            /* Karn: none if a covered segment was retransmitted */
+	uint8_t ctl;             /* NS_TCP_SYN / NS_TCP_FIN among them (1 seq each in bytes) */
+};
+
 struct ns_an_conn {
 	uint64_t stream;
 	uint64_t capture_t0_ns;  /* first packet of the capture: times are relative to it */
@@ -186,6 +208,17 @@ struct ns_an_conn {
 	char history[NS_AN_HIST_MAX + 1];
 	bool flipped;
 	bool capture_end;        /* finished by the end of the capture */
+	/* Every advancing ACK, in capture order, when the engine was asked to
+	 * log them (ns_an_set_ack_log; else acks_on is false and all is 0).
+	 * Grows with the connection's length: one record (64 bytes) per
+	 * advancing ACK plus 8 bytes per covered frame. Owned by the engine,
+	 * valid in the callback only. */
+	bool acks_on;
+	bool acks_incomplete;    /* out of memory: the list stops early */
+	uint32_t nacks, acks_cap;
+	struct ns_an_ack *acks;
+	uint64_t *ack_frames;    /* the covered frames of all of them */
+	uint32_t nack_frames, ack_frames_cap;
 	/* Engine bookkeeping lives in a private part (analyze.c). */
 	void *priv;
 };
@@ -224,6 +257,9 @@ void ns_an_write_verdict(FILE *fp, const struct ns_an_conn *c);
 struct outbuf;
 void ns_an_json_ob(struct outbuf *ob, const struct ns_an_conn *c, const char *file);
 void ns_an_verdict_ob(struct outbuf *ob, const struct ns_an_conn *c);
+/* The "acks:" text section of a connection logged with ns_an_set_ack_log
+ * (part of ns_an_write_text; nothing when acks_on is false). */
+void ns_an_write_acks(FILE *fp, const struct ns_an_conn *c);
 /* Summary table: header once, then one row per connection. */
 void ns_an_write_summary_header(FILE *fp);
 void ns_an_write_summary_row(FILE *fp, const struct ns_an_conn *c);
@@ -242,6 +278,10 @@ typedef void (*ns_an_conn_cb)(const struct ns_an_conn *c, void *user);
 
 /* done(c, user) is called once per connection when it is over; c is freed after. */
 struct ns_an *ns_an_new(ns_an_conn_cb done, void *user);
+/* Keep, per connection, the list of advancing ACKs (ns_an_conn.acks) for the
+ * connections created from now on. Off by default: it costs memory that grows
+ * with each connection's length. */
+void ns_an_set_ack_log(struct ns_an *an, bool on);
 /* Analyse one decoded packet. out (may be NULL) gets its flags and ACK facts.
  * Returns the packet's flags (0 for non-TCP packets). */
 uint32_t ns_an_packet(struct ns_an *an, const struct ns_packet *pkt, struct ns_an_pkt *out);

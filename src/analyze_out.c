@@ -580,6 +580,65 @@ static void text_stats(FILE *fp, const struct ns_an_conn *c)
 		(double)r->rtt_max_ns / 1e6);
 }
 
+/* Frames as ranges of consecutive numbers: "51-56", "51-53, 55". */
+static void text_frame_ranges(FILE *fp, const uint64_t *f, uint32_t n)
+{
+	for (uint32_t i = 0; i < n;) {
+		uint32_t j = i;
+		while (j + 1 < n && f[j + 1] == f[j] + 1)
+			j++;
+		fprintf(fp, "%s%" PRIu64, i ? ", " : "", f[i]);
+		if (j > i)
+			fprintf(fp, "-%" PRIu64, f[j]);
+		i = j + 1;
+	}
+}
+
+/* "frame 57 server ack 8761 (rel) covers frames 51-56 (6 segments, 8760
+ * bytes = seq of frame 51 + 6 x 1460), RTT 0.211 ms" */
+static void text_ack(FILE *fp, const struct ns_an_conn *c, const struct ns_an_ack *k)
+{
+	fprintf(fp, "    frame %" PRIu64 " %s ack %" PRIu32 " (rel) covers frame%s ",
+		k->frame, who(c, k->by_initiator ? 0 : 1), k->rel_ack, k->nseg > 1 ? "s" : "");
+	text_frame_ranges(fp, c->ack_frames + k->cover_off, k->nkept);
+	if (k->nseg > k->nkept)       /* the engine keeps NS_AN_MAX_COVER per ACK */
+		fprintf(fp, " and %" PRIu32 " more", k->nseg - k->nkept);
+	fprintf(fp, " (%" PRIu32 " segment%s, %" PRIu32 " byte%s", k->nseg, k->nseg > 1 ? "s" : "",
+		k->bytes, k->bytes == 1 ? "" : "s");
+	/* SYN and FIN take one sequence number each: say so, the sizes
+	 * are then not all data */
+	if (k->ctl)
+		fprintf(fp, " incl. %s", k->ctl == NS_TCP_SYN ? "SYN" :
+			k->ctl == NS_TCP_FIN ? "FIN" : "SYN and FIN");
+	/* the expert's check: ack = seq of the first + n x the segment size */
+	if (k->nseg > 1 && k->seg_len && (uint64_t)k->seg_len * k->nseg == k->bytes)
+		fprintf(fp, " = seq of frame %" PRIu64 " + %" PRIu32 " x %" PRIu32,
+			k->lo_frame, k->nseg, k->seg_len);
+	else if (k->nseg > 1)
+		fprintf(fp, " from seq of frame %" PRIu64, k->lo_frame);
+	fputc(')', fp);
+	if (k->has_rtt)
+		fprintf(fp, ", RTT %.3f ms\n", (double)k->rtt_ns / 1e6);
+	else if (k->karn_frame)
+		fprintf(fp, ", no RTT (Karn: frame %" PRIu64 " retransmitted)\n", k->karn_frame);
+	else
+		fputs(", no RTT\n", fp);
+}
+
+void ns_an_write_acks(FILE *fp, const struct ns_an_conn *c)
+{
+	if (!c->acks_on)
+		return;
+	if (!c->nacks) {
+		fputs("  acks: none advancing\n", fp);
+		return;
+	}
+	fprintf(fp, "  acks: %" PRIu32 " advancing%s\n", c->nacks,
+		c->acks_incomplete ? " (list incomplete: out of memory)" : "");
+	for (uint32_t i = 0; i < c->nacks; i++)
+		text_ack(fp, c, &c->acks[i]);
+}
+
 void ns_an_write_text(FILE *fp, const struct ns_an_conn *c)
 {
 	fprintf(fp, "Connection %" PRIu64 ": ", c->stream);
@@ -603,6 +662,7 @@ void ns_an_write_text(FILE *fp, const struct ns_an_conn *c)
 	text_handshake(fp, c);
 	fprintf(fp, "  close: %s\n", ns_an_close_name(c->close));
 	text_stats(fp, c);
+	ns_an_write_acks(fp, c);
 	fputc('\n', fp);
 }
 
@@ -1033,6 +1093,39 @@ static void js_findings(struct outbuf *ob, const struct ns_an_conn *c)
 	ob_putc(ob, ']');
 }
 
+/* "acks":[{"frame":57,"by":"responder","ack":8761,"covers":[51,...],
+ * "segments":6,"bytes":8760,"rttUs":211},...] (--acks only) */
+static void js_acks(struct outbuf *ob, const struct ns_an_conn *c)
+{
+	ob_putc(ob, '[');
+	for (uint32_t i = 0; i < c->nacks; i++) {
+		const struct ns_an_ack *k = &c->acks[i];
+		if (i)
+			ob_putc(ob, ',');
+		OB_LIT(ob, "{\"frame\":");
+		ob_u64(ob, k->frame);
+		JS_KEY(ob, "by");
+		js_str(ob, k->by_initiator ? "initiator" : "responder");
+		JS_KEY(ob, "ack");
+		ob_u64(ob, k->rel_ack);
+		OB_LIT(ob, ",\"covers\":[");
+		for (uint32_t j = 0; j < k->nkept; j++) {
+			if (j)
+				ob_putc(ob, ',');
+			ob_u64(ob, c->ack_frames[k->cover_off + j]);
+		}
+		ob_putc(ob, ']');
+		JS_KEY(ob, "segments");
+		ob_u64(ob, k->nseg);
+		JS_KEY(ob, "bytes");
+		ob_u64(ob, k->bytes);
+		JS_KEY(ob, "rttUs");
+		js_opt_u64(ob, k->has_rtt, k->rtt_ns / 1000);
+		ob_putc(ob, '}');
+	}
+	ob_putc(ob, ']');
+}
+
 void ns_an_json_ob(struct outbuf *ob, const struct ns_an_conn *c, const char *file)
 {
 	OB_LIT(ob, "{\"file\":");
@@ -1084,6 +1177,12 @@ void ns_an_json_ob(struct outbuf *ob, const struct ns_an_conn *c, const char *fi
 		js_mem(ob, v.buf, v.len);
 	} else {
 		js_str(ob, "");
+	}
+	if (c->acks_on) {
+		JS_KEY(ob, "acks");
+		js_acks(ob, c);
+		JS_KEY(ob, "acksIncomplete");
+		js_bool(ob, c->acks_incomplete);
 	}
 	OB_LIT(ob, "}\n");
 }

@@ -22,6 +22,7 @@
 #include "reader.h"
 
 enum an_fmt { AN_TEXT = 0, AN_JSON = 1 };
+enum { OPT_ACKS = 256 };
 
 struct rendered {            /* one finished connection, ready to print */
 	uint64_t stream;
@@ -76,6 +77,10 @@ void cmd_analyze_usage(FILE *fp)
 		"Options:\n"
 		"  -o, --output FORMAT  text (default) or json (one object per connection per line)\n"
 		"  -f, --filter EXPR    libpcap filter expression (as for tcpdump)\n"
+		"      --acks           list every advancing ACK per connection: the data frames\n"
+		"                       it covers, bytes, and its RTT (none for retransmitted\n"
+		"                       segments: Karn's rule). Memory grows with the length of\n"
+		"                       each connection (about 72 bytes per advancing ACK)\n"
 		"  -h, --help           show this help\n"
 		"\n"
 		"Exit status: 0 success (also when problems were found), 1 an input could not\n"
@@ -345,6 +350,7 @@ static const struct option long_opts[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "filter", required_argument, NULL, 'f' },
 	{ "help",   no_argument,       NULL, 'h' },
+	{ "acks",   no_argument,       NULL, OPT_ACKS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -362,6 +368,7 @@ int cmd_analyze(int argc, char **argv)
 	char err[1024];
 	bool failed = false;
 	const char *filter = NULL;
+	bool acks = false;
 	int c;
 
 	optind = 1;
@@ -377,6 +384,9 @@ int cmd_analyze(int argc, char **argv)
 			break;
 		case 'f':
 			filter = optarg;
+			break;
+		case OPT_ACKS:
+			acks = true;
 			break;
 		case 'h':
 			cmd_analyze_usage(stdout);
@@ -423,6 +433,7 @@ int cmd_analyze(int argc, char **argv)
 			failed = true;
 			break;
 		}
+		ns_an_set_ack_log(run.an, acks);
 		uint64_t frames_before = p.st.frames;
 		run.no_input = false;
 		if (read_capture(&p, argv[i], err, sizeof(err)) < 0) {

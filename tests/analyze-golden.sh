@@ -5,6 +5,7 @@
 #   NAME.analyze.txt:  netsift analyze -o text NAME.pcap
 # compared byte for byte (run from testdata/, so file names are relative).
 # A .pcapng whose NAME is shared with a .pcap uses NAME.pcapng.analyze.*.
+# NAME.acks.json / NAME.acks.txt: the same with --acks.
 #
 #   tests/analyze-golden.sh            check
 #   tests/analyze-golden.sh --update   rewrite the expected files that exist
@@ -29,6 +30,18 @@ for cap in *.pcap *.pcapng; do
 			fi
 			continue
 		fi
+		golden_compare "$exp" "$exp differs"
+	done
+done
+# --acks (every advancing ACK, the frames it covers, its RTT): where an
+# expected NAME.acks.txt / NAME.acks.json exists (--create does not make them).
+for cap in *.pcap; do
+	for fmt in json txt; do
+		exp=$(golden_expected "$cap" "acks.$fmt")
+		[ -e "$exp" ] || continue
+		o=$fmt; [ $fmt = txt ] && o=text
+		golden_run "netsift analyze --acks -o $o $cap" \
+			"$NETSIFT" analyze --acks -o $o "$cap" || continue
 		golden_compare "$exp" "$exp differs"
 	done
 done

@@ -148,6 +148,8 @@ EXTRA_DIST += tests/analyze-vs-tshark.sh tests/analyze-vs-tshark.py \
 	testdata/analyze-lossy.analyze.json testdata/analyze-lossy.analyze.txt \
 	testdata/dns-connect.analyze.json testdata/dns-connect.analyze.txt \
 	testdata/dns-tcp.analyze.json testdata/dns-tcp.analyze.txt \
+	testdata/http-graceful.acks.json testdata/http-graceful.acks.txt \
+	testdata/fast-retransmit.acks.json testdata/fast-retransmit.acks.txt \
 	testdata/fast-retransmit.analyze.json testdata/fast-retransmit.analyze.txt \
 	testdata/http-graceful.analyze.json testdata/http-graceful.analyze.txt \
 	testdata/http-graceful.pcapng.analyze.json \

@@ -517,6 +517,86 @@ static void test_report(void **state)
 	free(buf);
 }
 
+/* --acks: the engine logs each advancing ACK with the frames it covers. */
+struct ack_copy {
+	uint32_t nacks;
+	struct ns_an_ack acks[8];
+	uint64_t frames[32];
+	char text[2048];
+};
+
+static void ack_done(const struct ns_an_conn *c, void *user)
+{
+	struct ack_copy *a = user;
+	a->nacks = c->nacks;
+	if (!c->nacks || c->nacks > 8 || c->nack_frames > 32)
+		return;
+	memcpy(a->acks, c->acks, c->nacks * sizeof(*c->acks));
+	memcpy(a->frames, c->ack_frames, c->nack_frames * sizeof(*c->ack_frames));
+	FILE *m = fmemopen(a->text, sizeof(a->text) - 1, "w");
+	if (m) {
+		ns_an_write_acks(m, c);
+		fclose(m);
+	}
+}
+
+static void test_ack_log(void **state)
+{
+	(void)state;
+	struct cap k;
+	struct ack_copy a;
+	memset(&a, 0, sizeof(a));
+	cap_init(&k);
+	ns_an_free(k.an);
+	k.an = ns_an_new(ack_done, &a);
+	assert_non_null(k.an);
+	ns_an_set_ack_log(k.an, true);
+	handshake(&k);                                   /* frames 1-3 */
+	pkt(&k, C, 10 * MS, ACK, 1001, 5001, 502, 100);  /* 4 */
+	pkt(&k, C, 11 * MS, ACK, 1101, 5001, 502, 100);  /* 5 */
+	pkt(&k, C, 12 * MS, ACK, 1201, 5001, 502, 100);  /* 6 */
+	pkt(&k, SV, 15 * MS, ACK, 5001, 1301, 509, 0);   /* 7: covers 4-6 */
+	pkt(&k, C, 20 * MS, ACK, 1301, 5001, 502, 100);  /* 8 */
+	pkt(&k, C, 220 * MS, ACK, 1301, 5001, 502, 100); /* 9: retransmission */
+	pkt(&k, SV, 221 * MS, ACK, 5001, 1401, 509, 0);  /* 10: covers 8, 9 */
+	cap_end(&k);
+
+	assert_int_equal(a.nacks, 4);                    /* frames 2, 3, 7, 10 */
+	const struct ns_an_ack *x = &a.acks[2];
+	assert_int_equal(x->frame, 7);
+	assert_false(x->by_initiator);
+	assert_int_equal(x->rel_ack, 301);
+	assert_int_equal(x->nseg, 3);
+	assert_int_equal(x->bytes, 300);
+	assert_int_equal(x->seg_len, 100);
+	assert_int_equal(x->lo_frame, 4);
+	assert_int_equal(a.frames[x->cover_off], 4);
+	assert_int_equal(a.frames[x->cover_off + 2], 6);
+	assert_true(x->has_rtt);
+	assert_int_equal(x->rtt_ns, 3 * MS);             /* from frame 6 */
+	x = &a.acks[3];
+	assert_int_equal(x->nseg, 2);
+	assert_false(x->has_rtt);                        /* Karn */
+	assert_int_equal(x->karn_frame, 8);
+	assert_non_null(strstr(a.text, "frame 7 server ack 301 (rel) covers frames 4-6 "
+				"(3 segments, 300 bytes = seq of frame 4 + 3 x 100), RTT 3.000 ms\n"));
+	assert_non_null(strstr(a.text, "no RTT (Karn: frame 8 retransmitted)"));
+
+	/* off by default: nothing kept */
+	memset(&a, 0, sizeof(a));
+	struct cap k2;
+	cap_init(&k2);
+	ns_an_free(k2.an);
+	k2.an = ns_an_new(ack_done, &a);
+	assert_non_null(k2.an);
+	handshake(&k2);
+	pkt(&k2, C, 10 * MS, ACK, 1001, 5001, 502, 100);
+	pkt(&k2, SV, 15 * MS, ACK, 5001, 1101, 509, 0);
+	cap_end(&k2);
+	assert_int_equal(a.nacks, 0);
+	assert_string_equal(a.text, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -534,6 +614,7 @@ int main(void)
 		cmocka_unit_test(test_window_scale_full),
 		cmocka_unit_test(test_bounded),
 		cmocka_unit_test(test_report),
+		cmocka_unit_test(test_ack_log),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

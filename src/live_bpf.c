@@ -138,7 +138,13 @@ int live_bpf_owner_map(struct live_bpf *b)
 
 int live_bpf_poll(struct live_bpf *b, int timeout_ms)
 {
-	return ring_buffer__poll(b->rb, timeout_ms);
+	int n = ring_buffer__poll(b->rb, timeout_ms);
+
+	/* the kernel side wakes us only per batch: on a timeout, collect what is
+	 * waiting below the batch size (ring_buffer__poll reads only woken rings) */
+	if (n == 0)
+		n = ring_buffer__consume(b->rb);
+	return n;
 }
 
 int live_bpf_consume(struct live_bpf *b)

@@ -231,6 +231,22 @@ fi
 [ "$(wc -l <"$TMP/u7.err")" = 1 ] || die "not one error line: $(cat "$TMP/u7.err")"
 log "7: $(cat "$TMP/u7.err")"
 
+# ---- 8a. events arrive while tracing, not only at exit ----
+# (the kernel side wakes the reader per batch; below a batch, its poll timeout
+# must still deliver them promptly)
+log "8a: low-rate events are delivered while the trace runs"
+timeout $T "$NETSIFT" trace -o json --comm ping >"$TMP/l8.json" 2>"$TMP/l8.err" &
+TR=$!
+BG="$BG $TR"
+sleep 1
+timeout $T ip netns exec "$NC" ping -c 2 -i 0.2 -W 2 $IP4S >/dev/null || die "ping 8a failed"
+sleep 0.5
+got=$(grep -c '"eventName":"net_packet_icmp"' "$TMP/l8.json" || true)
+kill -TERM "$TR" 2>/dev/null || true
+wait "$TR" 2>/dev/null || true
+[ "$got" -ge 4 ] || die "8a: $got ICMP events 0.5 s after the pings, want >= 4 before the trace ends"
+log "8a: $got ICMP events delivered during the trace"
+
 # ---- 8. a cgroup or a pid that does not exist ----
 log "8: missing cgroup, missing pid"
 for args in "--cgroup /netsift-no-such-cgroup" "--pid 2147483647"; do

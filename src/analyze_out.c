@@ -699,32 +699,7 @@ void ns_an_write_summary_row(FILE *fp, const struct ns_an_conn *c)
 /* ---------------------------------------------------------------- JSON */
 
 /* A JSON string as this report always wrote it: \" and \\, every other byte
- * outside printable ASCII as \u00xx (no \n shorthands). */
-static void js_str(struct outbuf *ob, const char *s)
-{
-	static const char hex[] = "0123456789abcdef";
-	ob_putc(ob, '"');
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\') {
-			ob_putc(ob, (char)ch);
-		} else if (ch == '"' || ch == '\\') {
-			char *d = ob_reserve(ob, 2);
-			d[0] = '\\';
-			d[1] = (char)ch;
-			ob->len += 2;
-		} else {
-			char *d = ob_reserve(ob, 6);
-			memcpy(d, "\\u00", 4);
-			d[4] = hex[ch >> 4];
-			d[5] = hex[ch & 15];
-			ob->len += 6;
-		}
-	}
-	ob_putc(ob, '"');
-}
-
-/* The same for a string already in memory, with its length (the verdict). */
+ * outside printable ASCII as \u00xx (no \n shorthands). s has length n. */
 static void js_mem(struct outbuf *ob, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -747,6 +722,11 @@ static void js_mem(struct outbuf *ob, const char *s, size_t n)
 		}
 	}
 	ob_putc(ob, '"');
+}
+
+static void js_str(struct outbuf *ob, const char *s)
+{
+	js_mem(ob, s, strlen(s));
 }
 
 static void js_bool(struct outbuf *ob, bool v)

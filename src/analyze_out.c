@@ -96,6 +96,15 @@ static void ob_f3(struct outbuf *ob, double v)
 	ob_mem(ob, b, n > 0 ? (size_t)n : 0);
 }
 
+/* "<n><noun>" with an "s" unless n is 1: "3 times", "1 episode". */
+static void ob_count(struct outbuf *ob, uint64_t n, const char *noun)
+{
+	ob_u64(ob, n);
+	ob_str(ob, noun);
+	if (n != 1)
+		ob_putc(ob, 's');
+}
+
 static void ob_frame_list(struct outbuf *ob, const struct ns_an_finding *f, unsigned max)
 {
 	unsigned n = f->nframes < max ? f->nframes : max;
@@ -128,10 +137,7 @@ static void verdict_close(struct outbuf *ob, const struct ns_an_conn *c)
 		break;
 	case NS_AN_CLOSE_UNANSWERED:
 		OB_LIT(ob, "SYN unanswered: the client sent ");
-		ob_u64(ob, c->syn_count);
-		OB_LIT(ob, " SYN");
-		if (c->syn_count != 1)
-			ob_putc(ob, 's');
+		ob_count(ob, c->syn_count, " SYN");
 		OB_LIT(ob, " (first frame ");
 		ob_u64(ob, c->syn_frame);
 		OB_LIT(ob, ") and the server never replied.");
@@ -259,10 +265,7 @@ static void verdict_one_rtx(struct outbuf *ob, const struct ns_an_conn *c, int s
 	}
 	uint32_t times = r->ntx - 1;
 	ob_putc(ob, ' ');
-	ob_u64(ob, times);
-	OB_LIT(ob, " time");
-	if (times != 1)
-		ob_putc(ob, 's');
+	ob_count(ob, times, " time");
 	OB_LIT(ob, ": frame");
 	if (r->ntx_kept - first > 1)
 		ob_putc(ob, 's');
@@ -313,10 +316,7 @@ static void verdict_rtx(struct outbuf *ob, const struct ns_an_conn *c, int side)
 		OB_LIT(ob, " The ");
 		ob_str(ob, who(c, side));
 		OB_LIT(ob, " retransmitted ");
-		ob_u64(ob, more);
-		OB_LIT(ob, " more segment");
-		if (more != 1)
-			ob_putc(ob, 's');
+		ob_count(ob, more, " more segment");
 		ob_putc(ob, '.');
 	}
 	const char *gu = ns_an_gave_up(c, side);
@@ -361,10 +361,7 @@ static void verdict_probes(struct outbuf *ob, const char *whom, const char *verb
 	OB_LIT(ob, "; the ");
 	ob_str(ob, whom);
 	ob_str(ob, verb);
-	ob_u64(ob, f->count);
-	ob_str(ob, noun);
-	if (f->count != 1)
-		ob_putc(ob, 's');
+	ob_count(ob, f->count, noun);
 	OB_LIT(ob, " (frames ");
 	ob_frame_list(ob, f, FRAMES_IN_TEXT);
 	ob_putc(ob, ')');
@@ -379,15 +376,9 @@ static void verdict_zero_window(struct outbuf *ob, const struct ns_an_conn *c, i
 	OB_LIT(ob, " The ");
 	ob_str(ob, who(c, side));
 	OB_LIT(ob, " advertised a zero window ");
-	ob_u64(ob, z->count);
-	OB_LIT(ob, " time");
-	if (z->count != 1)
-		ob_putc(ob, 's');
+	ob_count(ob, z->count, " time");
 	OB_LIT(ob, " in ");
-	ob_u64(ob, d->zw_episodes);
-	OB_LIT(ob, " episode");
-	if (d->zw_episodes != 1)
-		ob_putc(ob, 's');
+	ob_count(ob, d->zw_episodes, " episode");
 	OB_LIT(ob, " (from frame ");
 	ob_u64(ob, z->nframes ? z->frames[0] : 0);
 	ob_putc(ob, ')');

@@ -11,9 +11,12 @@
  * neighbour discovery, TIME_WAIT ACKs).
  *
  * Capture: a fixed header and the first `snaplen` bytes from the IP header,
- * built in a per-CPU scratch slot and copied to the ring buffer with exactly
- * the captured size. A full ring buffer never blocks: the packet is counted in
- * the per-CPU "drops" array that userspace reports.
+ * built in a per-CPU scratch slot and copied to this CPU's ring buffer with
+ * exactly the captured size. One ring per CPU: with a shared ring the two
+ * directions of a connection, handled on different CPUs, contend for its lock
+ * and positions on every packet. Userspace merges the rings by timestamp. A
+ * full ring never blocks: the packet is counted in the per-CPU "drops" array
+ * that userspace reports.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -29,10 +32,20 @@ const volatile __u32 snaplen = NS_SNAPLEN_DEFAULT;
  * per packet on a busy host. 0 = wake on every record. */
 const volatile __u64 wakeup_bytes = 0;
 
-struct {
+/* The rings: slot = CPU id. Userspace sizes the array to the possible CPUs and
+ * puts a ring (sized by -B) in the slot of each CPU online at start; this
+ * template only tells the verifier what the slots hold. */
+struct ring_template {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 8 << 20);  /* resized by userspace (-B) */
-} events SEC(".maps");
+	__uint(max_entries, 4096);
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__array(values, struct ring_template);
+} rings SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
@@ -234,25 +247,26 @@ static __always_inline void fill_header(struct __sk_buff *skb, struct ns_rec *r,
 		bpf_probe_read_kernel_str(r->ifname, sizeof(r->ifname), dev->name);
 }
 
-/* Querying the ring reads the consumer position that userspace keeps writing:
- * a cache line bouncing between CPUs, ~150 ns per packet. So only about one
+/* Querying the ring reads the consumer position that userspace writes: a
+ * cache line shared with another CPU, ~40 ns per packet. So only about one
  * record in 64 asks whether enough is waiting to wake the reader; the reader's
  * poll timeout collects the rest. */
-static __always_inline __u64 wakeup_flags(void)
+static __always_inline __u64 wakeup_flags(void *ring)
 {
 	if (!wakeup_bytes)
 		return 0;
 	if (bpf_get_prandom_u32() & 63)
 		return BPF_RB_NO_WAKEUP;
-	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ?
+	return bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) >= wakeup_bytes ?
 	       BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 }
 
 static __always_inline void capture(struct __sk_buff *skb, __u8 dir)
 {
 	struct scratch *s;
-	__u32 zero = 0, level, slot, cap;
+	__u32 zero = 0, level, slot, cap, cpu;
 	__u32 *depth;
+	void *ring;
 
 	depth = bpf_map_lookup_elem(&nest, &zero);
 	if (!depth)
@@ -262,10 +276,12 @@ static __always_inline void capture(struct __sk_buff *skb, __u8 dir)
 		count_drop(NS_DROP_NEST);
 		goto out;
 	}
-	slot = bpf_get_smp_processor_id() * NS_NEST_MAX + level;
+	cpu = bpf_get_smp_processor_id();
+	slot = cpu * NS_NEST_MAX + level;
 	s = bpf_map_lookup_elem(&scratch, &slot);
-	if (!s) {
-		count_drop(NS_DROP_SCRATCH);
+	ring = bpf_map_lookup_elem(&rings, &cpu);
+	if (!s || !ring) {
+		count_drop(NS_DROP_CPU);
 		goto out;
 	}
 	fill_header(skb, &s->rec, dir);
@@ -280,7 +296,7 @@ static __always_inline void capture(struct __sk_buff *skb, __u8 dir)
 		cap = 0;
 	}
 	s->rec.cap_len = cap;
-	if (bpf_ringbuf_output(&events, s, sizeof(s->rec) + cap, wakeup_flags()) < 0)
+	if (bpf_ringbuf_output(ring, s, sizeof(s->rec) + cap, wakeup_flags(ring)) < 0)
 		count_drop(NS_DROP_RINGBUF);
 out:
 	__sync_fetch_and_sub(depth, 1);

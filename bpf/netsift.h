@@ -45,7 +45,7 @@ enum ns_rec_origin {
 enum ns_drop_reason {
 	NS_DROP_RINGBUF = 0,     /* ring buffer full: userspace too slow */
 	NS_DROP_NEST = 1,        /* nesting deeper than NS_NEST_MAX */
-	NS_DROP_SCRATCH = 2,     /* scratch slot missing (more CPUs than sized for) */
+	NS_DROP_CPU = 2,         /* no scratch slot or ring for this CPU (offline at start) */
 	NS_DROP_LOAD = 3,        /* bpf_skb_load_bytes failed (record sent without bytes) */
 	NS_DROP_NREASONS = 4,
 };

@@ -23,6 +23,7 @@
 #include <limits.h>
 #include <net/if.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -374,7 +375,7 @@ static int on_record(void *arg, void *data, size_t size)
 	lv->selected++;
 	rec_to_ctx(lv, r, &ctx);
 	lv->status = pipeline_packet(lv->p, &lv->src, bytes, r->cap_len, &ctx);
-	/* a negative return makes libbpf stop consuming */
+	/* a negative return stops the ring reader */
 	return lv->status == NS_PIPE_OK ? 0 : -ECANCELED;
 }
 
@@ -383,7 +384,7 @@ static int on_record(void *arg, void *data, size_t size)
 static const char *const drop_names[NS_DROP_NREASONS] = {
 	[NS_DROP_RINGBUF] = "ring buffer full",
 	[NS_DROP_NEST] = "nesting",
-	[NS_DROP_SCRATCH] = "no scratch slot",
+	[NS_DROP_CPU] = "CPU offline at start",
 	[NS_DROP_LOAD] = "bytes unreadable",
 };
 
@@ -692,6 +693,16 @@ static int trace_run(struct trace_opts *o)
 			ch.pid = -1;
 			goto out;
 		}
+	}
+	/* The reader works in batches (the kernel side wakes it per 1/16 of a
+	 * ring, or every LIVE_POLL_MS): as SCHED_BATCH its wake-ups do not
+	 * preempt the traced processes, while its share of CPU time stays what
+	 * it was. The command was forked before this and keeps its policy. */
+	{
+		struct sched_param sp = { .sched_priority = 0 };
+
+		if (sched_setscheduler(0, SCHED_BATCH, &sp) < 0 && o->verbose)
+			fprintf(stderr, "netsift: cannot switch to SCHED_BATCH: %s\n", strerror(errno));
 	}
 	run_loop(lv, b, o->cmd ? &ch : NULL);
 	rc = 0;

@@ -2,10 +2,15 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 
 #include <bpf/bpf.h>
@@ -15,13 +20,29 @@
 #include "netsift.skel.h"
 
 #include "live_bpf.h"
+#include "ringread.h"
+
+/* A record stamped less than this long before the rings were read may still
+ * have a predecessor from another CPU on its way (stamped, not yet reserved:
+ * the time one program run takes), so it waits for the next round. */
+#define MERGE_SLACK_NS 2000000ull
 
 struct live_bpf {
 	struct netsift_bpf *skel;
-	struct ring_buffer *rb;
 	struct bpf_link *links[16];
 	unsigned nlinks;
-	int ncpu;
+	int ncpu;                /* possible CPUs: slots in the rings array */
+	live_rec_fn fn;
+	void *fn_arg;
+	/* one ring per CPU online at start */
+	struct ns_ring *rings;
+	int *ring_fds;
+	void **maps;             /* per ring: consumer page, then producer page + data */
+	size_t map_len;
+	unsigned nrings;
+	uint32_t ring_size;
+	size_t page;
+	int epfd;
 };
 
 static int print_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -47,6 +68,109 @@ static uint32_t pow2_at_least(uint64_t v)
 	return (uint32_t)p;
 }
 
+#define CPU_ONLINE "/sys/devices/system/cpu/online"
+#define MAX_CPUS 4096
+
+/* Rings go to the CPUs online now (like libbpf's perf buffers); a CPU that
+ * comes online later has no ring and its packets are counted as drops. */
+static int online_cpus(struct live_bpf *b, bool *online)
+{
+	char buf[4096];
+	ssize_t n;
+	int fd = open(CPU_ONLINE, O_RDONLY | O_CLOEXEC), cnt;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	cnt = ns_parse_cpulist(buf, online, (unsigned)b->ncpu);
+	if (cnt <= 0)
+		return -1;
+	b->nrings = (unsigned)cnt;
+	return 0;
+}
+
+static void close_rings(struct live_bpf *b)
+{
+	for (unsigned i = 0; b->maps && i < b->nrings; i++) {
+		if (b->maps[2 * i])
+			munmap(b->maps[2 * i], b->page);
+		if (b->maps[2 * i + 1])
+			munmap(b->maps[2 * i + 1], b->map_len);
+	}
+	for (unsigned i = 0; b->ring_fds && i < b->nrings; i++)
+		if (b->ring_fds[i] >= 0)
+			close(b->ring_fds[i]);
+	if (b->epfd >= 0)
+		close(b->epfd);
+	free(b->maps);
+	free(b->ring_fds);
+	free(b->rings);
+}
+
+/* Create the ring of one CPU, put it in its slot, map it, watch it. */
+static int open_ring(struct live_bpf *b, unsigned i, uint32_t cpu)
+{
+	struct ns_ring *r = &b->rings[i];
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLET, .data.u32 = i };
+	void *m;
+	int fd;
+
+	fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "netsift_ring", 0, 0, b->ring_size, NULL);
+	if (fd < 0)
+		return -1;
+	b->ring_fds[i] = fd;
+	if (bpf_map_update_elem(bpf_map__fd(b->skel->maps.rings), &cpu, &fd, BPF_ANY) < 0)
+		return -1;
+	/* the consumer page is ours to write; the producer page and the data
+	 * (mapped twice, so a record across the end is contiguous) read-only */
+	m = mmap(NULL, b->page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (m == MAP_FAILED)
+		return -1;
+	b->maps[2 * i] = m;
+	r->consumer_pos = m;
+	m = mmap(NULL, b->map_len, PROT_READ, MAP_SHARED, fd, (off_t)b->page);
+	if (m == MAP_FAILED)
+		return -1;
+	b->maps[2 * i + 1] = m;
+	r->producer_pos = m;
+	r->data = (const uint8_t *)m + b->page;
+	r->mask = b->ring_size - 1;
+	ns_ring_init(r);
+	return epoll_ctl(b->epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+static int open_rings(struct live_bpf *b, const bool *online, char *err, size_t errlen)
+{
+	unsigned i = 0;
+
+	b->rings = calloc(b->nrings, sizeof(*b->rings));
+	b->ring_fds = malloc(b->nrings * sizeof(*b->ring_fds));
+	for (unsigned k = 0; b->ring_fds && k < b->nrings; k++)
+		b->ring_fds[k] = -1;
+	b->maps = calloc(2 * (size_t)b->nrings, sizeof(*b->maps));
+	b->map_len = b->page + 2 * (size_t)b->ring_size;
+	b->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (!b->rings || !b->ring_fds || !b->maps || b->epfd < 0) {
+		snprintf(err, errlen, "cannot set up the ring buffers: %s", strerror(errno));
+		return -1;
+	}
+	for (uint32_t cpu = 0; cpu < (uint32_t)b->ncpu && i < b->nrings; cpu++) {
+		if (!online[cpu])
+			continue;
+		if (open_ring(b, i, cpu) < 0) {
+			snprintf(err, errlen, "cannot set up the ring buffer of CPU %u (%u KiB): %s",
+				 cpu, b->ring_size / 1024, strerror(errno));
+			return -1;
+		}
+		i++;
+	}
+	return 0;
+}
+
 static void load_error(int e, char *err, size_t errlen)
 {
 	if (e == EPERM || e == EACCES)
@@ -62,13 +186,18 @@ struct live_bpf *live_bpf_open(uint32_t snaplen, uint32_t ring_kib, bool verbose
 {
 	struct rlimit inf = { RLIM_INFINITY, RLIM_INFINITY };
 	struct live_bpf *b = calloc(1, sizeof(*b));
-	uint32_t ring;
+	bool online[MAX_CPUS];
+	uint64_t share;
 	int rc;
 
 	if (!b) {
 		snprintf(err, errlen, "%s", strerror(errno));
 		return NULL;
 	}
+	b->epfd = -1;
+	b->fn = fn;
+	b->fn_arg = arg;
+	b->page = (size_t)sysconf(_SC_PAGESIZE);
 	libbpf_set_print(verbose ? print_verbose : print_quiet);
 	/* old kernels charge BPF memory to RLIMIT_MEMLOCK; newer ones to the
 	 * memory cgroup, where this fails harmlessly without CAP_SYS_RESOURCE */
@@ -76,6 +205,8 @@ struct live_bpf *live_bpf_open(uint32_t snaplen, uint32_t ring_kib, bool verbose
 	b->ncpu = libbpf_num_possible_cpus();
 	if (b->ncpu <= 0)
 		b->ncpu = 1;
+	if (b->ncpu > MAX_CPUS)
+		b->ncpu = MAX_CPUS;
 	b->skel = netsift_bpf__open();
 	if (!b->skel) {
 		load_error(errno, err, errlen);
@@ -83,16 +214,26 @@ struct live_bpf *live_bpf_open(uint32_t snaplen, uint32_t ring_kib, bool verbose
 		return NULL;
 	}
 	b->skel->rodata->snaplen = snaplen;
-	ring = pow2_at_least((uint64_t)ring_kib * 1024);
-	/* batch wake-ups: one per 1/16 of the ring; the reader's poll timeout
+	if (online_cpus(b, online) < 0) {
+		snprintf(err, errlen, "cannot read the online CPUs from %s", CPU_ONLINE);
+		live_bpf_close(b);
+		return NULL;
+	}
+	/* -B is the total; each CPU's ring gets its share, and holds at least
+	 * a few records of the largest size */
+	share = (uint64_t)ring_kib * 1024 / b->nrings;
+	if (share < 4 * ((uint64_t)sizeof(struct ns_rec) + snaplen + 8))
+		share = 4 * ((uint64_t)sizeof(struct ns_rec) + snaplen + 8);
+	b->ring_size = pow2_at_least(share);
+	/* batch wake-ups: one per 1/16 of a ring; the reader's poll timeout
 	 * (LIVE_POLL_MS) delivers what is waiting below that */
-	b->skel->rodata->wakeup_bytes = ring / 16;
+	b->skel->rodata->wakeup_bytes = b->ring_size / 16;
 	rc = bpf_map__set_max_entries(b->skel->maps.scratch, (uint32_t)b->ncpu * NS_NEST_MAX);
 	if (!rc)
 		rc = bpf_map__set_value_size(b->skel->maps.scratch,
 					     (uint32_t)sizeof(struct ns_rec) + ((snaplen + 7u) & ~7u));
 	if (!rc)
-		rc = bpf_map__set_max_entries(b->skel->maps.events, ring);
+		rc = bpf_map__set_max_entries(b->skel->maps.rings, (uint32_t)b->ncpu);
 	if (!rc)
 		rc = netsift_bpf__load(b->skel);
 	if (rc) {
@@ -100,9 +241,7 @@ struct live_bpf *live_bpf_open(uint32_t snaplen, uint32_t ring_kib, bool verbose
 		live_bpf_close(b);
 		return NULL;
 	}
-	b->rb = ring_buffer__new(bpf_map__fd(b->skel->maps.events), fn, arg, NULL);
-	if (!b->rb) {
-		snprintf(err, errlen, "cannot open the ring buffer: %s", strerror(errno));
+	if (open_rings(b, online, err, errlen) < 0) {
 		live_bpf_close(b);
 		return NULL;
 	}
@@ -136,20 +275,51 @@ int live_bpf_owner_map(struct live_bpf *b)
 	return bpf_map__fd(b->skel->maps.owners);
 }
 
+static int deliver(void *arg, const void *data, size_t size)
+{
+	struct live_bpf *b = arg;
+
+	return b->fn(b->fn_arg, (void *)data, size);
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
+}
+
+/* Everything stamped up to now - MERGE_SLACK_NS, in time order. */
+static int drain(struct live_bpf *b, uint64_t limit)
+{
+	long n = ns_rings_drain(b->rings, b->nrings, limit, deliver, b);
+
+	return n < 0 ? -ECANCELED : (int)(n > INT32_MAX ? INT32_MAX : n);
+}
+
 int live_bpf_poll(struct live_bpf *b, int timeout_ms)
 {
-	int n = ring_buffer__poll(b->rb, timeout_ms);
+	struct epoll_event ev[8];
+	uint64_t now;
+	int n, e = 0;
 
-	/* the kernel side wakes us only per batch: on a timeout, collect what is
-	 * waiting below the batch size (ring_buffer__poll reads only woken rings) */
-	if (n == 0)
-		n = ring_buffer__consume(b->rb);
+	/* edge-triggered: records we leave for the next round (too recent) do
+	 * not make epoll_wait return at once again; the kernel side wakes us per
+	 * batch, the timeout collects the rest */
+	n = epoll_wait(b->epfd, ev, 8, timeout_ms);
+	if (n < 0)
+		e = errno;
+	now = mono_ns();
+	n = drain(b, now > MERGE_SLACK_NS ? now - MERGE_SLACK_NS : 0);
+	if (n >= 0 && e)
+		return -e;
 	return n;
 }
 
 int live_bpf_consume(struct live_bpf *b)
 {
-	return ring_buffer__consume(b->rb);
+	return drain(b, UINT64_MAX);
 }
 
 uint64_t live_bpf_drops(struct live_bpf *b, uint64_t *by)
@@ -180,7 +350,7 @@ void live_bpf_close(struct live_bpf *b)
 	/* links first: the programs stop running before their maps go */
 	for (unsigned i = 0; i < b->nlinks; i++)
 		bpf_link__destroy(b->links[i]);
-	ring_buffer__free(b->rb);
+	close_rings(b);
 	netsift_bpf__destroy(b->skel);
 	free(b);
 }

@@ -12,8 +12,8 @@
 
 struct live_bpf;
 
-/* Called for each ring-buffer record (struct ns_rec + bytes). Return 0 to go
- * on, negative to stop consuming. */
+/* Called for each ring-buffer record (struct ns_rec + bytes), in time order
+ * across the per-CPU rings. Return 0 to go on, negative to stop consuming. */
 typedef int (*live_rec_fn)(void *arg, void *data, size_t size);
 
 /* Open and load the programs. err gets one line on failure. */
@@ -23,12 +23,15 @@ struct live_bpf *live_bpf_open(uint32_t snaplen, uint32_t ring_kib, bool verbose
 int live_bpf_attach(struct live_bpf *b, int cg_fd, char *err, size_t errlen);
 /* The socket-storage map of owners (for procsock_scan). */
 int live_bpf_owner_map(struct live_bpf *b);
-/* ring_buffer__poll / __consume: records handled, or negative errno. */
 /* How long the reader waits for a wake-up before it collects what is waiting
- * anyway: the kernel side wakes it only per 1/16 of the ring, so this bounds
+ * anyway: the kernel side wakes it only per 1/16 of a ring, so this bounds
  * how late a packet shows up at low rates. */
 #define LIVE_POLL_MS 50
+/* Wait up to timeout_ms for a wake-up, then deliver the records of all rings
+ * stamped up to 2 ms ago (later ones may still have an earlier-stamped
+ * predecessor on another CPU): records handled, or negative errno. */
 int live_bpf_poll(struct live_bpf *b, int timeout_ms);
+/* Deliver everything committed, regardless of age (at the end). */
 int live_bpf_consume(struct live_bpf *b);
 /* Per-CPU drop counters summed per reason into by[NS_DROP_NREASONS]; returns
  * the number of packets lost (every reason but NS_DROP_LOAD, whose packets

@@ -23,6 +23,7 @@ src_libnetsift_a_SOURCES = \
 # Live backend (netsift trace): eBPF loader and attribution, only with HAVE_LIVE.
 if HAVE_LIVE
 netsift_SOURCES += src/live.c src/live.h src/live_bpf.c src/live_bpf.h \
+	src/ringread.c src/ringread.h \
 	src/cgroup.c src/cgroup.h src/procsock.c src/procsock.h
 nodist_netsift_SOURCES = bpf/netsift.skel.h
 netsift_LDADD += $(LIBBPF_LIBS)

@@ -69,6 +69,17 @@ tests_unit_test_flow_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_flow_LDADD = $(UNIT_LDADD)
 endif
 
+if HAVE_CMOCKA
+# The ring buffer reader of `netsift trace` (merge of the per-CPU rings): plain
+# memory, no libbpf, so it is tested with or without the live backend.
+check_PROGRAMS += tests/unit/test_ringread
+TESTS += tests/unit/test_ringread
+tests_unit_test_ringread_SOURCES = tests/unit/test_ringread.c tests/unit/unit.h \
+	src/ringread.c src/ringread.h
+tests_unit_test_ringread_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/src
+tests_unit_test_ringread_LDADD = $(CMOCKA_LIBS)
+endif
+
 # Live tracing end to end (helper live): netns + veth, needs root; skips (77)
 # without root or kernel support. tests/bench-live.sh measures (not in TESTS).
 TESTS += tests/live.sh

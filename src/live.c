@@ -631,8 +631,9 @@ static int trace_run(struct trace_opts *o)
 
 	if (setup_output(lv, &ob, o) != 0)
 		goto out;
-	/* flow and DNS events: the same consumer as `netsift read` */
-	if (ns_flowout_wanted(lv->p->events)) {
+	/* flow and DNS events: the same consumer as `netsift read` (not with
+	 * -w alone: nothing would print them) */
+	if (lv->p->emit && ns_flowout_wanted(lv->p->events)) {
 		struct ns_consumer fc;
 
 		flowout = ns_flowout_new(&o->flow, lv->p->events, err, sizeof(err));

@@ -597,6 +597,27 @@ static bool ctx_has_process(const struct ns_ctx *c)
 	return c->pid || c->tid || c->uid || c->cgroup_id || c->comm[0];
 }
 
+/* Append an option to a block being built in memory. */
+static size_t buf_opt(uint8_t *b, size_t n, uint16_t code, const void *v, uint16_t len)
+{
+	w_u16(b + n, code);
+	w_u16(b + n + 2, len);
+	n += 4;
+	if (len) {
+		memcpy(b + n, v, len);
+		memset(b + n + len, 0, pad4(len) - len);
+		n += pad4(len);
+	}
+	return n;
+}
+
+/* Packets up to this many captured bytes go out with their whole block built
+ * in memory and one fwrite: a dozen small fwrites per packet cost more than
+ * all the rest of `trace -w`. */
+#define EPB_INLINE_DATA 512u
+/* flags (8) + process/thread (12) + custom (4 + padded) + end (4) */
+#define EPB_OPTS_MAX (8 + 12 + 4 + ((NETSIFT_OPT_LEN + 3) & ~3) + 4)
+
 int pcapng_writer_packet(struct pcapng_writer *w, uint16_t linktype, uint32_t snaplen,
 			 const uint8_t *data, uint32_t caplen, const struct ns_ctx *ctx)
 {
@@ -605,44 +626,52 @@ int pcapng_writer_packet(struct pcapng_writer *w, uint16_t linktype, uint32_t sn
 	bool proc = ctx_has_process(ctx);
 	uint32_t optlen = (dir ? 8 : 0) + (proc ? 12 + 4 + NETSIFT_OPT_LEN : 0);
 	uint32_t len;
-	uint8_t h[28];
+	uint8_t b[28 + EPB_INLINE_DATA + EPB_OPTS_MAX + 4];
+	size_t n = 28;
 
 	if (ifid < 0)
 		return -1;
 	if (optlen)
 		optlen += 4;     /* opt_endofopt */
 	len = 32 + (uint32_t)pad4(caplen) + optlen;
-	w_u32(h, PCAPNG_BT_EPB);
-	w_u32(h + 4, len);
-	w_u32(h + 8, (uint32_t)ifid);
-	w_u32(h + 12, (uint32_t)(ctx->ts_ns >> 32));
-	w_u32(h + 16, (uint32_t)ctx->ts_ns);
-	w_u32(h + 20, caplen);
-	w_u32(h + 24, ctx->wire_len);
-	fwrite(h, 1, sizeof(h), w->fp);
-	if (caplen) {
+	w_u32(b, PCAPNG_BT_EPB);
+	w_u32(b + 4, len);
+	w_u32(b + 8, (uint32_t)ifid);
+	w_u32(b + 12, (uint32_t)(ctx->ts_ns >> 32));
+	w_u32(b + 16, (uint32_t)ctx->ts_ns);
+	w_u32(b + 20, caplen);
+	w_u32(b + 24, ctx->wire_len);
+	if (caplen <= EPB_INLINE_DATA) {
+		memcpy(b + n, data, caplen);
+		memset(b + n + caplen, 0, pad4(caplen) - caplen);
+		n += pad4(caplen);
+	} else {
+		fwrite(b, 1, n, w->fp);
 		fwrite(data, 1, caplen, w->fp);
 		fwrite(zeros, 1, pad4(caplen) - caplen, w->fp);
+		n = 0;
 	}
 	if (dir) {
 		uint32_t fl = ctx->direction == NS_DIR_INGRESS ? 1 : 2;
-		put_opt(w->fp, PCAPNG_OPT_EPB_FLAGS, &fl, 4);
+		n = buf_opt(b, n, PCAPNG_OPT_EPB_FLAGS, &fl, 4);
 	}
 	if (proc) {
 		uint8_t pt[8], cu[NETSIFT_OPT_LEN];
 		w_u32(pt, ctx->pid);
 		w_u32(pt + 4, ctx->tid);
-		put_opt(w->fp, PCAPNG_OPT_EPB_PIDTID, pt, 8);
+		n = buf_opt(b, n, PCAPNG_OPT_EPB_PIDTID, pt, 8);
 		w_u32(cu, NETSIFT_PEN);
 		memcpy(cu + 4, NETSIFT_OPT_MAGIC, 4);
 		w_u32(cu + 8, ctx->uid);
 		w_u64(cu + 12, ctx->cgroup_id);
 		memcpy(cu + 20, ctx->comm, NS_COMM_MAX);
-		put_opt(w->fp, PCAPNG_OPT_CUSTOM_BIN, cu, NETSIFT_OPT_LEN);
+		n = buf_opt(b, n, PCAPNG_OPT_CUSTOM_BIN, cu, NETSIFT_OPT_LEN);
 	}
 	if (optlen)
-		put_opt(w->fp, PCAPNG_OPT_END, NULL, 0);
-	fwrite(&len, 1, 4, w->fp);
+		n = buf_opt(b, n, PCAPNG_OPT_END, NULL, 0);
+	w_u32(b + n, len);
+	n += 4;
+	fwrite(b, 1, n, w->fp);
 	return ferror(w->fp) ? -1 : 0;
 }
 

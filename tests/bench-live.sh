@@ -3,8 +3,13 @@
 #   A. events/s sustained with zero drops: UDP at fixed packet rates (iperf3 -u)
 #      from a traced client, `trace -o json >/dev/null`, drops read from stderr.
 #   B. iperf3 TCP throughput over veth, untraced vs traced (-o json to
-#      /dev/null), with veth offloads on (default) and off (wire-sized segments).
-# Usage: tests/bench-live.sh [NETSIFT]   (default ./netsift). Bounded in time.
+#      /dev/null, and -w to a pcapng file), with veth offloads on (default) and
+#      off (wire-sized segments). Runs alternate; a round is one untraced run
+#      and the traced ones right after it, and the loss is taken per round
+#      (paired), because the untraced rate itself drifts by a percent or two
+#      between runs on a shared machine. ROUNDS (default 7) rounds of 5 s.
+# Usage: tests/bench-live.sh [NETSIFT]   (default ./netsift). Bounded in time
+# (about 5 minutes with the default ROUNDS).
 set -eu
 NETSIFT=${1:-${NETSIFT:-$(pwd)/netsift}}
 TRACE_OPTS=${TRACE_OPTS:-}   # e.g. "-B 65536" for a 64 MiB ring
@@ -43,12 +48,16 @@ restart_server() {
 sleep 0.5
 
 # iperf3 client, traced (wrapped in netsift trace) or not; prints the receiver's Gbit/s
-client() {  # TRACED(0/1) ARGS...
+client() {  # MODE (0 untraced, 1 -o json, w -w pcapng) ARGS...
 	mode=$1
 	shift
-	rm -f "$TMP/iperf.json"
+	rm -f "$TMP/iperf.json" "$TMP/rec.pcapng"
 	if [ "$mode" = 1 ]; then
 		timeout 60 "$NETSIFT" trace -o json $TRACE_OPTS -- \
+			ip netns exec "$NC" iperf3 -J --logfile "$TMP/iperf.json" \
+			-c 10.78.0.2 "$@" >/dev/null 2>"$TMP/trace.err"
+	elif [ "$mode" = w ]; then
+		timeout 60 "$NETSIFT" trace -w "$TMP/rec.pcapng" $TRACE_OPTS -- \
 			ip netns exec "$NC" iperf3 -J --logfile "$TMP/iperf.json" \
 			-c 10.78.0.2 "$@" >/dev/null 2>"$TMP/trace.err"
 	else
@@ -90,28 +99,40 @@ for rate in 20000 50000 100000 200000; do
 	udp_report
 done
 
-ROUNDS=${ROUNDS:-3}
-echo "== B. iperf3 TCP over veth, 5 s runs, untraced and traced alternating, median of $ROUNDS"
+ROUNDS=${ROUNDS:-7}
+echo "== B. iperf3 TCP over veth, 5 s runs; $ROUNDS rounds of: untraced, traced -o json, traced -w pcapng"
 for offl in on off; do
 	for d in "$VC:$NC" "$VS:$NS"; do
 		ip netns exec "${d#*:}" ethtool -K "${d%%:*}" tso $offl gso $offl gro $offl tx $offl rx $offl >/dev/null 2>&1 || true
 	done
-	base= traced=
+	base= json= pcapng= errs=
 	r=0
 	while [ $r -lt "$ROUNDS" ]; do
 		client 0 -t 5
 		base="$base $(gbps)"
 		client 1 -t 5
-		traced="$traced $(gbps)"
+		json="$json $(gbps)"
+		errs="$errs|$(tail -1 "$TMP/trace.err")"
+		client w -t 5
+		pcapng="$pcapng $(gbps)"
+		errs="$errs|$(tail -1 "$TMP/trace.err")"
 		r=$((r + 1))
 	done
-	tr=$(tail -1 "$TMP/trace.err")
-	python3 -c '
-import statistics, sys
-b = [float(x) for x in sys.argv[1].split() if x != "nan"]
-t = [float(x) for x in sys.argv[2].split() if x != "nan"]
-mb, mt = statistics.median(b), statistics.median(t)
-print("offloads %-3s untraced %6.2f Gbit/s %s, traced %6.2f Gbit/s %s: %+.1f%%" % (
-    sys.argv[3], mb, b, mt, t, (mt - mb) / mb * 100))' "$base" "$traced" "$offl"
-	echo "    last traced run: $tr"
+	python3 - "$offl" "$base" "$json" "$pcapng" "$errs" <<'PY'
+import re, statistics, sys
+offl, base, json_, pcapng, errs = sys.argv[1:]
+def vals(s):
+    return [float(x) if x != "nan" else None for x in s.split()]
+b, runs = vals(base), {"-o json": vals(json_), "-w pcapng": vals(pcapng)}
+print("offloads %-3s untraced   median %6.2f Gbit/s %s" % (
+    offl, statistics.median([x for x in b if x]), [x for x in b]))
+for name, t in runs.items():
+    pairs = [(x, y) for x, y in zip(b, t) if x and y]
+    loss = sorted((y - x) / x * 100 for x, y in pairs)
+    print("offloads %-3s %-10s median %6.2f Gbit/s %s: loss per round median %+.1f%% (%+.1f%% .. %+.1f%%)" % (
+        offl, name, statistics.median([y for _, y in pairs]), [y for y in t],
+        statistics.median(loss), loss[0], loss[-1]))
+drops = [int(m.group(1)) for m in re.finditer(r"(\d+) dropped by the kernel side", errs)]
+print("    traced runs: %d, kernel-side drops in all of them: %d" % (len(drops), sum(drops)))
+PY
 done

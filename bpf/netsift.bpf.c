@@ -61,12 +61,16 @@ struct {
 	__type(value, __u64);
 } drops SEC(".maps");
 
+/* Per CPU: bit i set = scratch slot i is held by a run in progress. A bitmap,
+ * not a depth counter: a run preempted in process context can resume and end
+ * while a later run is still in progress, and a counter would then hand that
+ * later run's slot to the next one. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, __u32);
-} nest SEC(".maps");
+} busy_slots SEC(".maps");
 
 struct scratch {
 	struct ns_rec rec;
@@ -261,20 +265,43 @@ static __always_inline __u64 wakeup_flags(void *ring)
 	       BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 }
 
+/* Take a free slot of this CPU's bitmap: its index, or NS_NEST_MAX if all
+ * are held. Compare-and-swap, retried if a nested run changed the bitmap
+ * between our read and our swap. */
+_Static_assert(NS_NEST_MAX == 2, "claim_slot looks at two bits");
+
+static __always_inline __u32 claim_slot(__u32 *busy)
+{
+#pragma unroll
+	for (int tries = 0; tries < NS_NEST_MAX + 1; tries++) {
+		__u32 old = *busy, level;
+
+		if (!(old & 1u))
+			level = 0;
+		else if (!(old & 2u))
+			level = 1;
+		else
+			return NS_NEST_MAX;
+		if (__sync_val_compare_and_swap(busy, old, old | (1u << level)) == old)
+			return level;
+	}
+	return NS_NEST_MAX;
+}
+
 static __always_inline void capture(struct __sk_buff *skb, __u8 dir)
 {
 	struct scratch *s;
 	__u32 zero = 0, level, slot, cap, cpu;
-	__u32 *depth;
+	__u32 *busy;
 	void *ring;
 
-	depth = bpf_map_lookup_elem(&nest, &zero);
-	if (!depth)
+	busy = bpf_map_lookup_elem(&busy_slots, &zero);
+	if (!busy)
 		return;
-	level = __sync_fetch_and_add(depth, 1);
+	level = claim_slot(busy);
 	if (level >= NS_NEST_MAX) {
 		count_drop(NS_DROP_NEST);
-		goto out;
+		return;
 	}
 	cpu = bpf_get_smp_processor_id();
 	slot = cpu * NS_NEST_MAX + level;
@@ -299,7 +326,7 @@ static __always_inline void capture(struct __sk_buff *skb, __u8 dir)
 	if (bpf_ringbuf_output(ring, s, sizeof(s->rec) + cap, wakeup_flags(ring)) < 0)
 		count_drop(NS_DROP_RINGBUF);
 out:
-	__sync_fetch_and_sub(depth, 1);
+	__sync_fetch_and_and(busy, ~(1u << level));
 }
 
 SEC("cgroup_skb/ingress")

@@ -25,8 +25,10 @@
 #define NS_SNAPLEN_MAX 65535
 
 /* A program can be interrupted by a softirq that runs another of our programs on
- * the same CPU (egress in process context, then ingress or a timer ACK). Each
- * nesting level gets its own scratch slot; deeper nesting is counted as a drop. */
+ * the same CPU (egress in process context, then ingress or a timer ACK), or, on
+ * a fully preemptible kernel, be preempted by a task whose packet runs it too.
+ * Each run in progress on a CPU holds its own scratch slot; a run that finds
+ * all NS_NEST_MAX taken is counted as a drop. */
 #define NS_NEST_MAX 2
 
 /* record.direction: same values as enum ns_direction in dissect/dissect.h */
@@ -44,7 +46,7 @@ enum ns_rec_origin {
  * saw but could not deliver in full is counted in exactly one slot. */
 enum ns_drop_reason {
 	NS_DROP_RINGBUF = 0,     /* ring buffer full: userspace too slow */
-	NS_DROP_NEST = 1,        /* nesting deeper than NS_NEST_MAX */
+	NS_DROP_NEST = 1,        /* more than NS_NEST_MAX runs at once on a CPU */
 	NS_DROP_CPU = 2,         /* no scratch slot or ring for this CPU (offline at start) */
 	NS_DROP_LOAD = 3,        /* bpf_skb_load_bytes failed (record sent without bytes) */
 	NS_DROP_NREASONS = 4,

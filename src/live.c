@@ -383,7 +383,7 @@ static int on_record(void *arg, void *data, size_t size)
 
 static const char *const drop_names[NS_DROP_NREASONS] = {
 	[NS_DROP_RINGBUF] = "ring buffer full",
-	[NS_DROP_NEST] = "nesting",
+	[NS_DROP_NEST] = "too many runs at once on a CPU",
 	[NS_DROP_CPU] = "CPU offline at start",
 	[NS_DROP_LOAD] = "bytes unreadable",
 };

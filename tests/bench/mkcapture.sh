@@ -69,9 +69,19 @@ for i in range(n):
         pass
     s.close()
 PY
-ip netns exec $A timeout 120 iperf3 -c 10.77.0.2 -n "${bulk_mb}M" -M 1400 >/dev/null 2>&1 || true
+# Paced: unpaced bulk over veth outruns tcpdump, and a capture with the
+# capturer's own drops in it would show losses that never happened.
+ip netns exec $A timeout 120 iperf3 -c 10.77.0.2 -n "${bulk_mb}M" -M 1400 -b 1500M >/dev/null 2>&1 || true
 sleep 1
 kill "$tdpid"; wait "$tdpid" 2>/dev/null || true
 tdpid=
-editcap -s 128 "$out/bench.pcap" "$out/bench-s128.pcap"
 cat "$out/tcpdump.log" >&2
+captured=$(sed -n 's/^\([0-9]*\) packets captured$/\1/p' "$out/tcpdump.log")
+dropped=$(sed -n 's/^\([0-9]*\) packets dropped by kernel$/\1/p' "$out/tcpdump.log")
+if [ "${captured:-0}" -lt 500000 ]; then
+	echo "mkcapture.sh: only ${captured:-0} packets captured (want >= 500000): raise CONNECTIONS or BULK_MB" >&2
+	rm -f "$out/bench.pcap"
+	exit 1
+fi
+[ "${dropped:-0}" = 0 ] || echo "mkcapture.sh: warning: tcpdump dropped $dropped packets while capturing" >&2
+editcap -s 128 "$out/bench.pcap" "$out/bench-s128.pcap"

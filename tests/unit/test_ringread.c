@@ -35,6 +35,22 @@ static void fake_free(struct fake *f)
 	free(f->data);
 }
 
+/* Two empty rings and the array the reader gets (their state is copied now;
+ * the records put afterwards are found through the shared positions). */
+static void two_rings(struct fake f[2], struct ns_ring r[2])
+{
+	fake_init(&f[0], 0);
+	fake_init(&f[1], 0);
+	r[0] = f[0].r;
+	r[1] = f[1].r;
+}
+
+static void free_two(struct fake f[2])
+{
+	fake_free(&f[0]);
+	fake_free(&f[1]);
+}
+
 static void put_byte(struct fake *f, uint64_t pos, uint8_t v)
 {
 	f->data[pos & (RSZ - 1)] = v;
@@ -124,8 +140,7 @@ static void test_merge_two_rings(void **state)
 	static const uint64_t want[] = { 1, 2, 3, 4, 5, 6, 7 };
 
 	(void)state;
-	fake_init(&f[0], 0);
-	fake_init(&f[1], 0);
+	two_rings(f, r);
 	put_rec(&f[0], 1, 16, 0, 1);
 	put_rec(&f[0], 4, 16, 0, 1);
 	put_rec(&f[0], 5, 16, 0, 1);
@@ -133,15 +148,12 @@ static void test_merge_two_rings(void **state)
 	put_rec(&f[1], 3, 16, 0, 2);
 	put_rec(&f[1], 6, 16, 0, 2);
 	put_rec(&f[0], 7, 16, 0, 1);
-	r[0] = f[0].r;
-	r[1] = f[1].r;
 	assert_int_equal(ns_rings_drain(r, 2, UINT64_MAX, collect, &s), 7);
 	for (unsigned i = 0; i < 7; i++)
 		assert_int_equal(s.ts[i], want[i]);
 	assert_int_equal(s.fill[1], 2);
 	assert_int_equal(s.fill[3], 1);
-	fake_free(&f[0]);
-	fake_free(&f[1]);
+	free_two(f);
 }
 
 /* Records newer than the limit wait, and the kernel gets back only the space
@@ -154,13 +166,10 @@ static void test_limit(void **state)
 	uint64_t p;
 
 	(void)state;
-	fake_init(&f[0], 0);
-	fake_init(&f[1], 0);
+	two_rings(f, r);
 	put_rec(&f[0], 100, 16, 0, 1);
 	p = put_rec(&f[0], 300, 16, 0, 1);
 	put_rec(&f[1], 200, 16, 0, 2);
-	r[0] = f[0].r;
-	r[1] = f[1].r;
 	assert_int_equal(ns_rings_drain(r, 2, 250, collect, &s), 2);
 	assert_int_equal(s.ts[0], 100);
 	assert_int_equal(s.ts[1], 200);
@@ -172,8 +181,7 @@ static void test_limit(void **state)
 	assert_int_equal(s.ts[3], 300);
 	assert_int_equal(f[0].consumer_pos, f[0].producer_pos);
 	assert_int_equal(f[1].consumer_pos, f[1].producer_pos);
-	fake_free(&f[0]);
-	fake_free(&f[1]);
+	free_two(f);
 }
 
 /* A reserved, uncommitted record holds back its ring (not the others); a
@@ -186,14 +194,11 @@ static void test_busy_and_discard(void **state)
 	uint64_t busy;
 
 	(void)state;
-	fake_init(&f[0], 0);
-	fake_init(&f[1], 0);
+	two_rings(f, r);
 	put_rec(&f[0], 1, 16, NS_RING_DISCARD_BIT, 9);
 	busy = put_rec(&f[0], 2, 16, NS_RING_BUSY_BIT, 1);
 	put_rec(&f[0], 3, 16, 0, 1);
 	put_rec(&f[1], 4, 16, 0, 2);
-	r[0] = f[0].r;
-	r[1] = f[1].r;
 	assert_int_equal(ns_rings_drain(r, 2, UINT64_MAX, collect, &s), 1);
 	assert_int_equal(s.ts[0], 4);
 	/* the discarded record's space is returned, the busy one's is not */
@@ -202,8 +207,7 @@ static void test_busy_and_discard(void **state)
 	assert_int_equal(ns_rings_drain(r, 2, UINT64_MAX, collect, &s), 2);
 	assert_int_equal(s.ts[1], 2);
 	assert_int_equal(s.ts[2], 3);
-	fake_free(&f[0]);
-	fake_free(&f[1]);
+	free_two(f);
 }
 
 /* A record across the end of the ring is contiguous through the second
@@ -254,14 +258,11 @@ static void test_corrupt(void **state)
 	uint64_t p;
 
 	(void)state;
-	fake_init(&f[0], 0);
-	fake_init(&f[1], 0);
+	two_rings(f, r);
 	put_rec(&f[0], 1, 16, 0, 1);
 	p = put_rec(&f[0], 2, 16, 0, 1);
 	put_u32(&f[0], p, RSZ + 8);
 	put_rec(&f[1], 3, 16, 0, 2);
-	r[0] = f[0].r;
-	r[1] = f[1].r;
 	assert_int_equal(ns_rings_drain(r, 2, UINT64_MAX, collect, &s), 2);
 	assert_int_equal(s.ts[0], 1);
 	assert_int_equal(s.ts[1], 3);
@@ -274,8 +275,7 @@ static void test_corrupt(void **state)
 	put_u32(&f[0], p, 64);
 	assert_int_equal(ns_rings_drain(&f[0].r, 1, UINT64_MAX, collect, &s), 0);
 	assert_true(f[0].r.corrupt);
-	fake_free(&f[0]);
-	fake_free(&f[1]);
+	free_two(f);
 }
 
 /* Records too short for a timestamp sort first and arrive whole. */
@@ -286,20 +286,16 @@ static void test_short_records(void **state)
 	struct seen s = { .n = 0 };
 
 	(void)state;
-	fake_init(&f[0], 0);
-	fake_init(&f[1], 0);
+	two_rings(f, r);
 	put_rec(&f[0], 5, 16, 0, 1);
 	put_rec(&f[1], 0, 3, 0, 0x77);
 	put_rec(&f[1], 0, 0, 0, 0);
-	r[0] = f[0].r;
-	r[1] = f[1].r;
 	assert_int_equal(ns_rings_drain(r, 2, UINT64_MAX, collect, &s), 3);
 	assert_int_equal(s.len[0], 3);
 	assert_int_equal(s.fill[0], 0x77);
 	assert_int_equal(s.len[1], 0);
 	assert_int_equal(s.ts[2], 5);
-	fake_free(&f[0]);
-	fake_free(&f[1]);
+	free_two(f);
 }
 
 /* Many records through a small ring, consumer position published in

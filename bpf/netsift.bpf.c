@@ -225,7 +225,6 @@ static __always_inline void fill_header(struct __sk_buff *skb, struct ns_rec *r,
 	__u8 origin;
 
 	r->ts_ns = bpf_ktime_get_ns();
-	r->sock_cookie = bpf_get_socket_cookie(skb);
 	r->ifindex = skb->ifindex;
 	r->wire_len = skb->len;
 	r->direction = dir;

@@ -67,8 +67,8 @@ struct ns_owner {
 /* One packet: this fixed header, then cap_len bytes from the IP header on.
  * Records are exactly sizeof(struct ns_rec) + cap_len long. */
 struct ns_rec {
-	__u64 ts_ns;             /* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
-	__u64 sock_cookie;       /* bpf_get_socket_cookie(skb), 0 without a socket */
+	__u64 ts_ns;             /* bpf_ktime_get_ns(): CLOCK_MONOTONIC; first: the
+				  * reader merges the per-CPU rings on these 8 bytes */
 	__u64 cgroup_id;         /* owner's cgroup id, 0 for kernel */
 	__u32 pid;               /* owner's tgid, 0 for kernel */
 	__u32 tid;
@@ -84,6 +84,7 @@ struct ns_rec {
 };
 
 _Static_assert(sizeof(struct ns_owner) == 40, "ns_owner layout");
-_Static_assert(sizeof(struct ns_rec) == 88, "ns_rec layout");
+_Static_assert(sizeof(struct ns_rec) == 80, "ns_rec layout");
+_Static_assert(__builtin_offsetof(struct ns_rec, ts_ns) == 0, "src/ringread.c sorts on it");
 
 #endif

@@ -531,17 +531,18 @@ struct pcapng_writer *pcapng_writer_open(const char *path, char *err, size_t err
 	return w;
 }
 
-static void put_opt(FILE *fp, uint16_t code, const void *v, uint16_t len)
+/* Append an option to a block being built in memory. */
+static size_t buf_opt(uint8_t *b, size_t n, uint16_t code, const void *v, uint16_t len)
 {
-	uint8_t h[4];
-
-	w_u16(h, code);
-	w_u16(h + 2, len);
-	fwrite(h, 1, 4, fp);
+	w_u16(b + n, code);
+	w_u16(b + n + 2, len);
+	n += 4;
 	if (len) {
-		fwrite(v, 1, len, fp);
-		fwrite(zeros, 1, pad4(len) - len, fp);
+		memcpy(b + n, v, len);
+		memset(b + n + len, 0, pad4(len) - len);
+		n += pad4(len);
 	}
+	return n;
 }
 
 static int write_idb(struct pcapng_writer *w, uint16_t linktype, uint32_t snaplen,
@@ -549,20 +550,21 @@ static int write_idb(struct pcapng_writer *w, uint16_t linktype, uint32_t snaple
 {
 	size_t nlen = strnlen(name, NS_IFNAME_MAX - 1);
 	uint32_t len = 20 + 8 /* tsresol */ + 4 /* end */ + (nlen ? 4 + (uint32_t)pad4(nlen) : 0);
-	uint8_t h[16];
+	uint8_t b[16 + 4 + NS_IFNAME_MAX + 8 + 4 + 4];
 	uint8_t res = 9;         /* nanoseconds */
+	size_t n = 16;
 
-	w_u32(h, PCAPNG_BT_IDB);
-	w_u32(h + 4, len);
-	w_u16(h + 8, linktype);
-	w_u16(h + 10, 0);
-	w_u32(h + 12, snaplen);
-	fwrite(h, 1, sizeof(h), w->fp);
+	w_u32(b, PCAPNG_BT_IDB);
+	w_u32(b + 4, len);
+	w_u16(b + 8, linktype);
+	w_u16(b + 10, 0);
+	w_u32(b + 12, snaplen);
 	if (nlen)
-		put_opt(w->fp, PCAPNG_OPT_IF_NAME, name, (uint16_t)nlen);
-	put_opt(w->fp, PCAPNG_OPT_IF_TSRESOL, &res, 1);
-	put_opt(w->fp, PCAPNG_OPT_END, NULL, 0);
-	fwrite(&len, 1, 4, w->fp);
+		n = buf_opt(b, n, PCAPNG_OPT_IF_NAME, name, (uint16_t)nlen);
+	n = buf_opt(b, n, PCAPNG_OPT_IF_TSRESOL, &res, 1);
+	n = buf_opt(b, n, PCAPNG_OPT_END, NULL, 0);
+	w_u32(b + n, len);
+	fwrite(b, 1, n + 4, w->fp);
 	return 0;
 }
 
@@ -595,20 +597,6 @@ static int find_if(struct pcapng_writer *w, uint16_t linktype, uint32_t snaplen,
 static bool ctx_has_process(const struct ns_ctx *c)
 {
 	return c->pid || c->tid || c->uid || c->cgroup_id || c->comm[0];
-}
-
-/* Append an option to a block being built in memory. */
-static size_t buf_opt(uint8_t *b, size_t n, uint16_t code, const void *v, uint16_t len)
-{
-	w_u16(b + n, code);
-	w_u16(b + n + 2, len);
-	n += 4;
-	if (len) {
-		memcpy(b + n, v, len);
-		memset(b + n + len, 0, pad4(len) - len);
-		n += pad4(len);
-	}
-	return n;
 }
 
 /* Packets up to this many captured bytes go out with their whole block built

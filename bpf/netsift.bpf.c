@@ -264,11 +264,11 @@ static __always_inline __u64 wakeup_flags(void *ring)
 	       BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 }
 
+_Static_assert(NS_NEST_MAX == 2, "claim_slot looks at two bits");
+
 /* Take a free slot of this CPU's bitmap: its index, or NS_NEST_MAX if all
  * are held. Compare-and-swap, retried if a nested run changed the bitmap
  * between our read and our swap. */
-_Static_assert(NS_NEST_MAX == 2, "claim_slot looks at two bits");
-
 static __always_inline __u32 claim_slot(__u32 *busy)
 {
 #pragma unroll

@@ -351,7 +351,7 @@ static void rec_to_ctx(struct live *lv, const struct ns_rec *r, struct ns_ctx *c
 	ctx->comm[NS_COMM_MAX - 1] = '\0';
 }
 
-static int on_record(void *arg, void *data, size_t size)
+static int on_record(void *arg, const void *data, size_t size)
 {
 	struct live *lv = arg;
 	const struct ns_rec *r = data;

@@ -35,10 +35,9 @@ struct live_bpf {
 	live_rec_fn fn;
 	void *fn_arg;
 	/* one ring per CPU online at start */
-	struct ns_ring *rings;
+	struct ns_ring *rings;   /* their pointers are the two mappings of each */
 	int *ring_fds;
-	void **maps;             /* per ring: consumer page, then producer page + data */
-	size_t map_len;
+	size_t map_len;          /* the second mapping: producer page + data twice */
 	unsigned nrings;
 	uint32_t ring_size;
 	size_t page;
@@ -95,18 +94,17 @@ static int online_cpus(struct live_bpf *b, bool *online)
 
 static void close_rings(struct live_bpf *b)
 {
-	for (unsigned i = 0; b->maps && i < b->nrings; i++) {
-		if (b->maps[2 * i])
-			munmap(b->maps[2 * i], b->page);
-		if (b->maps[2 * i + 1])
-			munmap(b->maps[2 * i + 1], b->map_len);
+	for (unsigned i = 0; b->rings && i < b->nrings; i++) {
+		if (b->rings[i].consumer_pos)
+			munmap(b->rings[i].consumer_pos, b->page);
+		if (b->rings[i].producer_pos)
+			munmap((void *)b->rings[i].producer_pos, b->map_len);
 	}
 	for (unsigned i = 0; b->ring_fds && i < b->nrings; i++)
 		if (b->ring_fds[i] >= 0)
 			close(b->ring_fds[i]);
 	if (b->epfd >= 0)
 		close(b->epfd);
-	free(b->maps);
 	free(b->ring_fds);
 	free(b->rings);
 }
@@ -130,12 +128,10 @@ static int open_ring(struct live_bpf *b, unsigned i, uint32_t cpu)
 	m = mmap(NULL, b->page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (m == MAP_FAILED)
 		return -1;
-	b->maps[2 * i] = m;
 	r->consumer_pos = m;
 	m = mmap(NULL, b->map_len, PROT_READ, MAP_SHARED, fd, (off_t)b->page);
 	if (m == MAP_FAILED)
 		return -1;
-	b->maps[2 * i + 1] = m;
 	r->producer_pos = m;
 	r->data = (const uint8_t *)m + b->page;
 	r->mask = b->ring_size - 1;
@@ -151,10 +147,9 @@ static int open_rings(struct live_bpf *b, const bool *online, char *err, size_t 
 	b->ring_fds = malloc(b->nrings * sizeof(*b->ring_fds));
 	for (unsigned k = 0; b->ring_fds && k < b->nrings; k++)
 		b->ring_fds[k] = -1;
-	b->maps = calloc(2 * (size_t)b->nrings, sizeof(*b->maps));
 	b->map_len = b->page + 2 * (size_t)b->ring_size;
 	b->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (!b->rings || !b->ring_fds || !b->maps || b->epfd < 0) {
+	if (!b->rings || !b->ring_fds || b->epfd < 0) {
 		snprintf(err, errlen, "cannot set up the ring buffers: %s", strerror(errno));
 		return -1;
 	}
@@ -275,13 +270,6 @@ int live_bpf_owner_map(struct live_bpf *b)
 	return bpf_map__fd(b->skel->maps.owners);
 }
 
-static int deliver(void *arg, const void *data, size_t size)
-{
-	struct live_bpf *b = arg;
-
-	return b->fn(b->fn_arg, (void *)data, size);
-}
-
 static uint64_t mono_ns(void)
 {
 	struct timespec t;
@@ -293,7 +281,7 @@ static uint64_t mono_ns(void)
 /* Everything stamped up to now - MERGE_SLACK_NS, in time order. */
 static int drain(struct live_bpf *b, uint64_t limit)
 {
-	long n = ns_rings_drain(b->rings, b->nrings, limit, deliver, b);
+	long n = ns_rings_drain(b->rings, b->nrings, limit, b->fn, b->fn_arg);
 
 	return n < 0 ? -ECANCELED : (int)(n > INT32_MAX ? INT32_MAX : n);
 }

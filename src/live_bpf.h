@@ -14,7 +14,7 @@ struct live_bpf;
 
 /* Called for each ring-buffer record (struct ns_rec + bytes), in time order
  * across the per-CPU rings. Return 0 to go on, negative to stop consuming. */
-typedef int (*live_rec_fn)(void *arg, void *data, size_t size);
+typedef int (*live_rec_fn)(void *arg, const void *data, size_t size);
 
 /* Open and load the programs. err gets one line on failure. */
 struct live_bpf *live_bpf_open(uint32_t snaplen, uint32_t ring_kib, bool verbose,

@@ -49,15 +49,15 @@ sleep 0.5
 
 # iperf3 client, traced (wrapped in netsift trace) or not; prints the receiver's Gbit/s
 client() {  # MODE (0 untraced, 1 -o json, w -w pcapng) ARGS...
-	mode=$1
+	case $1 in
+	1) out="-o json" ;;
+	w) out="-w $TMP/rec.pcapng" ;;
+	*) out= ;;
+	esac
 	shift
 	rm -f "$TMP/iperf.json" "$TMP/rec.pcapng"
-	if [ "$mode" = 1 ]; then
-		timeout 60 "$NETSIFT" trace -o json $TRACE_OPTS -- \
-			ip netns exec "$NC" iperf3 -J --logfile "$TMP/iperf.json" \
-			-c 10.78.0.2 "$@" >/dev/null 2>"$TMP/trace.err"
-	elif [ "$mode" = w ]; then
-		timeout 60 "$NETSIFT" trace -w "$TMP/rec.pcapng" $TRACE_OPTS -- \
+	if [ -n "$out" ]; then
+		timeout 60 "$NETSIFT" trace $out $TRACE_OPTS -- \
 			ip netns exec "$NC" iperf3 -J --logfile "$TMP/iperf.json" \
 			-c 10.78.0.2 "$@" >/dev/null 2>"$TMP/trace.err"
 	else

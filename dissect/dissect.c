@@ -5,12 +5,15 @@
  * the IP decoders, which in turn call ns_decode_transport(). Like Suricata's
  * decode.c: one entry per layer, each layer told how many bytes it may read.
  */
+#include <stddef.h>
 #include <string.h>
 #include "dissect.h"
 #include "bytes.h"
 
-#define ETHERTYPE_IPV4 0x0800
-#define ETHERTYPE_IPV6 0x86dd
+/* A packet's own layers, which a tunnel's inner packet replaces: from l3 up to
+ * the encapsulation list. */
+#define LAYERS_OFF offsetof(struct ns_packet, l3)
+#define LAYERS_LEN (offsetof(struct ns_packet, nencap) - LAYERS_OFF)
 
 int ns_dissect(enum ns_linktype link, const uint8_t *data, uint32_t caplen,
 	       const struct ns_ctx *ctx, struct ns_packet *pkt)
@@ -19,10 +22,10 @@ int ns_dissect(enum ns_linktype link, const uint8_t *data, uint32_t caplen,
 	const uint8_t *ip;
 
 	/* The size is hidden from the compiler on purpose: as a constant, gcc
-	 * inlines this 680-byte clear as `rep stos`, whose start-up cost made it
-	 * a tenth of the dissector's time per packet; libc's memset uses vector
-	 * stores. */
-	size_t zn = sizeof(*pkt);
+	 * inlines this clear as `rep stos`, whose start-up cost made it a tenth
+	 * of the dissector's time per packet; libc's memset uses vector stores.
+	 * encap[] is not cleared: nencap says how much of it is valid. */
+	size_t zn = offsetof(struct ns_packet, encap);
 	__asm__("" : "+r"(zn));
 	memset(pkt, 0, zn);
 	pkt->ctx = ctx;
@@ -41,43 +44,202 @@ int ns_dissect(enum ns_linktype link, const uint8_t *data, uint32_t caplen,
 	if (off > caplen)	/* cannot happen: the link decoder checked */
 		return -1;
 	ip = off ? data + off : data;	/* avoid NULL + 0 when caplen is 0 */
-
-	switch (pkt->link.ethertype) {
-	case ETHERTYPE_IPV4:
-		ns_decode_ipv4(ip, caplen - off, wire - off, pkt);
-		return 0;
-	case ETHERTYPE_IPV6:
-		ns_decode_ipv6(ip, caplen - off, wire - off, pkt);
-		return 0;
-	default:
+	ns_decode_ethertype(pkt->link.ethertype, ip, caplen - off, wire - off, pkt);
+	if (pkt->l3 == NS_L3_NONE) {
 		pkt->flags |= NS_F_NOT_IP;
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- ethertype dispatch ---- */
+
+struct ethertype_entry {
+	uint16_t type;
+	ns_decoder_fn decode;
+};
+
+/* IPv4 and IPv6 first: the lookup is a scan and they are nearly every packet. */
+static const struct ethertype_entry ethertype_table[] = {
+	{ 0x0800, ns_decode_ipv4 },
+	{ 0x86dd, ns_decode_ipv6 },
+	{ 0x8100, ns_decode_vlan },         /* 802.1Q */
+	{ 0x88a8, ns_decode_vlan },         /* 802.1ad service tag */
+	{ 0x9100, ns_decode_vlan },         /* pre-standard QinQ */
+	{ 0x6558, ns_decode_ether_frame },  /* transparent Ethernet bridging */
+};
+
+int ns_decode_ethertype(uint16_t type, const uint8_t *data, uint32_t caplen, uint32_t len,
+			struct ns_packet *pkt)
+{
+	for (size_t i = 0; i < sizeof(ethertype_table) / sizeof(ethertype_table[0]); i++)
+		if (ethertype_table[i].type == type)
+			return ethertype_table[i].decode(data, caplen, len, pkt);
+	return -1;
+}
+
+int ns_decode_ip_version(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt)
+{
+	if (caplen < 1)
+		return -1;
+	switch (data[0] >> 4) {
+	case 4:
+		return ns_decode_ipv4(data, caplen, len, pkt);
+	case 6:
+		return ns_decode_ipv6(data, caplen, len, pkt);
+	default:
 		return -1;
 	}
 }
 
+/* ---- tunnels ---- */
+
+int ns_encap_enter(struct ns_packet *pkt, const struct ns_encap *e, ns_decoder_fn inner,
+		   const uint8_t *data, uint32_t caplen, uint32_t len)
+{
+	unsigned char saved[LAYERS_LEN];
+	uint32_t saved_flags = pkt->flags;
+	uint8_t saved_nvlan = pkt->link.nvlan;
+	uint8_t idx = pkt->nencap;
+	bool had_l3 = pkt->l3 != NS_L3_NONE;
+	struct ns_encap *d;
+	int rc;
+
+	if (idx >= NS_MAX_ENCAP) {
+		pkt->flags |= NS_F_ENCAP_LIMIT;
+		return -1;
+	}
+	d = &pkt->encap[idx];
+	*d = *e;
+	d->flags = pkt->flags;
+	if (had_l3) {
+		d->src = pkt->src;
+		d->dst = pkt->dst;
+		d->ipproto = pkt->ipproto;
+		if (pkt->l4 == NS_L4_UDP) {
+			d->sport = pkt->udp.src_port;
+			d->dport = pkt->udp.dst_port;
+		}
+		memcpy(saved, (unsigned char *)pkt + LAYERS_OFF, LAYERS_LEN);
+	}
+	memset((unsigned char *)pkt + LAYERS_OFF, 0, LAYERS_LEN);
+	pkt->flags = 0;
+	pkt->nencap = (uint8_t)(idx + 1);
+
+	rc = inner(data, caplen, len, pkt);
+	if (pkt->l3 == NS_L3_NONE && had_l3) {
+		/* Nothing IP inside (ARP in VXLAN, a cut tunnel header...): the
+		 * packet stays what it was outside. A limit hit inside is kept. */
+		memcpy((unsigned char *)pkt + LAYERS_OFF, saved, LAYERS_LEN);
+		pkt->flags = saved_flags | (pkt->flags & (NS_F_ENCAP_LIMIT | NS_F_BAD_ENCAP));
+		pkt->link.nvlan = saved_nvlan;
+		pkt->nencap = idx;
+		return -1;
+	}
+	return rc;
+}
+
+/* A link-level tunnel (MPLS, PPPoE, ...) whose payload is not IP: the
+ * encapsulation is still worth reporting on the non-IP packet. */
+static int decode_nothing(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt)
+{
+	(void)data; (void)caplen; (void)len; (void)pkt;
+	return -1;
+}
+
+int ns_encap_enter_ethertype(struct ns_packet *pkt, const struct ns_encap *e, uint16_t ethertype,
+			     const uint8_t *data, uint32_t caplen, uint32_t len)
+{
+	/* Most tunnels name their payload by ethertype; IPv4/IPv6 and whole
+	 * frames have their own decoders, anything else has no IP inside. */
+	ns_decoder_fn fn = NULL;
+
+	for (size_t i = 0; i < sizeof(ethertype_table) / sizeof(ethertype_table[0]); i++)
+		if (ethertype_table[i].type == ethertype)
+			fn = ethertype_table[i].decode;
+	if (!fn) {
+		if (pkt->l3 != NS_L3_NONE)
+			return -1;	/* nothing to enter: stays the outer packet */
+		fn = decode_nothing;
+	}
+	return ns_encap_enter(pkt, e, fn, data, caplen, len);
+}
+
+/* ---- IP protocol dispatch ---- */
+
+static int decode_icmp4(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt)
+{
+	return pkt->l3 == NS_L3_IPV4 ? ns_decode_icmp(data, caplen, len, pkt) : -1;
+}
+
+static int decode_icmp6(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt)
+{
+	return pkt->l3 == NS_L3_IPV6 ? ns_decode_icmpv6(data, caplen, len, pkt) : -1;
+}
+
+static int decode_udp(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
+
+/* Indexed by IP protocol number; NULL: not decoded (payload only). A decoder
+ * that returns -1 having set no transport leaves the payload to us. */
+static const ns_decoder_fn ipproto_table[256] = {
+	[1] = decode_icmp4,
+	[4] = ns_decode_ipip,
+	[6] = ns_decode_tcp,
+	[17] = decode_udp,
+	[41] = ns_decode_ipip,
+	[47] = ns_decode_gre,
+	[58] = decode_icmp6,
+};
+
+/* ---- UDP port dispatch: tunnels carried in UDP ---- */
+
+struct udp_port_entry {
+	uint16_t port;
+	ns_decoder_fn decode;
+};
+
+/* Looked up by destination port, then by source port (replies of tunnels
+ * that answer from their well-known port). Each decoder checks its header
+ * and leaves the packet as plain UDP when it does not fit. */
+static const struct udp_port_entry udp_port_table[] = {
+	{ 4789, ns_decode_vxlan },
+};
+
+static ns_decoder_fn udp_tunnel(uint16_t port)
+{
+	for (size_t i = 0; i < sizeof(udp_port_table) / sizeof(udp_port_table[0]); i++)
+		if (udp_port_table[i].port == port)
+			return udp_port_table[i].decode;
+	return NULL;
+}
+
+/* UDP, then the tunnel its ports name, if any. */
+static int decode_udp(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt)
+{
+	int rc = ns_decode_udp(data, caplen, len, pkt);
+	ns_decoder_fn fn;
+
+	if (rc < 0 || !pkt->payload || pkt->udp.hdr_avail < 4)
+		return rc;
+	fn = udp_tunnel(pkt->udp.dst_port);
+	if (!fn)
+		fn = udp_tunnel(pkt->udp.src_port);
+	if (fn)
+		fn(pkt->payload, pkt->payload_caplen, pkt->udp.payload_len, pkt);
+	return rc;
+}
+
 void ns_decode_transport(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt)
 {
-	switch (pkt->ipproto) {
-	case 6:
-		ns_decode_tcp(data, caplen, len, pkt);
-		return;
-	case 17:
-		ns_decode_udp(data, caplen, len, pkt);
-		return;
-	case 1:
-		if (pkt->l3 == NS_L3_IPV4) {
-			ns_decode_icmp(data, caplen, len, pkt);
+	ns_decoder_fn fn = ipproto_table[pkt->ipproto];
+	uint8_t nencap = pkt->nencap;
+
+	if (fn) {
+		fn(data, caplen, len, pkt);
+		/* A transport, or a tunnel entered (whose inner packet may have
+		 * no transport of its own). */
+		if (pkt->l4 != NS_L4_NONE || pkt->nencap != nencap)
 			return;
-		}
-		break;
-	case 58:
-		if (pkt->l3 == NS_L3_IPV6) {
-			ns_decode_icmpv6(data, caplen, len, pkt);
-			return;
-		}
-		break;
-	default:
-		break;
 	}
 	/* Something we do not decode: the whole rest is its payload. */
 	pkt->l4 = NS_L4_OTHER;
@@ -88,6 +250,7 @@ void ns_decode_transport(const uint8_t *data, uint32_t caplen, uint32_t len, str
 static const char *const flag_names[NS_F_COUNT] = {
 	"truncated", "bad_ip_checksum", "bad_length", "fragment", "bad_header",
 	"bad_version", "bad_options", "ext_hdr_limit", "not_ip", "bad_link",
+	"encap_limit", "bad_encap",
 };
 
 const char *ns_flag_name(uint32_t flag_bit)
@@ -141,4 +304,40 @@ static const char *const ipproto_names[256] = {
 const char *ns_ipproto_name(uint8_t proto)
 {
 	return ipproto_names[proto];
+}
+
+/* Names and id keys of the encapsulations, as the JSON shows them. */
+static const struct {
+	const char *name, *id;
+} encap_names[NS_ENC_COUNT] = {
+	[NS_ENC_MPLS] = { "mpls", "label" },
+	[NS_ENC_PPPOE] = { "pppoe", "session" },
+	[NS_ENC_GRE] = { "gre", "key" },
+	[NS_ENC_ERSPAN] = { "erspan", "session" },
+	[NS_ENC_VXLAN] = { "vxlan", "vni" },
+	[NS_ENC_GENEVE] = { "geneve", "vni" },
+	[NS_ENC_IPIP] = { "ipip", NULL },
+	[NS_ENC_TEREDO] = { "teredo", NULL },
+	[NS_ENC_AYIYA] = { "ayiya", NULL },
+	[NS_ENC_GTPU] = { "gtpu", "teid" },
+	[NS_ENC_PBB] = { "pbb", "isid" },
+	[NS_ENC_FABRICPATH] = { "fabricpath", "switchId" },
+	[NS_ENC_VNTAG] = { "vntag", "vif" },
+	[NS_ENC_ETAG] = { "etag", "ecid" },
+	[NS_ENC_NSH] = { "nsh", "spi" },
+	[NS_ENC_MACSEC] = { "macsec", NULL },
+	[NS_ENC_ETHERIP] = { "etherip", NULL },
+	[NS_ENC_VXLAN_GPE] = { "vxlan-gpe", "vni" },
+	[NS_ENC_WCCP] = { "wccp", NULL },
+	[NS_ENC_ARUBA] = { "aruba", NULL },
+};
+
+const char *ns_encap_name(uint8_t type)
+{
+	return type < NS_ENC_COUNT && encap_names[type].name ? encap_names[type].name : "unknown";
+}
+
+const char *ns_encap_id_name(uint8_t type)
+{
+	return type < NS_ENC_COUNT ? encap_names[type].id : NULL;
 }

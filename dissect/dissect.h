@@ -55,8 +55,10 @@ enum ns_flag {
 	NS_F_EXT_HDR_LIMIT    = 1u << 7,  /* IPv6 extension header chain longer than NS_MAX_IP6_EXT */
 	NS_F_NOT_IP           = 1u << 8,  /* link payload is not IPv4/IPv6 (ARP, STP, ...) */
 	NS_F_BAD_LINK         = 1u << 9,  /* link header truncated or malformed */
+	NS_F_ENCAP_LIMIT      = 1u << 10, /* more nested encapsulations than NS_MAX_ENCAP: decoding stopped */
+	NS_F_BAD_ENCAP        = 1u << 11, /* a tunnel header is malformed or cut: its inner packet is not decoded */
 };
-#define NS_F_COUNT 10
+#define NS_F_COUNT 12
 /* Stable, lower-case, JSON-ready name of one flag bit ("truncated", ...). NULL if unknown. */
 const char *ns_flag_name(uint32_t flag_bit);
 
@@ -223,6 +225,48 @@ struct ns_icmp {
 /* "EchoRequest", "DestinationUnreachable(Port)", ... into buf (>= 64 bytes). */
 size_t ns_icmp_typecode(const struct ns_icmp *icmp, char *buf, size_t buflen);
 
+/* ---- encapsulations: the outer layers of a tunnelled packet ----
+ * The packet's own layers (l3, l4, ip4, tcp, ...) are the innermost IP packet's;
+ * every tunnel crossed on the way in is one ns_encap, outermost first. */
+enum ns_encap_type {
+	NS_ENC_NONE = 0,
+	NS_ENC_MPLS,        /* id: bottom-of-stack label, depth: labels */
+	NS_ENC_PPPOE,       /* id: session */
+	NS_ENC_GRE,         /* id: key (when present) */
+	NS_ENC_ERSPAN,      /* id: session (type II/III); type I has none */
+	NS_ENC_VXLAN,       /* id: VNI */
+	NS_ENC_GENEVE,      /* id: VNI */
+	NS_ENC_IPIP,        /* IPv4/IPv6 directly in IPv4/IPv6 (ipip, 6in4, 4in6, 6in6) */
+	NS_ENC_TEREDO,
+	NS_ENC_AYIYA,
+	NS_ENC_GTPU,        /* id: TEID */
+	NS_ENC_PBB,         /* id: I-SID */
+	NS_ENC_FABRICPATH,  /* id: outer destination switch id */
+	NS_ENC_VNTAG,       /* id: destination VIF */
+	NS_ENC_ETAG,        /* id: E-CID */
+	NS_ENC_NSH,         /* id: service path id */
+	NS_ENC_MACSEC,      /* integrity-only SecTAG */
+	NS_ENC_ETHERIP,
+	NS_ENC_VXLAN_GPE,   /* id: VNI */
+	NS_ENC_WCCP,
+	NS_ENC_ARUBA,       /* Aruba ERM/GRE mirror */
+	NS_ENC_COUNT
+};
+#define NS_MAX_ENCAP 8
+struct ns_encap {
+	uint8_t type;            /* enum ns_encap_type */
+	uint8_t depth;           /* MPLS: labels in the stack; 0 otherwise */
+	uint8_t ipproto;         /* protocol of the outer IP header (0: not IP-borne) */
+	bool has_id;
+	uint32_t id;             /* see enum ns_encap_type */
+	uint32_t flags;          /* ns_flag bits of the outer layers when the tunnel was entered */
+	struct ns_addr src, dst; /* outer IP addresses (family 0: not IP-borne) */
+	uint16_t sport, dport;   /* outer UDP ports (0: not UDP-borne) */
+};
+/* "vxlan", "gre", ... and the JSON key of the type's id ("vni", "key", ...; NULL: none). */
+const char *ns_encap_name(uint8_t type);
+const char *ns_encap_id_name(uint8_t type);
+
 /* ---- the decoded packet ---- */
 enum ns_l3 { NS_L3_NONE = 0, NS_L3_IPV4 = 4, NS_L3_IPV6 = 6 };
 enum ns_l4 { NS_L4_NONE = 0, NS_L4_TCP, NS_L4_UDP, NS_L4_ICMP, NS_L4_ICMPV6, NS_L4_OTHER };
@@ -248,6 +292,11 @@ struct ns_packet {
 
 	const uint8_t *payload;  /* transport payload, captured part */
 	uint32_t payload_caplen; /* bytes of it captured (clamped to the IP length) */
+
+	/* Outer layers, outermost first. Kept last: ns_dissect zeroes only what
+	 * comes before encap[], so a plain packet costs no extra clearing. */
+	uint8_t nencap;
+	struct ns_encap encap[NS_MAX_ENCAP];
 };
 
 /* Decode one packet. data/caplen: captured bytes starting at the link header for
@@ -269,6 +318,48 @@ int ns_decode_tcp(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_
 int ns_decode_udp(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
 int ns_decode_icmp(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
 int ns_decode_icmpv6(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
+
+/* The signature every layer decoder after the link layer has: data/caplen = the
+ * captured bytes of the layer, len = its declared (on-wire) length with all that
+ * follows. Returns 0 when an IP layer was decoded (here or inside), -1 otherwise. */
+typedef int (*ns_decoder_fn)(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
+
+/* Dispatch on an ethertype (after a link header, a VLAN tag, a GRE header, ...):
+ * IPv4, IPv6 and every encapsulation that names its payload by ethertype. An
+ * unknown ethertype decodes nothing and returns -1. */
+int ns_decode_ethertype(uint16_t type, const uint8_t *data, uint32_t caplen, uint32_t len,
+			struct ns_packet *pkt);
+/* Whole Ethernet frames inside a tunnel (VXLAN, GENEVE, GRE TEB, ERSPAN, ...). */
+int ns_decode_ether_frame(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
+/* IP by its version nibble (IP-in-UDP tunnels that carry no type field). */
+int ns_decode_ip_version(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
+
+/* Enter a tunnel: record the current outer layers as the encapsulation *e
+ * (type, id and depth filled by the caller; addresses, ports, protocol and
+ * flags are taken from pkt here), clear the packet's own layers and decode the
+ * inner bytes with `inner`. If the inner bytes give no IP layer and an outer IP
+ * layer existed, the outer layers are put back as they were (the packet is
+ * reported as the plain outer packet). With NS_MAX_ENCAP already in use,
+ * NS_F_ENCAP_LIMIT is set and nothing changes. Returns inner's result. */
+int ns_encap_enter(struct ns_packet *pkt, const struct ns_encap *e, ns_decoder_fn inner,
+		   const uint8_t *data, uint32_t caplen, uint32_t len);
+/* The same, with the inner bytes named by an ethertype. */
+int ns_encap_enter_ethertype(struct ns_packet *pkt, const struct ns_encap *e, uint16_t ethertype,
+			     const uint8_t *data, uint32_t caplen, uint32_t len);
+
+/* Encapsulation decoders, one file each. ns_decode_ipip takes the inner IP
+ * packet of an IPv4/IPv6 packet whose protocol is 4 or 41; the UDP-borne ones
+ * take the UDP payload (and check their header before entering). */
+int ns_decode_ipip(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
+int ns_decode_gre(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
+int ns_decode_vxlan(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
+int ns_decode_vlan(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
+/* A PPP frame (optional FF 03, protocol) and what it carries. */
+int ns_decode_ppp(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
+/* PPP header length (0: cut) and its protocol; the ethertype a PPP protocol
+ * maps to (0: no network layer we decode). */
+uint32_t ns_ppp_header(const uint8_t *p, uint32_t caplen, uint16_t *proto);
+uint16_t ns_ppp_ethertype(uint16_t proto);
 
 /* Dispatch from IP to the transport decoder for pkt->ipproto (ipv4.c/ipv6.c call it). */
 void ns_decode_transport(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);

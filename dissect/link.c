@@ -191,44 +191,16 @@ static int ip_by_version(const uint8_t *p, uint32_t caplen, uint32_t off, struct
 	return 0;
 }
 
-/* PPP (RFC 1661/1662): optional address/control FF 03, then the protocol,
- * 1 byte when compressed (RFC 1661 6.5: the low bit of the last byte is 1). */
+/* PPP (RFC 1661/1662): the header is ppp.c's, shared with PPP in tunnels. */
 static int decode_ppp(const uint8_t *p, uint32_t caplen, struct ns_packet *pkt)
 {
-	uint32_t off = 0;
-	uint16_t proto;
+	uint16_t proto = 0;
+	uint32_t off = ns_ppp_header(p, caplen, &proto);
 
-	/* 0xff cannot start a protocol field (its first byte is even), so a
-	 * lone captured 0xff is a cut address/control pair. */
-	if (ns_have(caplen, 0, 1) && p[0] == 0xff) {
-		if (!ns_have(caplen, 0, 2))
-			return link_truncated(pkt);
-		if (p[1] == 0x03)
-			off = 2;
-	}
-	if (!ns_have(caplen, off, 1))
+	if (off == 0)
 		return link_truncated(pkt);
-	if (p[off] & 1) {
-		proto = p[off];
-		off += 1;
-	} else {
-		if (!ns_have(caplen, off, 2))
-			return link_truncated(pkt);
-		proto = ns_get16(p + off);
-		off += 2;
-	}
 	pkt->link.hdr_len = (uint16_t)off;
-	switch (proto) {
-	case 0x0021:
-		pkt->link.ethertype = ETHERTYPE_IPV4;
-		break;
-	case 0x0057:
-		pkt->link.ethertype = ETHERTYPE_IPV6;
-		break;
-	default:
-		pkt->link.ethertype = 0;
-		break;
-	}
+	pkt->link.ethertype = ns_ppp_ethertype(proto);
 	return 0;
 }
 

@@ -5,4 +5,5 @@ dissect_libdissect_a_SOURCES = \
 	dissect/dissect.c dissect/addr.c \
 	dissect/link.c dissect/ipv4.c dissect/ipv6.c \
 	dissect/tcp.c dissect/udp.c dissect/icmp.c dissect/icmpv6.c \
-	dissect/dns.h dissect/dns.c
+	dissect/dns.h dissect/dns.c \
+	dissect/ether.c dissect/ppp.c dissect/ipip.c dissect/gre.c dissect/vxlan.c

@@ -126,6 +126,32 @@ static void put_process(struct outbuf *ob, const struct ns_ctx *ctx)
 	ob_putc(ob, ' ');
 }
 
+/* The tunnels a packet came through, outermost first: "<vxlan vni=42
+ * 10.0.0.1->10.0.0.2> ". Nothing for a plain packet. */
+static void put_encap(struct outbuf *ob, const struct ns_packet *pkt)
+{
+	for (unsigned i = 0; i < pkt->nencap; i++) {
+		const struct ns_encap *e = &pkt->encap[i];
+		const char *id = ns_encap_id_name(e->type);
+
+		ob_putc(ob, '<');
+		ob_str(ob, ns_encap_name(e->type));
+		if (id && e->has_id) {
+			ob_putc(ob, ' ');
+			ob_str(ob, id);
+			ob_putc(ob, '=');
+			ob_u64(ob, e->id);
+		}
+		if (e->src.family) {
+			ob_putc(ob, ' ');
+			out_table_endpoint(ob, &e->src, e->sport || e->dport, e->sport);
+			OB_LIT(ob, "->");
+			out_table_endpoint(ob, &e->dst, e->sport || e->dport, e->dport);
+		}
+		OB_LIT(ob, "> ");
+	}
+}
+
 void out_table_packet(struct outbuf *ob, const struct ns_packet *pkt, uint32_t sel)
 {
 	bool tr = out_has_transport(pkt);
@@ -144,6 +170,7 @@ void out_table_packet(struct outbuf *ob, const struct ns_packet *pkt, uint32_t s
 	out_table_time(ob, pkt->ctx->ts_ns);
 	ob_putc(ob, ' ');
 	put_process(ob, pkt->ctx);
+	put_encap(ob, pkt);
 	out_table_endpoint(ob, &pkt->src, ports, sp);
 	OB_LIT(ob, " -> ");
 	out_table_endpoint(ob, &pkt->dst, ports, dp);

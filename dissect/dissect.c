@@ -341,3 +341,39 @@ const char *ns_encap_id_name(uint8_t type)
 {
 	return type < NS_ENC_COUNT ? encap_names[type].id : NULL;
 }
+
+/* FNV-1a over a few bytes, continuing from h. */
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 0x100000001b3ull;
+	return h;
+}
+
+uint64_t ns_encap_key(const struct ns_packet *pkt)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	if (!pkt->nencap)
+		return 0;
+	for (unsigned i = 0; i < pkt->nencap; i++) {
+		const struct ns_encap *e = &pkt->encap[i];
+		const struct ns_addr *lo = &e->src, *hi = &e->dst;
+		uint32_t id = e->has_id ? e->id : 0;
+
+		/* Both directions of a tunnel give the same key: the outer
+		 * addresses in a fixed order, no ports (a VXLAN source port is
+		 * a hash of the inner flow, not part of the tunnel). */
+		if (memcmp(lo, hi, sizeof(*lo)) > 0) {
+			lo = &e->dst;
+			hi = &e->src;
+		}
+		h = fnv(h, &e->type, 1);
+		h = fnv(h, &id, sizeof(id));
+		h = fnv(h, lo, sizeof(*lo));
+		h = fnv(h, hi, sizeof(*hi));
+	}
+	return h ? h : 1;	/* 0 means "no tunnel" */
+}

@@ -319,6 +319,12 @@ int ns_decode_udp(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_
 int ns_decode_icmp(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
 int ns_decode_icmpv6(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
 
+/* A key for the tunnel a packet came through, the same for both directions
+ * (types, ids and outer addresses of the whole chain); 0 for a plain packet.
+ * Flows and analysis add it to their connection key, so equal inner 4-tuples
+ * in different tunnels (VNIs, GRE keys, ...) stay apart. */
+uint64_t ns_encap_key(const struct ns_packet *pkt);
+
 /* The signature every layer decoder after the link layer has: data/caplen = the
  * captured bytes of the layer, len = its declared (on-wire) length with all that
  * follows. Returns 0 when an IP layer was decoded (here or inside), -1 otherwise. */

@@ -16,7 +16,8 @@ UNIT_TESTS = \
 	tests/unit/test_udp \
 	tests/unit/test_icmp \
 	tests/unit/test_icmpv6 \
-	tests/unit/test_addr
+	tests/unit/test_addr \
+	tests/unit/test_encap
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
@@ -45,6 +46,9 @@ tests_unit_test_icmpv6_LDADD = $(UNIT_LDADD)
 tests_unit_test_addr_SOURCES = tests/unit/test_addr.c tests/unit/unit.h
 tests_unit_test_addr_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_addr_LDADD = $(UNIT_LDADD)
+tests_unit_test_encap_SOURCES = tests/unit/test_encap.c tests/unit/unit.h
+tests_unit_test_encap_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_encap_LDADD = $(UNIT_LDADD)
 endif
 
 # Differential test against tshark over ../shared/pcaps and testdata/ (tsd).

@@ -136,6 +136,32 @@ static void test_truncated_every_byte(void **state)
 	}
 }
 
+/* The first fragment of a 1000-byte datagram: its UDP length covers the whole
+ * datagram, more than this fragment holds. That is no bad_length. */
+static void test_first_fragment_length(void **state)
+{
+	(void)state;
+	uint8_t d[36] = {
+		0x45, 0, 0, 36, 0x12, 0x34, 0x20, 0x00, 64, 17, 0, 0,  /* MF set, offset 0 */
+		10, 0, 0, 1, 10, 0, 0, 2,
+	};
+	struct ns_packet pkt;
+	struct ns_ctx ctx = { .wire_len = sizeof(d) };
+
+	build_dgram(d + 20, 1000, 8);
+	assert_int_equal(ns_dissect(NS_LINK_RAW, d, sizeof(d), &ctx, &pkt), 0);
+	assert_int_equal(pkt.l4, NS_L4_UDP);
+	assert_true(pkt.flags & NS_F_FRAGMENT);
+	assert_false(pkt.flags & NS_F_BAD_LENGTH);
+	assert_int_equal(pkt.udp.length, 1000);
+	assert_int_equal(pkt.udp.payload_len, 8);
+
+	/* The same length in an unfragmented packet is a lie. */
+	d[6] = 0;
+	assert_int_equal(ns_dissect(NS_LINK_RAW, d, sizeof(d), &ctx, &pkt), 0);
+	assert_true(pkt.flags & NS_F_BAD_LENGTH);
+}
+
 static void test_random(void **state)
 {
 	(void)state;
@@ -166,6 +192,7 @@ int main(void)
 		cmocka_unit_test(test_trailing_bytes),
 		cmocka_unit_test(test_jumbogram_length_zero),
 		cmocka_unit_test(test_truncated_every_byte),
+		cmocka_unit_test(test_first_fragment_length),
 		cmocka_unit_test(test_random),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

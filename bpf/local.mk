@@ -6,7 +6,7 @@
 EXTRA_DIST += bpf/netsift.bpf.c bpf/netsift.h
 
 if HAVE_LIVE
-BPF_CFLAGS = -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 -Wall -Werror
+BPF_CFLAGS = -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(BPF_TARGET_ARCH) -Wall -Werror
 
 bpf/vmlinux.h:
 	@$(MKDIR_P) bpf

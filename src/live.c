@@ -500,7 +500,7 @@ static int child_exit_code(const struct child *ch)
 static int setup_output(struct live *lv, struct outbuf *ob, const struct trace_opts *o)
 {
 	struct pipeline *p = lv->p;
-	char err[512];
+	char err[2048];
 
 	if (ob_init(ob, STDOUT_FILENO, OB_DEFAULT_CAP) < 0)
 		return fail("trace: %s", strerror(errno));
@@ -756,7 +756,7 @@ out:
 /* Bad -e or -f are usage errors (status 2), found before anything is loaded. */
 static int check_usage(const struct trace_opts *o)
 {
-	char err[512];
+	char err[2048];
 	uint32_t mask;
 
 	if (o->events && ns_events_parse(o->events, &mask, err, sizeof(err)) < 0)

@@ -44,17 +44,65 @@ struct live_bpf {
 	int epfd;
 };
 
-static int print_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
+/* libbpf's last messages (the verifier log among them), kept so that a load
+ * failure can say why even without -v. libbpf's print callback has no user
+ * argument, hence file scope; only the loading thread writes it. */
+#define LOG_TAIL_LINES 8
+#define LOG_LINE_MAX 160
+static char log_tail[LOG_TAIL_LINES][LOG_LINE_MAX];
+static unsigned log_next, log_count;
+static bool log_verbose;
+
+static void log_keep(const char *text)
 {
-	(void)level; (void)fmt; (void)ap;
-	return 0;
+	while (*text) {
+		size_t n = strcspn(text, "\n");
+		if (n) {
+			snprintf(log_tail[log_next], LOG_LINE_MAX, "%.*s", (int)n, text);
+			log_next = (log_next + 1) % LOG_TAIL_LINES;
+			if (log_count < LOG_TAIL_LINES)
+				log_count++;
+		}
+		text += n;
+		if (*text)
+			text++;
+	}
 }
 
-static int print_verbose(enum libbpf_print_level level, const char *fmt, va_list ap)
+static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
+	va_list aq;
+	char *msg;
+	int n;
+
 	if (level == LIBBPF_DEBUG)
 		return 0;
-	return vfprintf(stderr, fmt, ap);
+	/* The verifier log comes as one message of any size: its end says why. */
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n < 0 || !(msg = malloc((size_t)n + 1)))
+		return 0;
+	vsnprintf(msg, (size_t)n + 1, fmt, ap);
+	log_keep(msg);
+	if (log_verbose)
+		fputs(msg, stderr);
+	free(msg);
+	return n;
+}
+
+/* Append the kept libbpf lines, oldest first, to err. */
+static void append_log(char *err, size_t errlen)
+{
+	size_t len = strlen(err);
+
+	for (unsigned i = 0; i < log_count && len + 1 < errlen; i++) {
+		unsigned k = (log_next + LOG_TAIL_LINES - log_count + i) % LOG_TAIL_LINES;
+		int n = snprintf(err + len, errlen - len, "\n  %s", log_tail[k]);
+		if (n < 0)
+			break;
+		len += (size_t)n < errlen - len ? (size_t)n : errlen - len - 1;
+	}
 }
 
 /* Ring buffer sizes must be a power of two and a multiple of the page size. */
@@ -166,14 +214,18 @@ static int open_rings(struct live_bpf *b, const bool *online, char *err, size_t 
 	return 0;
 }
 
+/* A load failure says why: "needs root" only when we are not root; as root,
+ * EACCES/EINVAL is the verifier rejecting a program, and libbpf's last lines
+ * (the end of the verifier log) follow. */
 static void load_error(int e, char *err, size_t errlen)
 {
-	if (e == EPERM || e == EACCES)
+	if ((e == EPERM || e == EACCES) && geteuid() != 0)
 		snprintf(err, errlen, "cannot load eBPF programs: %s (needs root: CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN)",
 			 strerror(e));
 	else
-		snprintf(err, errlen, "cannot load eBPF programs (kernel without BPF cgroup support?): %s",
-			 strerror(e));
+		snprintf(err, errlen, "cannot load eBPF programs: %s%s", strerror(e),
+			 log_count ? "; libbpf's last messages:" : "");
+	append_log(err, errlen);
 }
 
 struct live_bpf *live_bpf_open(uint32_t snaplen, uint32_t ring_kib, bool verbose,
@@ -193,7 +245,9 @@ struct live_bpf *live_bpf_open(uint32_t snaplen, uint32_t ring_kib, bool verbose
 	b->fn = fn;
 	b->fn_arg = arg;
 	b->page = (size_t)sysconf(_SC_PAGESIZE);
-	libbpf_set_print(verbose ? print_verbose : print_quiet);
+	log_verbose = verbose;
+	log_count = log_next = 0;
+	libbpf_set_print(print_libbpf);
 	/* old kernels charge BPF memory to RLIMIT_MEMLOCK; newer ones to the
 	 * memory cgroup, where this fails harmlessly without CAP_SYS_RESOURCE */
 	(void)setrlimit(RLIMIT_MEMLOCK, &inf);
@@ -258,6 +312,7 @@ int live_bpf_attach(struct live_bpf *b, int cg_fd, char *err, size_t errlen)
 		if (!l) {
 			snprintf(err, errlen, "cannot attach %s: %s",
 				 bpf_program__section_name(prog), strerror(errno));
+			append_log(err, errlen);
 			return -1;
 		}
 		b->links[b->nlinks++] = l;

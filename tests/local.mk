@@ -4,7 +4,7 @@ AM_TESTS_ENVIRONMENT = \
 	NETSIFT=$(abs_top_builddir)/netsift; export NETSIFT; \
 	TOP_SRCDIR=$(abs_top_srcdir); export TOP_SRCDIR; \
 	TOP_BUILDDIR=$(abs_top_builddir); export TOP_BUILDDIR; \
-	SHARED_DIR=$(abs_top_srcdir)/../shared; export SHARED_DIR;
+	SHARED_DIR=$(SHARED_DIR); export SHARED_DIR;
 
 if HAVE_CMOCKA
 # One cmocka test program per dissect/ module (and per src/ module that has logic).

@@ -171,3 +171,13 @@ EXTRA_DIST += tests/analyze-vs-tshark.sh tests/analyze-vs-tshark.py \
 	testdata/reset-midtransfer.analyze.txt testdata/rto-giveup.analyze.json \
 	testdata/rto-giveup.analyze.txt testdata/zero-window.analyze.json \
 	testdata/zero-window.analyze.txt
+
+if HAVE_CMOCKA
+# IP fragment reassembly for flows, DNS and analysis (helper reasm).
+check_PROGRAMS += tests/unit/test_reasm
+TESTS += tests/unit/test_reasm
+tests_unit_test_reasm_SOURCES = tests/unit/test_reasm.c tests/unit/unit.h \
+	src/reasm.c src/reasm.h src/nshash.h
+tests_unit_test_reasm_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/src
+tests_unit_test_reasm_LDADD = $(UNIT_LDADD)
+endif

@@ -181,3 +181,7 @@ tests_unit_test_reasm_SOURCES = tests/unit/test_reasm.c tests/unit/unit.h \
 tests_unit_test_reasm_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/src
 tests_unit_test_reasm_LDADD = $(UNIT_LDADD)
 endif
+# Reassembly end to end (flows, DNS, analyze) and its fixture.
+TESTS += tests/reasm.sh
+EXTRA_DIST += tests/reasm.sh tests/fixtures/mk-dns-frag.sh testdata/dns-frag.pcap \
+	testdata/dns-frag.flows.json testdata/dns-frag.dns.json testdata/dns-frag.flows.txt

@@ -452,6 +452,9 @@ int cmd_analyze(int argc, char **argv)
 		}
 	}
 	pipeline_finish(&p);
+	/* fragments that made no datagram are not in the report: say so */
+	if (!failed && !ob.err && ns_reasm_drops(&p.st.reasm))
+		ns_reasm_print_stats(stderr, &p.st.reasm);
 	free(run.items);
 	ob_free(&run.scratch);
 	if (run.spill)

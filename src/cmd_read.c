@@ -185,6 +185,7 @@ static void print_stats(const struct ns_stats *st)
 		(unsigned long long)st->not_ip, (unsigned long long)st->undecodable,
 		(unsigned long long)st->flagged, (unsigned long long)st->unselected,
 		(unsigned long long)st->written);
+	ns_reasm_print_stats(stderr, &st->reasm);
 }
 
 /* Print one error line, after what was emitted before it. */
@@ -291,6 +292,8 @@ int cmd_read(int argc, char **argv)
 	 * decoded, and never after a fatal error (that is reported alone). */
 	if (o.stats || (!failed && ob.err != EPIPE && p.st.undecodable))
 		print_stats(&p.st);
+	else if (!failed && ob.err != EPIPE && ns_reasm_drops(&p.st.reasm))
+		ns_reasm_print_stats(stderr, &p.st.reasm);   /* nothing dropped without a count */
 	ob_free(&ob);
 	return failed ? NS_EXIT_ERROR : NS_EXIT_OK;
 }

@@ -12,7 +12,7 @@ src_libnetsift_a_SOURCES = \
 	src/events.c src/events.h \
 	src/outbuf.c src/outbuf.h \
 	src/out.h src/out_json.c src/out_table.c \
-	src/pipeline.c src/pipeline.h \
+	src/pipeline.c src/pipeline.h src/reasm.c src/reasm.h \
 	src/reader.c src/reader.h src/reader_pcap.c \
 	src/pcapng.c src/pcapng.h \
 	src/flow.c src/flow.h src/dnscache.c src/dnscache.h src/nshash.h \

@@ -214,6 +214,59 @@ static void set_direction(struct pipeline *p, struct ns_ctx *ctx, bool has_ip)
 	}
 }
 
+/* ---- consumers, behind reassembly ---- */
+
+static void to_consumers(struct pipeline *p, const struct ns_packet *pkt)
+{
+	for (unsigned i = 0; i < p->nconsumers; i++)
+		if (p->consumers[i].packet)
+			p->consumers[i].packet(p->consumers[i].arg, p, pkt);
+}
+
+/* Where the decoded packet's IP header is in data, and its captured bytes.
+ * IPv4 records it; IPv6 follows the link header. NULL if not within data. */
+static const uint8_t *ip_header(const struct ns_packet *pkt, const uint8_t *data,
+				uint32_t caplen, uint32_t *ipcap)
+{
+	const uint8_t *ip = pkt->l3 == NS_L3_IPV4 ? pkt->ip4.hdr : data + pkt->link.hdr_len;
+
+	if (!ip || ip < data || ip > data + caplen)
+		return NULL;
+	*ipcap = caplen - (uint32_t)(ip - data);
+	return ip;
+}
+
+/* Fragments go to reassembly; what they complete goes on, decoded. */
+static int consume(struct pipeline *p, const uint8_t *data, uint32_t caplen)
+{
+	const uint8_t *ip;
+	uint32_t ipcap = 0;
+
+	if (!p->reasm) {
+		if (ns_reasm_kind(&p->pkt) == NS_FRAG_NONE) {
+			to_consumers(p, &p->pkt);
+			return 0;
+		}
+		if (!(p->reasm = ns_reasm_new(NULL))) {
+			snprintf(p->err, sizeof(p->err), "out of memory");
+			return -1;
+		}
+	}
+	ip = ip_header(&p->pkt, data, caplen, &ipcap);
+	switch (ns_reasm_packet(p->reasm, &p->pkt, ip, ipcap, &p->rpkt)) {
+	case NS_REASM_PASS:
+		to_consumers(p, &p->pkt);
+		break;
+	case NS_REASM_DONE:
+		to_consumers(p, &p->rpkt);
+		break;
+	case NS_REASM_HELD:
+		break;
+	}
+	p->st.reasm = *ns_reasm_stats(p->reasm);
+	return 0;
+}
+
 int pipeline_packet(struct pipeline *p, struct ns_source *src,
 		    const uint8_t *data, uint32_t caplen, struct ns_ctx *ctx)
 {
@@ -273,15 +326,19 @@ int pipeline_packet(struct pipeline *p, struct ns_source *src,
 		}
 	}
 	/* ---- FLOW HOOK: later stages (flow tracker, DNS) see the packet here ---- */
-	for (unsigned i = 0; i < p->nconsumers; i++)
-		if (p->consumers[i].packet)
-			p->consumers[i].packet(p->consumers[i].arg, p, pkt);
+	if (p->nconsumers && consume(p, data, caplen) < 0)
+		return NS_PIPE_ERROR;
 out:
 	return pipeline_done(p) ? NS_PIPE_STOP : NS_PIPE_OK;
 }
 
 void pipeline_end_source(struct pipeline *p)
 {
+	/* frame numbers restart with the next input: no datagram spans two */
+	if (p->reasm) {
+		ns_reasm_flush(p->reasm);
+		p->st.reasm = *ns_reasm_stats(p->reasm);
+	}
 	for (unsigned i = 0; i < p->nconsumers; i++)
 		if (p->consumers[i].end_source)
 			p->consumers[i].end_source(p->consumers[i].arg, p);
@@ -292,5 +349,11 @@ void pipeline_finish(struct pipeline *p)
 	for (unsigned i = 0; i < p->nconsumers; i++)
 		if (p->consumers[i].finish)
 			p->consumers[i].finish(p->consumers[i].arg, p);
+	if (p->reasm) {
+		ns_reasm_flush(p->reasm);
+		p->st.reasm = *ns_reasm_stats(p->reasm);
+		ns_reasm_free(p->reasm);
+		p->reasm = NULL;
+	}
 	ob_flush(p->ob);
 }

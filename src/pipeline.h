@@ -3,8 +3,11 @@
  * header with NS_LINK_NONE):
  *
  *   filter (-f) -> count (-c) -> ns_dissect -> direction (SLL, --local)
- *   -> pcapng writer (-w) -> packet events (json/table) -> consumers (flow, dns)
+ *   -> pcapng writer (-w) -> packet events (json/table)
+ *   -> IP reassembly (src/reasm.c) -> consumers (flow, dns, analysis)
  *
+ * Consumers never see a fragment: they see the datagram it completes (with
+ * the frame number and time of the completing fragment), once.
  * The pipeline owns one struct ns_packet that is reused for every packet, so
  * there is no per-packet allocation anywhere on this path.
  */
@@ -17,6 +20,7 @@
 #include "dissect.h"
 #include "events.h"
 #include "outbuf.h"
+#include "reasm.h"
 
 struct pcapng_writer;
 struct pipeline;
@@ -44,7 +48,8 @@ void ns_source_free(struct ns_source *src);
  * FLOW HOOK: the flow tracker (src/flow.c) and the DNS cache register one of
  * these with pipeline_add_consumer() in cmd_read.c (look for "FLOW HOOK").
  * packet() runs after the packet's own events were emitted, for every frame
- * that passed the filter and has an IP layer; it may emit events of its own
+ * that passed the filter and has an IP layer and is not a fragment, and for
+ * every datagram reassembled from fragments; it may emit events of its own
  * through p->ob in p->fmt. end_source() runs at the end of each input file
  * (flows still open end with reason capture_end there), finish() once at exit. */
 struct ns_consumer {
@@ -76,6 +81,7 @@ struct ns_stats {
 	uint64_t unselected;     /* decoded, but no event of theirs is in -e */
 	uint64_t events;         /* events written */
 	uint64_t written;        /* frames written with -w */
+	struct ns_reasm_stats reasm; /* fragment reassembly (consumers only) */
 };
 
 struct pipeline {
@@ -93,6 +99,8 @@ struct pipeline {
 	unsigned nconsumers;
 	struct ns_stats st;
 	struct ns_packet pkt;    /* reused for every packet */
+	struct ns_reasm *reasm;  /* made at the first fragment, when there are consumers */
+	struct ns_packet rpkt;   /* a reassembled datagram, decoded */
 	char err[512];           /* message of the last failure, without "netsift: " */
 };
 

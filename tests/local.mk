@@ -136,3 +136,16 @@ endif
 TESTS += tests/analyze-vs-tshark.sh tests/analyze-golden.sh
 EXTRA_DIST += tests/analyze-vs-tshark.sh tests/analyze-vs-tshark.py \
 	tests/analyze-allowlist.txt tests/analyze-golden.sh
+
+if HAVE_CMOCKA
+# IP fragment reassembly for flows, DNS and analysis (helper reasm).
+check_PROGRAMS += tests/unit/test_reasm
+TESTS += tests/unit/test_reasm
+tests_unit_test_reasm_SOURCES = tests/unit/test_reasm.c tests/unit/unit.h \
+	src/reasm.c src/reasm.h src/nshash.h
+tests_unit_test_reasm_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/src
+tests_unit_test_reasm_LDADD = $(UNIT_LDADD)
+endif
+# Reassembly end to end (flows, DNS, analyze); its fixture is in testdata/.
+TESTS += tests/reasm.sh
+EXTRA_DIST += tests/reasm.sh

@@ -143,6 +143,7 @@ struct ns_ip6_ext {
 	uint8_t segments_left;
 };
 struct ns_ipv6 {
+	const uint8_t *hdr;      /* start of the IPv6 header */
 	uint16_t hdr_avail;      /* bytes of the 40-byte fixed header captured (fields past it are absent) */
 	uint8_t version;
 	uint8_t traffic_class;

@@ -261,6 +261,7 @@ int ns_decode_ipv6(const uint8_t *data, uint32_t caplen, uint32_t wirelen, struc
 	if (wirelen < caplen)
 		wirelen = caplen;
 	pkt->l3 = NS_L3_IPV6;
+	ip->hdr = data;
 	read_fixed(data, caplen, pkt);
 
 	iplen = ip6_length(data, caplen, wirelen, pkt);

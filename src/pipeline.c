@@ -223,12 +223,12 @@ static void to_consumers(struct pipeline *p, const struct ns_packet *pkt)
 			p->consumers[i].packet(p->consumers[i].arg, p, pkt);
 }
 
-/* Where the decoded packet's IP header is in data, and its captured bytes.
- * IPv4 records it; IPv6 follows the link header. NULL if not within data. */
+/* Where the decoded packet's (innermost) IP header is in data, and its
+ * captured bytes. NULL if not within data. */
 static const uint8_t *ip_header(const struct ns_packet *pkt, const uint8_t *data,
 				uint32_t caplen, uint32_t *ipcap)
 {
-	const uint8_t *ip = pkt->l3 == NS_L3_IPV4 ? pkt->ip4.hdr : data + pkt->link.hdr_len;
+	const uint8_t *ip = pkt->l3 == NS_L3_IPV4 ? pkt->ip4.hdr : pkt->ip6.hdr;
 
 	if (!ip || ip < data || ip > data + caplen)
 		return NULL;

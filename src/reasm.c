@@ -34,6 +34,7 @@ struct dgram {
 	uint8_t fam;
 	uint8_t proto;                   /* IPv4 only (part of its key) */
 	uint32_t id;
+	uint64_t tunnel;                 /* ns_encap_key: fragments in other tunnels are others' */
 	uint8_t src[16], dst[16];
 	bool dead;                       /* failed and counted: absorbs its fragments */
 	bool have_last;
@@ -69,6 +70,7 @@ struct ns_reasm {
 struct frag {
 	uint8_t fam, proto;
 	uint32_t id;
+	uint64_t tunnel;
 	const uint8_t *src, *dst;
 	uint32_t off, len;               /* within the fragmentable part */
 	bool more;
@@ -239,18 +241,19 @@ struct ns_reasm *ns_reasm_new(const struct ns_reasm_limits *lim)
 }
 
 static uint32_t bucket(const struct ns_reasm *r, uint8_t fam, uint8_t proto, uint32_t id,
-		       const uint8_t *src, const uint8_t *dst)
+		       uint64_t tunnel, const uint8_t *src, const uint8_t *dst)
 {
-	uint8_t key[40];
+	uint8_t key[48];
 	size_t alen = fam == F4 ? 4 : 16;
 
 	memset(key, 0, sizeof(key));
 	key[0] = fam;
 	key[1] = proto;
 	memcpy(key + 2, &id, 4);
-	memcpy(key + 6, src, alen);
-	memcpy(key + 6 + alen, dst, alen);
-	return (uint32_t)ns_hash_bytes(key, 6 + 2 * alen, NS_HASH_DEFAULT_SEED) & r->mask;
+	memcpy(key + 6, &tunnel, 8);
+	memcpy(key + 14, src, alen);
+	memcpy(key + 14 + alen, dst, alen);
+	return (uint32_t)ns_hash_bytes(key, 14 + 2 * alen, NS_HASH_DEFAULT_SEED) & r->mask;
 }
 
 static struct dgram *lookup(struct ns_reasm *r, const struct frag *f, uint32_t b)
@@ -259,7 +262,7 @@ static struct dgram *lookup(struct ns_reasm *r, const struct frag *f, uint32_t b
 
 	for (struct dgram *d = r->tab[b]; d; d = d->hnext)
 		if (d->fam == f->fam && d->id == f->id && d->proto == f->proto &&
-		    memcmp(d->src, f->src, alen) == 0 && memcmp(d->dst, f->dst, alen) == 0)
+		    d->tunnel == f->tunnel && memcmp(d->src, f->src, alen) == 0 && memcmp(d->dst, f->dst, alen) == 0)
 			return d;
 	return NULL;
 }
@@ -277,7 +280,7 @@ static void release_data(struct ns_reasm *r, struct dgram *d)
 static void destroy(struct ns_reasm *r, struct dgram *d)
 {
 	struct age *a = &r->age[d->fam];
-	uint32_t b = bucket(r, d->fam, d->proto, d->id, d->src, d->dst);
+	uint32_t b = bucket(r, d->fam, d->proto, d->id, d->tunnel, d->src, d->dst);
 	struct dgram **pp = &r->tab[b];
 
 	while (*pp && *pp != d)
@@ -363,6 +366,7 @@ static struct dgram *create(struct ns_reasm *r, const struct frag *f, uint32_t b
 	d->fam = f->fam;
 	d->proto = f->proto;
 	d->id = f->id;
+	d->tunnel = f->tunnel;
 	memcpy(d->src, f->src, alen);
 	memcpy(d->dst, f->dst, alen);
 	d->deadline = now + (f->fam == F4 ? r->lim.timeout4_ns : r->lim.timeout6_ns);
@@ -599,7 +603,8 @@ enum ns_reasm_rc ns_reasm_packet(struct ns_reasm *r, const struct ns_packet *pkt
 	r->st.fragments++;
 	if (ps == P_NOKEY)
 		return lone(&r->st.truncated);
-	b = bucket(r, f.fam, f.proto, f.id, f.src, f.dst);
+	f.tunnel = ns_encap_key(pkt);
+	b = bucket(r, f.fam, f.proto, f.id, f.tunnel, f.src, f.dst);
 	d = lookup(r, &f, b);
 	if (!d && !(d = create(r, &f, b, now)))
 		return lone(&r->st.limit);
@@ -627,6 +632,9 @@ enum ns_reasm_rc ns_reasm_packet(struct ns_reasm *r, const struct ns_packet *pkt
 		memset(&r->ctx, 0, sizeof(r->ctx));
 	r->ctx.wire_len = size;
 	ns_dissect(NS_LINK_NONE, r->out, size, &r->ctx, out);
+	/* The datagram came through the tunnels of its last fragment. */
+	out->nencap = pkt->nencap;
+	memcpy(out->encap, pkt->encap, sizeof(pkt->encap[0]) * pkt->nencap);
 	if (ns_reasm_kind(out) == NS_FRAG_PART) {
 		/* a fragment inside a fragment: not taken apart twice */
 		r->st.malformed++;

@@ -44,7 +44,17 @@ int ns_dissect(enum ns_linktype link, const uint8_t *data, uint32_t caplen,
 	if (off > caplen)	/* cannot happen: the link decoder checked */
 		return -1;
 	ip = off ? data + off : data;	/* avoid NULL + 0 when caplen is 0 */
-	ns_decode_ethertype(pkt->link.ethertype, ip, caplen - off, wire - off, pkt);
+	caplen -= off;
+	wire -= off;
+	/* A link trailer (802.11 FCS, ...) is not the payload's: take it off the
+	 * declared length, and off the captured bytes where they reach into it. */
+	if (pkt->link.trailer_len) {
+		if (pkt->link.trailer_len <= wire)
+			wire -= pkt->link.trailer_len;
+		if (caplen > wire)
+			caplen = wire;
+	}
+	ns_decode_ethertype(pkt->link.ethertype, ip, caplen, wire, pkt);
 	if (pkt->l3 == NS_L3_NONE) {
 		pkt->flags |= NS_F_NOT_IP;
 		return -1;

@@ -34,7 +34,45 @@ enum ns_linktype {
 	NS_LINK_PPP,        /* DLT_PPP: optional FF 03, then a 1- or 2-byte protocol */
 	NS_LINK_C_HDLC,     /* DLT_C_HDLC: address, control, 2-byte ethertype */
 	NS_LINK_SLIP,       /* DLT_SLIP: 16-byte BSD SLIP pseudo-header, then IP */
+	/* ieee80211.c: 802.11 data frames, bare or behind a radio header */
+	NS_LINK_IEEE80211,  /* DLT_IEEE802_11 (105): the 802.11 MAC header first */
+	NS_LINK_RADIOTAP,   /* DLT_IEEE802_11_RADIO (127): radiotap, then 802.11 */
+	NS_LINK_PPI,        /* DLT_PPI (192): PPI header naming its own DLT */
+	NS_LINK_PRISM,      /* DLT_PRISM_HEADER (119): 144-byte Prism (or AVS) header */
+	NS_LINK_AVS,        /* DLT_IEEE802_11_RADIO_AVS (163): AVS header */
+	NS_LINK_NFLOG,      /* nflog.c: DLT_NFLOG (239), Linux NFLOG TLVs */
+	NS_LINK_FDDI,       /* lan.c: DLT_FDDI (10) */
+	NS_LINK_TOKEN_RING, /* lan.c: DLT_IEEE802 (6), with source routing */
+	NS_LINK_IPFC,       /* lan.c: DLT_IP_OVER_FC (122) */
+	NS_LINK_NETANALYZER,        /* lan.c: DLT_NETANALYZER (240): 4 bytes, Ethernet */
+	NS_LINK_NETANALYZER_TRANSPARENT, /* lan.c: (241): 4 bytes, preamble, SFD, Ethernet */
+	NS_LINK_IPOIB,      /* lan.c: DLT_IPOIB (242) */
+	NS_LINK_IEEE1394,   /* lan.c: DLT_APPLE_IP_OVER_IEEE1394 (138) */
+	NS_LINK_ARCNET,     /* arcnet.c: DLT_ARCNET (7), BSD */
+	NS_LINK_ARCNET_LINUX, /* arcnet.c: DLT_ARCNET_LINUX (129) */
+	NS_LINK_FRELAY,     /* wan.c: DLT_FRELAY (107), Q.922 + NLPID */
+	NS_LINK_MFR,        /* wan.c: DLT_MFR (182), FRF.16 multilink frame relay */
+	NS_LINK_SUNATM,     /* wan.c: DLT_SUNATM (123): 4-byte header, then AAL5 */
+	NS_LINK_ATM_RFC1483, /* wan.c: DLT_ATM_RFC1483 (11) / ATM_CLIP (19): LLC/SNAP */
+	NS_LINK_PPP_SERIAL, /* wan.c: DLT_PPP_SERIAL (50): PPP in HDLC, or Cisco HDLC */
+	NS_LINK_PPP_PPPD,   /* wan.c: DLT_PPP_PPPD (166): direction byte instead of FF */
+	NS_LINK_PPP_ETHER,  /* wan.c: DLT_PPP_ETHER (51): PPPoE session header first */
+	NS_LINK_MPLS,       /* wan.c: DLT_MPLS (219): a label stack first */
+	NS_LINK_DOCSIS,     /* wan.c: DLT_DOCSIS (143): DOCSIS MAC header, Ethernet */
+	NS_LINK_ERF,        /* wan.c: DLT_ERF (197): Endace ERF record */
+	NS_LINK_IEEE802154, /* ieee802154.c: DLT_IEEE802_15_4_WITHFCS (195) */
+	NS_LINK_IEEE802154_NOFCS, /* ieee802154.c: (230), no FCS */
+	NS_LINK_IPNET,      /* pseudo.c: DLT_IPNET (226), Solaris */
+	NS_LINK_PKTAP,      /* pseudo.c: DLT_PKTAP (258), Apple: header, then its DLT */
+	NS_LINK_PFLOG,      /* pseudo.c: DLT_PFLOG (117), OpenBSD pf log */
+	NS_LINK_ENC,        /* pseudo.c: DLT_ENC (109), OpenBSD IPsec enc */
+	NS_LINK_OPAQUE,     /* a known link type that never carries IP for us (USB,
+			       Bluetooth, CAN, SS7, DLT_USERn, ...): every frame not_ip */
 };
+
+/* The ns_linktype for a libpcap LINKTYPE_/DLT_ value (file headers, and the
+ * DLT named inside PPI and PKTAP headers). -1 if we do not know it. */
+int ns_linktype_from_dlt(uint32_t dlt, enum ns_linktype *lt);
 
 /* ---- direction of a packet relative to the local host ---- */
 enum ns_direction {
@@ -100,6 +138,8 @@ struct ns_link {
 	bool has_pkttype;        /* SLL/SLL2 packet type present */
 	uint16_t pkttype;        /* PACKET_HOST=0, BROADCAST=1, MULTICAST=2, OTHERHOST=3, OUTGOING=4 */
 	uint32_t sll2_ifindex;   /* SLL2 interface index (0 otherwise) */
+	uint16_t trailer_len;    /* bytes at the end of the frame that are not the
+				    payload's (802.11 FCS, NFLOG TLVs after the payload) */
 };
 
 /* ---- IPv4 ---- */

@@ -6,8 +6,7 @@
  * NS_F_BAD_LINK | NS_F_TRUNCATED and returns -1: nothing behind it can be
  * located. Whether the payload is IP is decided by the caller (ns_dissect).
  */
-#include "dissect.h"
-#include "bytes.h"
+#include "link.h"
 
 #define ETHERTYPE_IPV4   0x0800
 #define ETHERTYPE_IPV6   0x86dd
@@ -25,7 +24,7 @@
 #define C_HDLC_HDR_LEN   4
 #define SLIP_HDR_LEN     16
 
-static int link_truncated(struct ns_packet *pkt)
+int ns_link_truncated(struct ns_packet *pkt)
 {
 	pkt->flags |= NS_F_BAD_LINK | NS_F_TRUNCATED;
 	return -1;
@@ -49,7 +48,7 @@ static int walk_vlan(const uint8_t *p, uint32_t caplen, uint32_t *off, uint16_t 
 			return -1;
 		}
 		if (!ns_have(caplen, *off, VLAN_TAG_LEN))
-			return link_truncated(pkt);
+			return ns_link_truncated(pkt);
 		pkt->link.vlan_id[pkt->link.nvlan++] = ns_get16(p + *off) & 0x0fff;
 		*type = ns_get16(p + *off + 2);
 		*off += VLAN_TAG_LEN;
@@ -59,19 +58,19 @@ static int walk_vlan(const uint8_t *p, uint32_t caplen, uint32_t *off, uint16_t 
 
 /* 802.2 LLC at off. Only SNAP with an Ethernet-compatible OUI carries an
  * ethertype (RFC 1042 / 802.1H); anything else is not IP for us. */
-static int decode_llc(const uint8_t *p, uint32_t caplen, uint32_t off, struct ns_packet *pkt)
+int ns_link_llc(const uint8_t *p, uint32_t caplen, uint32_t off, struct ns_packet *pkt)
 {
 	uint32_t oui;
 
 	if (!ns_have(caplen, off, 3))
-		return link_truncated(pkt);
+		return ns_link_truncated(pkt);
 	if (p[off] != 0xaa || p[off + 1] != 0xaa || p[off + 2] != 0x03) {
 		pkt->link.ethertype = 0;
 		pkt->link.hdr_len = (uint16_t)(off + 3);
 		return 0;
 	}
 	if (!ns_have(caplen, off, LLC_SNAP_LEN))
-		return link_truncated(pkt);
+		return ns_link_truncated(pkt);
 	oui = (uint32_t)p[off + 3] << 16 | (uint32_t)p[off + 4] << 8 | p[off + 5];
 	pkt->link.hdr_len = (uint16_t)(off + LLC_SNAP_LEN);
 	pkt->link.ethertype = (oui == 0x000000 || oui == 0x0000f8) ? ns_get16(p + off + 6) : 0;
@@ -86,17 +85,22 @@ static int finish_ethertype(const uint8_t *p, uint32_t caplen, uint32_t off, uin
 	if (walk_vlan(p, caplen, &off, &type, pkt) < 0)
 		return -1;
 	if (type_may_be_len && type < ETH_MIN_TYPE)
-		return decode_llc(p, caplen, off, pkt);
+		return ns_link_llc(p, caplen, off, pkt);
 	pkt->link.ethertype = type;
 	pkt->link.hdr_len = (uint16_t)off;
 	return 0;
 }
 
+int ns_link_ether_at(const uint8_t *p, uint32_t caplen, uint32_t off, struct ns_packet *pkt)
+{
+	if (!ns_have(caplen, off, ETH_HDR_LEN))
+		return ns_link_truncated(pkt);
+	return finish_ethertype(p, caplen, off + ETH_HDR_LEN, ns_get16(p + off + 12), true, pkt);
+}
+
 static int decode_ethernet(const uint8_t *p, uint32_t caplen, struct ns_packet *pkt)
 {
-	if (!ns_have(caplen, 0, ETH_HDR_LEN))
-		return link_truncated(pkt);
-	return finish_ethertype(p, caplen, ETH_HDR_LEN, ns_get16(p + 12), true, pkt);
+	return ns_link_ether_at(p, caplen, 0, pkt);
 }
 
 /* Linux cooked v1: pkttype(2) hatype(2) halen(2) addr(8) protocol(2). */
@@ -105,12 +109,12 @@ static int decode_sll(const uint8_t *p, uint32_t caplen, struct ns_packet *pkt)
 	uint16_t proto;
 
 	if (!ns_have(caplen, 0, SLL_HDR_LEN))
-		return link_truncated(pkt);
+		return ns_link_truncated(pkt);
 	pkt->link.has_pkttype = true;
 	pkt->link.pkttype = ns_get16(p);
 	proto = ns_get16(p + 14);
 	if (proto == SLL_P_802_2)
-		return decode_llc(p, caplen, SLL_HDR_LEN, pkt);
+		return ns_link_llc(p, caplen, SLL_HDR_LEN, pkt);
 	/* libpcap re-inserts offloaded VLAN tags behind the cooked header. */
 	return finish_ethertype(p, caplen, SLL_HDR_LEN, proto, false, pkt);
 }
@@ -122,13 +126,13 @@ static int decode_sll2(const uint8_t *p, uint32_t caplen, struct ns_packet *pkt)
 	uint16_t proto;
 
 	if (!ns_have(caplen, 0, SLL2_HDR_LEN))
-		return link_truncated(pkt);
+		return ns_link_truncated(pkt);
 	pkt->link.has_pkttype = true;
 	pkt->link.pkttype = p[10];
 	pkt->link.sll2_ifindex = ns_get32(p + 4);
 	proto = ns_get16(p);
 	if (proto == SLL_P_802_2)
-		return decode_llc(p, caplen, SLL2_HDR_LEN, pkt);
+		return ns_link_llc(p, caplen, SLL2_HDR_LEN, pkt);
 	return finish_ethertype(p, caplen, SLL2_HDR_LEN, proto, false, pkt);
 }
 
@@ -153,7 +157,7 @@ static int decode_null(const uint8_t *p, uint32_t caplen, bool big_endian, struc
 	uint32_t af;
 
 	if (!ns_have(caplen, 0, NULL_HDR_LEN))
-		return link_truncated(pkt);
+		return ns_link_truncated(pkt);
 	if (big_endian) {
 		af = ns_get32(p);
 	} else {
@@ -171,10 +175,10 @@ static int decode_null(const uint8_t *p, uint32_t caplen, bool big_endian, struc
 
 /* Payload is IP with no type field (RAW, SLIP, NONE): the version nibble says
  * which. Anything else is a bad version of what the link claims is IP. */
-static int ip_by_version(const uint8_t *p, uint32_t caplen, uint32_t off, struct ns_packet *pkt)
+int ns_link_ip_by_version(const uint8_t *p, uint32_t caplen, uint32_t off, struct ns_packet *pkt)
 {
 	if (!ns_have(caplen, off, 1))
-		return link_truncated(pkt);
+		return ns_link_truncated(pkt);
 	pkt->link.hdr_len = (uint16_t)off;
 	switch (p[off] >> 4) {
 	case 4:
@@ -192,60 +196,265 @@ static int ip_by_version(const uint8_t *p, uint32_t caplen, uint32_t off, struct
 }
 
 /* PPP (RFC 1661/1662): the header is ppp.c's, shared with PPP in tunnels. */
-static int decode_ppp(const uint8_t *p, uint32_t caplen, struct ns_packet *pkt)
+int ns_link_ppp_at(const uint8_t *p, uint32_t caplen, uint32_t off, struct ns_packet *pkt)
 {
 	uint16_t proto = 0;
-	uint32_t off = ns_ppp_header(p, caplen, &proto);
+	uint32_t n;
 
-	if (off == 0)
-		return link_truncated(pkt);
-	pkt->link.hdr_len = (uint16_t)off;
+	if (off > caplen)
+		return ns_link_truncated(pkt);
+	n = ns_ppp_header(p + off, caplen - off, &proto);
+	if (n == 0)
+		return ns_link_truncated(pkt);
+	pkt->link.hdr_len = (uint16_t)(off + n);
 	pkt->link.ethertype = ns_ppp_ethertype(proto);
 	return 0;
 }
 
-/* Cisco HDLC: address(1) control(1) ethertype(2). */
-static int decode_c_hdlc(const uint8_t *p, uint32_t caplen, struct ns_packet *pkt)
+static int decode_ppp(const uint8_t *p, uint32_t caplen, struct ns_packet *pkt)
 {
-	if (!ns_have(caplen, 0, C_HDLC_HDR_LEN))
-		return link_truncated(pkt);
-	pkt->link.hdr_len = C_HDLC_HDR_LEN;
-	pkt->link.ethertype = ns_get16(p + 2);
+	return ns_link_ppp_at(p, caplen, 0, pkt);
+}
+
+/* Cisco HDLC: address(1) control(1) ethertype(2). */
+int ns_link_chdlc_at(const uint8_t *p, uint32_t caplen, uint32_t off, struct ns_packet *pkt)
+{
+	if (!ns_have(caplen, off, C_HDLC_HDR_LEN))
+		return ns_link_truncated(pkt);
+	pkt->link.hdr_len = (uint16_t)(off + C_HDLC_HDR_LEN);
+	pkt->link.ethertype = ns_get16(p + off + 2);
 	return 0;
 }
+
+static int decode_c_hdlc(const uint8_t *p, uint32_t caplen, struct ns_packet *pkt)
+{
+	return ns_link_chdlc_at(p, caplen, 0, pkt);
+}
+
+static int decode_raw(const uint8_t *p, uint32_t caplen, struct ns_packet *pkt)
+{
+	return ns_link_ip_by_version(p, caplen, 0, pkt);
+}
+
+static int decode_ipv4(const uint8_t *p, uint32_t caplen, struct ns_packet *pkt)
+{
+	(void)p; (void)caplen;
+	pkt->link.ethertype = NS_ETHERTYPE_IPV4;
+	return 0;
+}
+
+static int decode_ipv6(const uint8_t *p, uint32_t caplen, struct ns_packet *pkt)
+{
+	(void)p; (void)caplen;
+	pkt->link.ethertype = NS_ETHERTYPE_IPV6;
+	return 0;
+}
+
+static int decode_null_host(const uint8_t *p, uint32_t caplen, struct ns_packet *pkt)
+{
+	return decode_null(p, caplen, false, pkt);
+}
+
+static int decode_loop(const uint8_t *p, uint32_t caplen, struct ns_packet *pkt)
+{
+	return decode_null(p, caplen, true, pkt);
+}
+
+static int decode_slip(const uint8_t *p, uint32_t caplen, struct ns_packet *pkt)
+{
+	if (!ns_have(caplen, 0, SLIP_HDR_LEN))
+		return ns_link_truncated(pkt);
+	return ns_link_ip_by_version(p, caplen, SLIP_HDR_LEN, pkt);
+}
+
+/* Known link types whose frames carry nothing we decode: the frame is there
+ * (and reported not_ip), the file is not rejected. */
+static int decode_opaque(const uint8_t *p, uint32_t caplen, struct ns_packet *pkt)
+{
+	(void)p; (void)caplen;
+	pkt->link.ethertype = 0;
+	return 0;
+}
+
+/* The decoder of each link type, indexed by enum ns_linktype. */
+static const ns_link_fn link_table[] = {
+	[NS_LINK_NONE] = decode_raw,
+	[NS_LINK_ETHERNET] = decode_ethernet,
+	[NS_LINK_RAW] = decode_raw,
+	[NS_LINK_IPV4] = decode_ipv4,
+	[NS_LINK_IPV6] = decode_ipv6,
+	[NS_LINK_NULL] = decode_null_host,
+	[NS_LINK_LOOP] = decode_loop,
+	[NS_LINK_SLL] = decode_sll,
+	[NS_LINK_SLL2] = decode_sll2,
+	[NS_LINK_PPP] = decode_ppp,
+	[NS_LINK_C_HDLC] = decode_c_hdlc,
+	[NS_LINK_SLIP] = decode_slip,
+	[NS_LINK_IEEE80211] = ns_link_ieee80211,
+	[NS_LINK_RADIOTAP] = ns_link_radiotap,
+	[NS_LINK_PPI] = ns_link_ppi,
+	[NS_LINK_PRISM] = ns_link_prism,
+	[NS_LINK_AVS] = ns_link_avs,
+	[NS_LINK_NFLOG] = ns_link_nflog,
+	[NS_LINK_FDDI] = ns_link_fddi,
+	[NS_LINK_TOKEN_RING] = ns_link_token_ring,
+	[NS_LINK_IPFC] = ns_link_ipfc,
+	[NS_LINK_NETANALYZER] = ns_link_netanalyzer,
+	[NS_LINK_NETANALYZER_TRANSPARENT] = ns_link_netanalyzer_transparent,
+	[NS_LINK_IPOIB] = ns_link_ipoib,
+	[NS_LINK_IEEE1394] = ns_link_ieee1394,
+	[NS_LINK_ARCNET] = ns_link_arcnet,
+	[NS_LINK_ARCNET_LINUX] = ns_link_arcnet_linux,
+	[NS_LINK_FRELAY] = ns_link_frelay,
+	[NS_LINK_MFR] = ns_link_mfr,
+	[NS_LINK_SUNATM] = ns_link_sunatm,
+	[NS_LINK_ATM_RFC1483] = ns_link_atm_rfc1483,
+	[NS_LINK_PPP_SERIAL] = ns_link_ppp_serial,
+	[NS_LINK_PPP_PPPD] = ns_link_ppp_pppd,
+	[NS_LINK_PPP_ETHER] = ns_link_ppp_ether,
+	[NS_LINK_MPLS] = ns_link_mpls,
+	[NS_LINK_DOCSIS] = ns_link_docsis,
+	[NS_LINK_ERF] = ns_link_erf,
+	[NS_LINK_IEEE802154] = ns_link_ieee802154,
+	[NS_LINK_IEEE802154_NOFCS] = ns_link_ieee802154_nofcs,
+	[NS_LINK_IPNET] = ns_link_ipnet,
+	[NS_LINK_PKTAP] = ns_link_pktap,
+	[NS_LINK_PFLOG] = ns_link_pflog,
+	[NS_LINK_ENC] = ns_link_enc,
+	[NS_LINK_OPAQUE] = decode_opaque,
+};
 
 int ns_decode_link(enum ns_linktype link, const uint8_t *data, uint32_t caplen, struct ns_packet *pkt)
 {
 	pkt->link.type = (uint8_t)link;
-	switch (link) {
-	case NS_LINK_NONE:
-	case NS_LINK_RAW:
-		return ip_by_version(data, caplen, 0, pkt);
-	case NS_LINK_IPV4:
-		pkt->link.ethertype = ETHERTYPE_IPV4;
-		return 0;
-	case NS_LINK_IPV6:
-		pkt->link.ethertype = ETHERTYPE_IPV6;
-		return 0;
-	case NS_LINK_ETHERNET:
-		return decode_ethernet(data, caplen, pkt);
-	case NS_LINK_NULL:
-		return decode_null(data, caplen, false, pkt);
-	case NS_LINK_LOOP:
-		return decode_null(data, caplen, true, pkt);
-	case NS_LINK_SLL:
-		return decode_sll(data, caplen, pkt);
-	case NS_LINK_SLL2:
-		return decode_sll2(data, caplen, pkt);
-	case NS_LINK_PPP:
-		return decode_ppp(data, caplen, pkt);
-	case NS_LINK_C_HDLC:
-		return decode_c_hdlc(data, caplen, pkt);
-	case NS_LINK_SLIP:
-		if (!ns_have(caplen, 0, SLIP_HDR_LEN))
-			return link_truncated(pkt);
-		return ip_by_version(data, caplen, SLIP_HDR_LEN, pkt);
+	if ((unsigned)link >= sizeof(link_table) / sizeof(link_table[0]) || !link_table[link]) {
+		pkt->flags |= NS_F_BAD_LINK;	/* an enum value we do not know */
+		return -1;
 	}
-	pkt->flags |= NS_F_BAD_LINK;	/* an enum value we do not know */
+	return link_table[link](data, caplen, pkt);
+}
+
+int ns_link_nested(enum ns_linktype inner, const uint8_t *p, uint32_t caplen, uint32_t off,
+		   struct ns_packet *pkt)
+{
+	uint8_t outer = pkt->link.type;
+	uint32_t total;
+	int rc;
+
+	/* A header that names itself again (PPI in PPI) could recurse without
+	 * end on crafted input: one level only. */
+	if (inner == NS_LINK_PPI || inner == NS_LINK_PKTAP) {
+		pkt->flags |= NS_F_BAD_LINK;
+		return -1;
+	}
+	if (off > caplen)
+		return ns_link_truncated(pkt);
+	rc = ns_decode_link(inner, p + off, caplen - off, pkt);
+	pkt->link.type = outer;
+	if (rc < 0)
+		return rc;
+	total = off + pkt->link.hdr_len;
+	if (total > 0xffff) {
+		pkt->flags |= NS_F_BAD_LINK;
+		return -1;
+	}
+	pkt->link.hdr_len = (uint16_t)total;
+	return 0;
+}
+
+/* libpcap LINKTYPE_ values (the numbers in files, equal to the DLT_ ones
+ * except where a DLT differs between OSes) and our link types. */
+struct dlt_entry {
+	uint16_t dlt;
+	uint8_t lt;
+};
+
+static const struct dlt_entry dlt_table[] = {
+	{ 0, NS_LINK_NULL },
+	{ 1, NS_LINK_ETHERNET },
+	{ 6, NS_LINK_TOKEN_RING },      /* IEEE802 (Token Ring) */
+	{ 7, NS_LINK_ARCNET },          /* ARCNET (BSD) */
+	{ 8, NS_LINK_SLIP },
+	{ 9, NS_LINK_PPP },
+	{ 10, NS_LINK_FDDI },
+	{ 11, NS_LINK_ATM_RFC1483 },    /* LLC/SNAP-encapsulated ATM */
+	{ 12, NS_LINK_RAW },            /* DLT_RAW (Linux, most OSes) */
+	{ 14, NS_LINK_RAW },            /* DLT_RAW (OpenBSD) */
+	{ 19, NS_LINK_ATM_RFC1483 },    /* ATM_CLIP (Linux Classical IP over ATM) */
+	{ 50, NS_LINK_PPP_SERIAL },     /* PPP_HDLC */
+	{ 51, NS_LINK_PPP_ETHER },      /* PPPoE */
+	{ 101, NS_LINK_RAW },
+	{ 104, NS_LINK_C_HDLC },
+	{ 105, NS_LINK_IEEE80211 },
+	{ 107, NS_LINK_FRELAY },
+	{ 108, NS_LINK_LOOP },
+	{ 109, NS_LINK_ENC },
+	{ 113, NS_LINK_SLL },
+	{ 117, NS_LINK_PFLOG },
+	{ 119, NS_LINK_PRISM },
+	{ 122, NS_LINK_IPFC },
+	{ 123, NS_LINK_SUNATM },
+	{ 127, NS_LINK_RADIOTAP },
+	{ 129, NS_LINK_ARCNET_LINUX },
+	{ 138, NS_LINK_IEEE1394 },
+	{ 143, NS_LINK_DOCSIS },
+	{ 163, NS_LINK_AVS },
+	{ 166, NS_LINK_PPP_PPPD },
+	{ 182, NS_LINK_MFR },
+	{ 192, NS_LINK_PPI },
+	{ 195, NS_LINK_IEEE802154 },
+	{ 197, NS_LINK_ERF },
+	{ 219, NS_LINK_MPLS },
+	{ 226, NS_LINK_IPNET },
+	{ 228, NS_LINK_IPV4 },
+	{ 229, NS_LINK_IPV6 },
+	{ 230, NS_LINK_IEEE802154_NOFCS },
+	{ 239, NS_LINK_NFLOG },
+	{ 240, NS_LINK_NETANALYZER },
+	{ 241, NS_LINK_NETANALYZER_TRANSPARENT },
+	{ 242, NS_LINK_IPOIB },
+	{ 258, NS_LINK_PKTAP },
+	{ 276, NS_LINK_SLL2 },
+};
+
+/* Link types that never carry an IP packet as Wireshark and tcpdump decode
+ * them: accepted, every frame not_ip. */
+static bool dlt_is_opaque(uint32_t dlt)
+{
+	switch (dlt) {
+	case 3:     /* AX25 */
+	case 144:   /* LINUX_IRDA */
+	case 177:   /* LINUX_LAPD */
+	case 187:   /* BLUETOOTH_HCI_H4 */
+	case 189:   /* USB_LINUX */
+	case 201:   /* BLUETOOTH_HCI_H4_WITH_PHDR */
+	case 220:   /* USB_LINUX_MMAPPED */
+	case 227:   /* CAN_SOCKETCAN */
+	case 249:   /* USBPCAP */
+	case 251:   /* BLUETOOTH_LE_LL */
+	case 253:   /* NETLINK */
+	case 254:   /* BLUETOOTH_LINUX_MONITOR */
+	case 256:   /* BLUETOOTH_LE_LL_WITH_PHDR */
+	case 271:   /* VSOCK */
+	case 272:   /* NORDIC_BLE */
+		return true;
+	default:
+		/* LINKTYPE_USER0..15: private, nothing decodes them by default. */
+		return dlt >= 147 && dlt <= 162;
+	}
+}
+
+int ns_linktype_from_dlt(uint32_t dlt, enum ns_linktype *lt)
+{
+	for (size_t i = 0; i < sizeof(dlt_table) / sizeof(dlt_table[0]); i++) {
+		if (dlt_table[i].dlt == dlt) {
+			*lt = (enum ns_linktype)dlt_table[i].lt;
+			return 0;
+		}
+	}
+	if (dlt_is_opaque(dlt)) {
+		*lt = NS_LINK_OPAQUE;
+		return 0;
+	}
 	return -1;
 }

@@ -6,4 +6,6 @@ dissect_libdissect_a_SOURCES = \
 	dissect/link.c dissect/ipv4.c dissect/ipv6.c \
 	dissect/tcp.c dissect/udp.c dissect/icmp.c dissect/icmpv6.c \
 	dissect/dns.h dissect/dns.c \
-	dissect/ether.c dissect/ppp.c dissect/ipip.c dissect/gre.c dissect/vxlan.c
+	dissect/ether.c dissect/ppp.c dissect/ipip.c dissect/gre.c dissect/vxlan.c \
+	dissect/link.h dissect/ieee80211.c dissect/nflog.c dissect/lan.c dissect/arcnet.c \
+	dissect/wan.c dissect/ieee802154.c dissect/pseudo.c

@@ -16,22 +16,10 @@
 
 int ns_linktype_from_file(int linktype, enum ns_linktype *lt)
 {
-	switch (linktype) {
-	case 0:   *lt = NS_LINK_NULL; return 0;      /* DLT_NULL */
-	case 1:   *lt = NS_LINK_ETHERNET; return 0;  /* DLT_EN10MB */
-	case 8:   *lt = NS_LINK_SLIP; return 0;      /* DLT_SLIP */
-	case 9:   *lt = NS_LINK_PPP; return 0;       /* DLT_PPP */
-	case 12:                                     /* DLT_RAW (Linux, most OSes) */
-	case 14:                                     /* DLT_RAW (OpenBSD) */
-	case 101: *lt = NS_LINK_RAW; return 0;       /* LINKTYPE_RAW */
-	case 104: *lt = NS_LINK_C_HDLC; return 0;    /* DLT_C_HDLC */
-	case 108: *lt = NS_LINK_LOOP; return 0;      /* DLT_LOOP */
-	case 113: *lt = NS_LINK_SLL; return 0;       /* DLT_LINUX_SLL */
-	case 228: *lt = NS_LINK_IPV4; return 0;      /* DLT_IPV4 */
-	case 229: *lt = NS_LINK_IPV6; return 0;      /* DLT_IPV6 */
-	case 276: *lt = NS_LINK_SLL2; return 0;      /* DLT_LINUX_SLL2 */
-	default:  return -1;
-	}
+	/* The table is dissect/link.c's: PPI and PKTAP headers name a DLT too. */
+	if (linktype < 0)
+		return -1;
+	return ns_linktype_from_dlt((uint32_t)linktype, lt);
 }
 
 void ns_unsupported_linktype(char *err, size_t errlen, const char *file, int linktype)

@@ -52,9 +52,24 @@ TIMEOUT = 120
 # Link types src/ maps to dissect.h's enum ns_linktype (libpcap LINKTYPE_ values).
 # A capture netsift rejects as "unsupported link type" must not have one of these.
 SUPPORTED_LINKTYPES = {
-    0: "NULL", 1: "EN10MB", 8: "SLIP", 9: "PPP", 12: "RAW", 14: "RAW",
-    101: "RAW", 104: "C_HDLC", 108: "LOOP", 113: "LINUX_SLL",
-    228: "IPV4", 229: "IPV6", 276: "LINUX_SLL2",
+    0: "NULL", 1: "EN10MB", 6: "IEEE802", 7: "ARCNET_BSD", 8: "SLIP", 9: "PPP",
+    10: "FDDI", 11: "ATM_RFC1483", 12: "RAW", 14: "RAW", 19: "ATM_CLIP",
+    50: "PPP_HDLC", 51: "PPP_ETHER", 101: "RAW", 104: "C_HDLC",
+    105: "IEEE802_11", 107: "FRELAY", 108: "LOOP", 109: "ENC", 113: "LINUX_SLL",
+    117: "PFLOG", 119: "PRISM_HEADER", 122: "IP_OVER_FC", 123: "SUNATM",
+    127: "IEEE802_11_RADIOTAP", 129: "ARCNET_LINUX", 138: "APPLE_IP_OVER_IEEE1394",
+    143: "DOCSIS", 163: "IEEE802_11_RADIO_AVS", 166: "PPP_PPPD", 182: "MFR",
+    192: "PPI", 195: "IEEE802_15_4_WITHFCS", 197: "ERF", 219: "MPLS",
+    226: "IPNET", 228: "IPV4", 229: "IPV6", 230: "IEEE802_15_4_NOFCS",
+    239: "NFLOG", 240: "NETANALYZER", 241: "NETANALYZER_TRANSPARENT",
+    242: "IPOIB", 258: "PKTAP", 276: "LINUX_SLL2",
+    # accepted, never IP for netsift (every frame not_ip)
+    3: "AX25", 144: "LINUX_IRDA", 177: "LINUX_LAPD", 187: "BLUETOOTH_HCI_H4",
+    189: "USB_LINUX", 201: "BLUETOOTH_HCI_H4_WITH_PHDR", 220: "USB_LINUX_MMAPPED",
+    227: "CAN_SOCKETCAN", 249: "USBPCAP", 251: "BLUETOOTH_LE_LL", 253: "NETLINK",
+    254: "BLUETOOTH_LINUX_MONITOR", 256: "BLUETOOTH_LE_LL_WITH_PHDR",
+    271: "VSOCK", 272: "NORDIC_BLE",
+    **{u: "USER%d" % (u - 147) for u in range(147, 163)},
 }
 # Names of some link types netsift does not decode, for the summary.
 OTHER_LINKTYPES = {

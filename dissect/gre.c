@@ -58,6 +58,8 @@ int ns_decode_gre(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_
 
 	if (caplen > len)
 		caplen = len;
+	if (caplen == 0)
+		return -1;	/* none of it captured: the outer IP says truncated */
 	if (!ns_have(caplen, 0, 4))
 		return bad_gre(pkt);
 	fl = ns_get16(data);

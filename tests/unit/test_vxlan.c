@@ -1,0 +1,2 @@
+#include "encap.h"
+int main(void) { return 0; }

@@ -16,6 +16,8 @@ int ns_decode_etherip(const uint8_t *data, uint32_t caplen, uint32_t len, struct
 
 	if (caplen > len)
 		caplen = len;
+	if (caplen == 0)
+		return -1;	/* none of it captured: the outer IP says truncated */
 	if (!ns_have(caplen, 0, ETHERIP_HDR_LEN) || data[0] >> 4 != ETHERIP_VERSION) {
 		pkt->flags |= NS_F_BAD_ENCAP;
 		return -1;

@@ -77,6 +77,9 @@ static const struct ethertype_entry ethertype_table[] = {
 	{ 0x88a8, ns_decode_vlan },         /* 802.1ad service tag */
 	{ 0x9100, ns_decode_vlan },         /* pre-standard QinQ */
 	{ 0x6558, ns_decode_ether_frame },  /* transparent Ethernet bridging */
+	{ 0x88be, ns_decode_erspan_type1 }, /* ERSPAN I (GRE picks II itself: S flag) */
+	{ 0x22eb, ns_decode_erspan },       /* ERSPAN III */
+	{ 0x883e, ns_decode_wccp },         /* WCCP redirect (in GRE) */
 };
 
 int ns_decode_ethertype(uint16_t type, const uint8_t *data, uint32_t caplen, uint32_t len,
@@ -199,6 +202,7 @@ static const ns_decoder_fn ipproto_table[256] = {
 	[41] = ns_decode_ipip,
 	[47] = ns_decode_gre,
 	[58] = decode_icmp6,
+	[97] = ns_decode_etherip,
 };
 
 /* ---- UDP port dispatch: tunnels carried in UDP ---- */
@@ -213,6 +217,11 @@ struct udp_port_entry {
  * and leaves the packet as plain UDP when it does not fit. */
 static const struct udp_port_entry udp_port_table[] = {
 	{ 4789, ns_decode_vxlan },
+	{ 6081, ns_decode_geneve },
+	{ 4790, ns_decode_vxlan_gpe },
+	{ 3544, ns_decode_teredo },
+	{ 5072, ns_decode_ayiya },
+	{ 2152, ns_decode_gtpu },
 };
 
 static ns_decoder_fn udp_tunnel(uint16_t port)

@@ -401,6 +401,20 @@ int ns_decode_ipip(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns
 int ns_decode_gre(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
 int ns_decode_vxlan(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
 int ns_decode_vlan(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
+/* IP- and UDP-borne tunnels (one file each). ERSPAN with its header (type
+ * II/III, by the header's version), and type I (the bare mirrored frame,
+ * GRE 0x88be without a sequence number); WCCP redirection (GRE 0x883e);
+ * EtherIP (IP protocol 97); GENEVE, VXLAN-GPE, Teredo, AYIYA and GTP-U take
+ * the UDP payload. */
+int ns_decode_erspan(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
+int ns_decode_erspan_type1(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
+int ns_decode_wccp(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
+int ns_decode_etherip(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
+int ns_decode_geneve(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
+int ns_decode_vxlan_gpe(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
+int ns_decode_teredo(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
+int ns_decode_ayiya(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
+int ns_decode_gtpu(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
 /* A PPP frame (optional FF 03, protocol) and what it carries. */
 int ns_decode_ppp(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
 /* PPP header length (0: cut) and its protocol; the ethertype a PPP protocol

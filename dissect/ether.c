@@ -22,7 +22,8 @@ int ns_decode_ether_frame(const uint8_t *data, uint32_t caplen, uint32_t len, st
 		return -1;
 	}
 	type = ns_get16(data + 12);
-	if (type < ETH_MIN_TYPE)
+	/* An 802.3 length (LLC follows), or no payload captured: no IP. */
+	if (type < ETH_MIN_TYPE || caplen == ETH_HDR_LEN)
 		return -1;
 	return ns_decode_ethertype(type, data + ETH_HDR_LEN, caplen - ETH_HDR_LEN,
 				   len - ETH_HDR_LEN, pkt);
@@ -33,9 +34,12 @@ int ns_decode_ether_frame(const uint8_t *data, uint32_t caplen, uint32_t len, st
 int ns_decode_vlan(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt)
 {
 	if (!ns_have(caplen, 0, VLAN_TAG_LEN) || len < VLAN_TAG_LEN) {
-		pkt->flags |= NS_F_BAD_LINK | NS_F_TRUNCATED;
+		/* Inside a tunnel, a cut tag is a cut inner frame. */
+		pkt->flags |= NS_F_BAD_LINK | NS_F_TRUNCATED | (pkt->nencap ? NS_F_BAD_ENCAP : 0);
 		return -1;
 	}
+	if (caplen == VLAN_TAG_LEN)
+		return -1;	/* no payload captured */
 	if (pkt->link.nvlan < NS_MAX_VLAN)
 		pkt->link.vlan_id[pkt->link.nvlan++] = ns_get16(data) & 0x0fff;
 	return ns_decode_ethertype(ns_get16(data + 2), data + VLAN_TAG_LEN, caplen - VLAN_TAG_LEN,

@@ -5,7 +5,12 @@
  * carries PPP. The protocol field is an ethertype, so the payload goes through
  * the ethertype dispatch: IPv4, IPv6, transparent Ethernet bridging (0x6558),
  * MPLS, ERSPAN... A GRE header we cannot read, or another version, leaves the
- * packet as the outer one, flagged bad_encap.
+ * packet as the outer one, flagged bad_encap; so does a GRE packet with no
+ * payload (PPTP acknowledgments, keepalive replies), unflagged.
+ *
+ * ERSPAN's protocol 0x88be is two formats, told apart by the GRE header as
+ * Wireshark and the kernel do: with a sequence number the ERSPAN type II
+ * header follows, without one (type I) the mirrored frame itself.
  */
 #include "dissect.h"
 #include "bytes.h"
@@ -17,6 +22,7 @@
 #define GRE_A        0x0080u   /* v1: acknowledgment number present */
 #define GRE_VER      0x0007u
 #define GRE_PROTO_PPP 0x880bu
+#define GRE_PROTO_ERSPAN 0x88beu
 
 static int bad_gre(struct ns_packet *pkt)
 {
@@ -25,15 +31,18 @@ static int bad_gre(struct ns_packet *pkt)
 }
 
 /* RFC 1701 source route entries: AF(2) offset(1) length(1) then length bytes,
- * ending with an entry of length 0. Returns the offset past them, 0 if cut. */
+ * ending with the NULL entry, address family 0 and length 0 (an entry of
+ * another family with length 0 is just empty, as Wireshark reads it).
+ * Returns the offset past them, 0 if cut. */
 static uint32_t skip_routing(const uint8_t *p, uint32_t caplen, uint32_t off)
 {
 	for (;;) {
 		if (!ns_have(caplen, off, 4))
 			return 0;
+		uint16_t af = ns_get16(p + off);
 		uint8_t sre_len = p[off + 3];
 		off += 4;
-		if (sre_len == 0)
+		if (af == 0 && sre_len == 0)
 			return off;
 		if (!ns_have(caplen, off, sre_len))
 			return 0;
@@ -49,6 +58,8 @@ int ns_decode_gre(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_
 
 	if (caplen > len)
 		caplen = len;
+	if (caplen == 0)
+		return -1;	/* none of it captured: the outer IP says truncated */
 	if (!ns_have(caplen, 0, 4))
 		return bad_gre(pkt);
 	fl = ns_get16(data);
@@ -88,6 +99,10 @@ int ns_decode_gre(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_
 	}
 	if (!ns_have(caplen, off, 0))
 		return bad_gre(pkt);
+	if (off == caplen)
+		return -1;	/* no payload, or none captured: the outer packet stays */
+	if (proto == GRE_PROTO_ERSPAN && (fl & GRE_S))
+		return ns_encap_enter(pkt, &e, ns_decode_erspan, data + off, caplen - off, len - off);
 	if (proto == GRE_PROTO_PPP)
 		return ns_encap_enter(pkt, &e, ns_decode_ppp, data + off, caplen - off, len - off);
 	return ns_encap_enter_ethertype(pkt, &e, proto, data + off, caplen - off, len - off);

@@ -14,10 +14,16 @@ int ns_decode_vxlan(const uint8_t *data, uint32_t caplen, uint32_t len, struct n
 {
 	struct ns_encap e = { .type = NS_ENC_VXLAN };
 
+	if (caplen > len)
+		caplen = len;
+	if (caplen == 0)
+		return -1;
 	if (!ns_have(caplen, 0, VXLAN_HDR_LEN) || len < VXLAN_HDR_LEN) {
 		pkt->flags |= NS_F_BAD_ENCAP;
 		return -1;
 	}
+	if (caplen == VXLAN_HDR_LEN)
+		return -1;	/* no frame captured: the UDP packet stays */
 	if (data[0] & VXLAN_FLAG_I) {
 		e.has_id = true;
 		e.id = ns_get32(data + 4) >> 8;

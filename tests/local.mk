@@ -178,3 +178,53 @@ tests_unit_test_pseudo_SOURCES = tests/unit/test_pseudo.c tests/unit/linkunit.h 
 tests_unit_test_pseudo_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_pseudo_LDADD = $(UNIT_LDADD)
 endif
+
+if HAVE_CMOCKA
+# Encapsulation decoders (helper ipenc): one test program per dissect/ file,
+# plus nesting and the NS_MAX_ENCAP limit; tests/unit/encap.h builds packets.
+ENCAP_UNIT_TESTS = tests/unit/test_gre tests/unit/test_vxlan tests/unit/test_ipip tests/unit/test_ether tests/unit/test_ppp tests/unit/test_erspan tests/unit/test_wccp tests/unit/test_etherip tests/unit/test_geneve tests/unit/test_vxlan_gpe tests/unit/test_teredo tests/unit/test_ayiya tests/unit/test_gtpu tests/unit/test_nesting
+check_PROGRAMS += $(ENCAP_UNIT_TESTS)
+TESTS += $(ENCAP_UNIT_TESTS)
+tests_unit_test_gre_SOURCES = tests/unit/test_gre.c tests/unit/encap.h tests/unit/unit.h
+tests_unit_test_gre_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_gre_LDADD = $(UNIT_LDADD)
+tests_unit_test_vxlan_SOURCES = tests/unit/test_vxlan.c tests/unit/encap.h tests/unit/unit.h
+tests_unit_test_vxlan_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_vxlan_LDADD = $(UNIT_LDADD)
+tests_unit_test_ipip_SOURCES = tests/unit/test_ipip.c tests/unit/encap.h tests/unit/unit.h
+tests_unit_test_ipip_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_ipip_LDADD = $(UNIT_LDADD)
+tests_unit_test_ether_SOURCES = tests/unit/test_ether.c tests/unit/encap.h tests/unit/unit.h
+tests_unit_test_ether_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_ether_LDADD = $(UNIT_LDADD)
+tests_unit_test_ppp_SOURCES = tests/unit/test_ppp.c tests/unit/encap.h tests/unit/unit.h
+tests_unit_test_ppp_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_ppp_LDADD = $(UNIT_LDADD)
+tests_unit_test_erspan_SOURCES = tests/unit/test_erspan.c tests/unit/encap.h tests/unit/unit.h
+tests_unit_test_erspan_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_erspan_LDADD = $(UNIT_LDADD)
+tests_unit_test_wccp_SOURCES = tests/unit/test_wccp.c tests/unit/encap.h tests/unit/unit.h
+tests_unit_test_wccp_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_wccp_LDADD = $(UNIT_LDADD)
+tests_unit_test_etherip_SOURCES = tests/unit/test_etherip.c tests/unit/encap.h tests/unit/unit.h
+tests_unit_test_etherip_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_etherip_LDADD = $(UNIT_LDADD)
+tests_unit_test_geneve_SOURCES = tests/unit/test_geneve.c tests/unit/encap.h tests/unit/unit.h
+tests_unit_test_geneve_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_geneve_LDADD = $(UNIT_LDADD)
+tests_unit_test_vxlan_gpe_SOURCES = tests/unit/test_vxlan_gpe.c tests/unit/encap.h tests/unit/unit.h
+tests_unit_test_vxlan_gpe_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_vxlan_gpe_LDADD = $(UNIT_LDADD)
+tests_unit_test_teredo_SOURCES = tests/unit/test_teredo.c tests/unit/encap.h tests/unit/unit.h
+tests_unit_test_teredo_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_teredo_LDADD = $(UNIT_LDADD)
+tests_unit_test_ayiya_SOURCES = tests/unit/test_ayiya.c tests/unit/encap.h tests/unit/unit.h
+tests_unit_test_ayiya_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_ayiya_LDADD = $(UNIT_LDADD)
+tests_unit_test_gtpu_SOURCES = tests/unit/test_gtpu.c tests/unit/encap.h tests/unit/unit.h
+tests_unit_test_gtpu_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_gtpu_LDADD = $(UNIT_LDADD)
+tests_unit_test_nesting_SOURCES = tests/unit/test_nesting.c tests/unit/encap.h tests/unit/unit.h
+tests_unit_test_nesting_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_nesting_LDADD = $(UNIT_LDADD)
+endif

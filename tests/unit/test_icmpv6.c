@@ -108,10 +108,21 @@ static void test_echo(void **state)
 	assert_true(pkt.icmp.has_echo);
 	assert_icmp_typecode(&pkt.icmp, "EchoReply");
 
-	/* id/seq need 8 bytes */
+	/* each of id and seq when its bytes were captured (as tshark) */
 	decode_exact(m, 7, n, &pkt);
-	assert_false(pkt.icmp.has_echo);
+	assert_true(pkt.icmp.has_echo);
+	assert_int_equal(pkt.icmp.id, 0x42);
+	assert_false(pkt.icmp.has_seq);
 	assert_int_equal(pkt.flags, NS_F_TRUNCATED);
+	decode_exact(m, 6, n, &pkt);
+	assert_true(pkt.icmp.has_echo);
+	assert_false(pkt.icmp.has_seq);
+	decode_exact(m, 5, n, &pkt);
+	assert_false(pkt.icmp.has_echo);
+	assert_false(pkt.icmp.has_seq);
+	decode_exact(m, 8, n, &pkt);
+	assert_true(pkt.icmp.has_seq);
+	assert_int_equal(pkt.icmp.seq, 3);
 }
 
 static void test_neighbor_discovery(void **state)
@@ -370,10 +381,13 @@ static void test_short_and_unknown(void **state)
 	assert_int_equal(pkt.flags, 0);  /* unknown types only need 4 bytes */
 	assert_icmp_typecode(&pkt.icmp, "Type(200)Code(7)");
 
-	put_icmp6(m, 128, 0, 0);
+	put_icmp6(m, 128, 0, 0x00070009);
 	assert_int_equal(decode_exact(m, 6, 6, &pkt), 0);
 	assert_int_equal(pkt.flags, NS_F_BAD_LENGTH);
-	assert_false(pkt.icmp.has_echo);
+	/* the identifier's bytes are there: reported; the sequence's are not */
+	assert_true(pkt.icmp.has_echo);
+	assert_int_equal(pkt.icmp.id, 7);
+	assert_false(pkt.icmp.has_seq);
 
 	assert_int_equal(decode_exact(m, 2, 2, &pkt), -1);
 	assert_int_equal(pkt.flags, NS_F_BAD_LENGTH);

@@ -91,8 +91,10 @@ static void quote_ipv6(const uint8_t *p, uint32_t caplen, struct ns_icmp_quote *
 	uint8_t nh = p[6];
 	uint32_t off = 40;
 	bool first_frag = true;
-	/* walk what was captured; stop at the first header we cannot read */
-	for (int i = 0; i < NS_MAX_IP6_EXT; i++) {
+	/* walk what was captured, however many headers (each is at least 8
+	 * bytes, so the capture bounds the walk, as in ipv6.c); stop at the
+	 * first header we cannot read */
+	for (;;) {
 		uint32_t elen = ip6_ext_len(p, caplen, off, nh);
 		if (elen == 0)
 			break;

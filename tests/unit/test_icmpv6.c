@@ -338,7 +338,8 @@ static void test_quote_no_next_and_long_chain(void **state)
 	assert_int_equal(q.protocol, 59);
 	assert_false(q.has_ports);
 
-	/* a chain longer than NS_MAX_IP6_EXT: the walk stops on an ext header */
+	/* a chain whose next header was not captured: the walk stops on an
+	 * ext header */
 	n = put_ipv6(b, 60, 0);
 	for (int i = 0; i < NS_MAX_IP6_EXT + 2; i++)
 		n += put_ext(b + n, 60, 8);
@@ -346,6 +347,20 @@ static void test_quote_no_next_and_long_chain(void **state)
 	assert_true(q.present);
 	assert_int_equal(q.protocol, 60);
 	assert_false(q.has_ports);
+
+	/* a chain longer than NS_MAX_IP6_EXT is walked to the transport, as
+	 * the packet's own chain is (suricata-verify ipv6-malformed-fragments-11
+	 * quotes 150 fragment headers) */
+	n = put_ipv6(b, 60, 0);
+	for (int i = 0; i < NS_MAX_IP6_EXT + 2; i++)
+		n += put_ext(b + n, i == NS_MAX_IP6_EXT + 1 ? 17 : 60, 8);
+	b[n] = 0x12, b[n + 1] = 0x34, b[n + 2] = 0, b[n + 3] = 53;
+	n += 4;
+	quote_exact(b, (uint32_t)n, &q);
+	assert_int_equal(q.protocol, 17);
+	assert_true(q.has_ports);
+	assert_int_equal(q.src_port, 0x1234);
+	assert_int_equal(q.dst_port, 53);
 
 	/* an extension length pointing far past the capture */
 	n = put_ipv6(b, 0, 0);

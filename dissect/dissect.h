@@ -86,11 +86,12 @@ enum ns_flag {
 	NS_F_TRUNCATED        = 1u << 0,  /* a header or payload ends before its length says */
 	NS_F_BAD_IP_CHECKSUM  = 1u << 1,  /* IPv4 header checksum does not verify */
 	NS_F_BAD_LENGTH       = 1u << 2,  /* a length field is impossible (too small / larger than the enclosing layer) */
-	NS_F_FRAGMENT         = 1u << 3,  /* IP fragment (first or not) */
+	NS_F_FRAGMENT         = 1u << 3,  /* IP fragment (first or not); v6: any Fragment header, atomic ones too */
 	NS_F_BAD_HEADER       = 1u << 4,  /* header field invalid: IHL < 5, TCP data offset < 5, ... */
 	NS_F_BAD_VERSION      = 1u << 5,  /* IP version nibble is not what the link layer says */
-	NS_F_BAD_OPTIONS      = 1u << 6,  /* IPv4/TCP option list malformed (length 0/1, past the header) */
-	NS_F_EXT_HDR_LIMIT    = 1u << 7,  /* IPv6 extension header chain longer than NS_MAX_IP6_EXT */
+	NS_F_BAD_OPTIONS      = 1u << 6,  /* IPv4/IPv6/TCP options malformed (length 0/1 or below the kind's
+					   * minimum, past the header, duplicate TCP option, window scale > 14) */
+	NS_F_EXT_HDR_LIMIT    = 1u << 7,  /* IPv6 chain longer than NS_MAX_IP6_EXT (walked, not all recorded) */
 	NS_F_NOT_IP           = 1u << 8,  /* link payload is not IPv4/IPv6 (ARP, STP, ...) */
 	NS_F_BAD_LINK         = 1u << 9,  /* link header truncated or malformed */
 	NS_F_ENCAP_LIMIT      = 1u << 10, /* more nested encapsulations than NS_MAX_ENCAP: decoding stopped */
@@ -218,12 +219,13 @@ struct ns_tcp {
 	uint8_t nopts;
 	struct ns_opt opts[NS_MAX_TCP_OPTS];
 	bool has_mss; uint16_t mss;
-	bool has_wscale; uint8_t wscale;
+	bool has_wscale; uint8_t wscale;  /* shift clamped to 14 (RFC 7323 2.3); raw byte in the option */
 	bool sack_permitted;
 	uint8_t nsack; uint32_t sack_left[NS_MAX_SACK], sack_right[NS_MAX_SACK];
 	bool has_ts; uint32_t ts_val, ts_ecr;
 	const uint8_t *hdr;      /* start of the TCP header (for option bytes) */
-	uint32_t payload_len;    /* from the IP length fields (what was sent), not the capture */
+	uint32_t payload_len;    /* from the IP length fields (what was sent), not the capture;
+				  * of this fragment only when pkt->more_fragments */
 };
 
 /* ---- UDP ---- */
@@ -252,7 +254,8 @@ struct ns_icmp {
 	uint8_t version;         /* 4 = ICMP, 6 = ICMPv6 */
 	uint8_t type, code;
 	uint16_t checksum;
-	bool has_echo;           /* echo request/reply (and timestamp/info for v4): id/seq valid */
+	bool has_echo;           /* echo request/reply (and timestamp/info for v4): id valid */
+	bool has_seq;            /* ... and seq valid (each only when its bytes were captured) */
 	uint16_t id, seq;
 	bool has_target;         /* ICMPv6 ND: target address valid */
 	struct ns_addr target;
@@ -325,6 +328,8 @@ struct ns_packet {
 	uint32_t ip_wire_len;    /* packetLen: on-wire length from the IP header on */
 	uint32_t ip_cap_len;     /* capturedLen: captured bytes from the IP header on */
 	bool first_fragment;     /* transport header is present (not a non-first fragment) */
+	bool more_fragments;     /* first fragment with more to come: the transport layer sees only
+				  * this fragment's bytes (a short header is not bad_length) */
 
 	uint8_t l4;              /* enum ns_l4 (NONE if absent or not decodable) */
 	struct ns_tcp tcp;
@@ -434,6 +439,8 @@ void ns_decode_icmp_quote(const uint8_t *data, uint32_t caplen, struct ns_icmp_q
 uint32_t ns_icmp_begin(const uint8_t *data, uint32_t caplen, uint32_t len, uint8_t version,
 		       struct ns_packet *pkt);
 int ns_icmp_end(const uint8_t *data, uint32_t caplen, bool is_error, struct ns_packet *pkt);
+/* Echo identifier and sequence number, each if captured (ext: RFC 8335). */
+void ns_icmp_idseq(const uint8_t *data, uint32_t caplen, bool ext, struct ns_icmp *icmp);
 
 /* IANA protocol name for the metadata ("TCP", "UDP", "ICMP", "ICMPv6", "GRE", ...);
  * NULL if we have no name (the caller prints the number). */

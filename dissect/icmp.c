@@ -91,8 +91,10 @@ static void quote_ipv6(const uint8_t *p, uint32_t caplen, struct ns_icmp_quote *
 	uint8_t nh = p[6];
 	uint32_t off = 40;
 	bool first_frag = true;
-	/* walk what was captured; stop at the first header we cannot read */
-	for (int i = 0; i < NS_MAX_IP6_EXT; i++) {
+	/* walk what was captured, however many headers (each is at least 8
+	 * bytes, so the capture bounds the walk, as in ipv6.c); stop at the
+	 * first header we cannot read */
+	for (;;) {
 		uint32_t elen = ip6_ext_len(p, caplen, off, nh);
 		if (elen == 0)
 			break;
@@ -186,19 +188,33 @@ static bool icmp_has_idseq(uint8_t type)
 	}
 }
 
-/* The second 32-bit word, whose meaning depends on the type. Needs 8 bytes. */
-static void icmp_rest_of_header(const uint8_t *p, struct ns_icmp *ic)
+/* Identifier (bytes 4-5) and sequence number (bytes 6-7, or byte 6 of an
+ * RFC 8335 extended echo), each when its bytes were captured, as tshark
+ * shows them. Shared with ICMPv6. */
+void ns_icmp_idseq(const uint8_t *p, uint32_t caplen, bool ext, struct ns_icmp *ic)
+{
+	if (caplen < 6)
+		return;
+	ic->has_echo = true;
+	ic->id = ns_get16(p + 4);
+	if (caplen >= (ext ? 7u : 8u)) {
+		ic->has_seq = true;
+		ic->seq = ext ? p[6] : ns_get16(p + 6);
+	}
+}
+
+/* The second 32-bit word, whose meaning depends on the type. Each field is
+ * read only if its bytes were captured. */
+static void icmp_rest_of_header(const uint8_t *p, uint32_t caplen, struct ns_icmp *ic)
 {
 	if (icmp_has_idseq(ic->type)) {
-		ic->has_echo = true;
-		ic->id = ns_get16(p + 4);
-		ic->seq = ns_get16(p + 6);
+		ns_icmp_idseq(p, caplen, false, ic);
 	} else if (ic->type == ICMP_EXT_ECHO || ic->type == ICMP_EXT_ECHOREPLY) {
 		/* RFC 8335 extended echo: 16-bit identifier, 8-bit sequence
 		 * number, then a flags byte */
-		ic->has_echo = true;
-		ic->id = ns_get16(p + 4);
-		ic->seq = p[6];
+		ns_icmp_idseq(p, caplen, true, ic);
+	} else if (caplen < ICMP_HDR_LEN) {
+		return;
 	} else if (ic->type == ICMP_REDIRECT) {
 		ic->has_gateway = true;
 		ic->gateway.family = 4;
@@ -219,8 +235,7 @@ int ns_decode_icmp(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns
 		pkt->flags |= NS_F_BAD_LENGTH;  /* every ICMPv4 message has 8 header bytes */
 	else if (caplen < len)
 		pkt->flags |= NS_F_TRUNCATED;
-	if (caplen >= ICMP_HDR_LEN)
-		icmp_rest_of_header(data, ic);
+	icmp_rest_of_header(data, caplen, ic);
 	return ns_icmp_end(data, caplen, icmp_is_error(ic->type), pkt);
 }
 

@@ -48,20 +48,12 @@ static void icmp6_body(const uint8_t *p, uint32_t caplen, struct ns_icmp *ic)
 	switch (ic->type) {
 	case ICMP6_ECHO_REQUEST:
 	case ICMP6_ECHO_REPLY:
-		if (caplen >= 8) {
-			ic->has_echo = true;
-			ic->id = ns_get16(p + 4);
-			ic->seq = ns_get16(p + 6);
-		}
+		ns_icmp_idseq(p, caplen, false, ic);
 		break;
 	case ICMP6_EXT_ECHO_REQUEST:
 	case ICMP6_EXT_ECHO_REPLY:
 		/* RFC 8335: 16-bit identifier, 8-bit sequence number, flags */
-		if (caplen >= 8) {
-			ic->has_echo = true;
-			ic->id = ns_get16(p + 4);
-			ic->seq = p[6];
-		}
+		ns_icmp_idseq(p, caplen, true, ic);
 		break;
 	case ICMP6_PACKET_TOO_BIG:
 		if (caplen >= 8)

@@ -92,9 +92,60 @@ static bool checksum_ok(const uint8_t *p, uint32_t hlen)
 	return sum == 0xffff;
 }
 
+/* Length rule of an option kind: min 0 = any length >= 2 (unknown kinds);
+ * exact = the length is fixed. The minimums are the bytes that every option
+ * of the kind carries (RFC 791 route/timestamp pointer and flags, RFC 1108
+ * classification level, ...), as tshark's ip option table has them. */
+struct opt_rule {
+	uint8_t min;
+	bool exact;
+};
+
+static struct opt_rule opt_rule(uint8_t kind)
+{
+	switch (kind) {
+	case 7:   /* record route (RFC 791): type, length, pointer */
+	case 131: /* loose source route */
+	case 137: /* strict source route */
+	case 130: /* security (RFC 1108): type, length, classification level */
+	case 133: /* extended security (RFC 1108) */
+		return (struct opt_rule){ 3, false };
+	case 68:  /* timestamp (RFC 791): type, length, pointer, overflow/flags */
+		return (struct opt_rule){ 4, false };
+	case 134: /* CIPSO: type, length, 4-byte DOI */
+		return (struct opt_rule){ 6, false };
+	case 149: /* selective directed broadcast (RFC 1770) */
+		return (struct opt_rule){ 6, false };
+	case 136: /* stream id (RFC 791) */
+	case 11:  /* MTU probe (RFC 1063) */
+	case 12:  /* MTU reply (RFC 1063) */
+	case 148: /* router alert (RFC 2113) */
+		return (struct opt_rule){ 4, true };
+	case 25:  /* quick-start (RFC 4782) */
+		return (struct opt_rule){ 8, true };
+	case 82:  /* traceroute (RFC 1393) */
+		return (struct opt_rule){ 12, true };
+	default:
+		return (struct opt_rule){ 0, false };
+	}
+}
+
+/* Is a well-framed option of this kind the right length? Shorter than the
+ * kind's fixed fields stops the walk (its fields cannot be read, tshark
+ * stops there too); longer than a fixed length is flagged, the framing still
+ * holds. */
+static bool opt_len_ok(uint8_t kind, uint8_t len, bool *stop)
+{
+	struct opt_rule r = opt_rule(kind);
+
+	*stop = len < r.min;
+	return len >= r.min && (!r.exact || len == r.min);
+}
+
 /* Options between byte 20 and hlen, read no further than caplen. Malformed
  * lists stop the walk (NS_F_BAD_OPTIONS); past NS_MAX_IP_OPTS we keep
- * validating but stop recording. */
+ * validating but stop recording. An option too short for its kind is
+ * recorded (its kind and length were read), then the walk stops. */
 static void decode_options(const uint8_t *p, uint32_t hlen, uint32_t caplen, struct ns_packet *pkt)
 {
 	struct ns_ipv4 *ip = &pkt->ip4;
@@ -137,6 +188,14 @@ static void decode_options(const uint8_t *p, uint32_t hlen, uint32_t caplen, str
 		}
 		if (kind == IPOPT_EOL)	/* the rest of the header is padding */
 			return;
+		if (len > 1) {
+			bool stop;
+
+			if (!opt_len_ok(kind, len, &stop))
+				pkt->flags |= NS_F_BAD_OPTIONS;
+			if (stop)
+				return;
+		}
 		off += len;
 	}
 }
@@ -197,6 +256,9 @@ int ns_decode_ipv4(const uint8_t *data, uint32_t caplen, uint32_t wirelen, struc
 		if ((ip->flags & IP_MF) || ip->frag_off != 0)
 			pkt->flags |= NS_F_FRAGMENT;
 		pkt->first_fragment = ip->frag_off == 0;
+		/* the transport sees this fragment's bytes only: lengths
+		 * below its header size are not malformed */
+		pkt->more_fragments = ip->frag_off == 0 && (ip->flags & IP_MF);
 	}
 
 	if (!decodable)

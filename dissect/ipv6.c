@@ -4,7 +4,8 @@
  * The chain is walked within both limits at once: the declared length (a
  * header past it is NS_F_BAD_LENGTH) and the captured bytes (a header past
  * them is NS_F_TRUNCATED). Either stops the walk and the transport is not
- * decoded: where it starts is unknown.
+ * decoded: where it starts is unknown. Option TLVs of hop-by-hop and
+ * destination options headers are checked, not recorded.
  */
 #include <string.h>
 #include "dissect.h"
@@ -194,10 +195,66 @@ static bool ext_stop(uint32_t cap, uint32_t iplen, uint32_t off, uint32_t n, str
 	return false;
 }
 
+/* Hop-by-hop and destination options (RFC 8200 4.2): TLVs filling the
+ * header after its 2 bytes. One that runs past the header's end is
+ * NS_F_BAD_OPTIONS. Only captured bytes are read: a header cut by the
+ * capture is checked as far as it goes. */
+static void check_tlvs(const uint8_t *h, uint32_t len, uint32_t cap, struct ns_packet *pkt)
+{
+	uint32_t off = 2;
+
+	while (off < len && off < cap) {
+		if (h[off] == OPT_PAD1) {
+			off++;
+			continue;
+		}
+		if (off + 1 >= len) {	/* no room for the length byte */
+			pkt->flags |= NS_F_BAD_OPTIONS;
+			return;
+		}
+		if (off + 1 >= cap)
+			return;
+		off += 2u + h[off + 1];
+		if (off > len) {
+			pkt->flags |= NS_F_BAD_OPTIONS;
+			return;
+		}
+	}
+}
+
+/* Record one header (only the first NS_MAX_IP6_EXT are kept). */
+static void record_ext(const uint8_t *h, uint8_t nh, uint32_t len, struct ns_packet *pkt)
+{
+	struct ns_ipv6 *ip = &pkt->ip6;
+	struct ns_ip6_ext *e;
+
+	if (ip->next_ext >= NS_MAX_IP6_EXT) {
+		pkt->flags |= NS_F_EXT_HDR_LIMIT;
+		return;
+	}
+	e = &ip->ext[ip->next_ext++];
+	e->type = nh;
+	e->next = h[0];
+	e->len = (uint16_t)len;
+	if (nh == IPPROTO_ROUTE) {
+		e->routing_type = h[2];
+		e->segments_left = h[3];
+	} else if (nh == IPPROTO_FRAG) {
+		e->frag_off = ns_get16(h + 2) >> 3;
+		e->more_frags = h[3] & 1;
+		e->frag_id = ns_get32(h + 4);
+	}
+}
+
 /* Walk the chain from byte 40. On return *offp is where the protocol in
  * ip6.next starts. Returns false if the walk stopped on an error. A header
  * whose own fields were captured is recorded even if its body was not (as
- * tshark shows it); the walk stops there all the same. */
+ * tshark shows it); the walk stops there all the same.
+ *
+ * The whole chain is walked, however long (each header takes at least 8
+ * bytes, so the packet length bounds it): only the first NS_MAX_IP6_EXT are
+ * recorded (NS_F_EXT_HDR_LIMIT says some were not), but the transport is
+ * still found and any Fragment header still makes the packet a fragment. */
 static bool walk_ext(const uint8_t *p, uint32_t cap, uint32_t iplen, uint32_t *offp,
 		     struct ns_packet *pkt)
 {
@@ -206,14 +263,10 @@ static bool walk_ext(const uint8_t *p, uint32_t cap, uint32_t iplen, uint32_t *o
 	uint8_t nh = ip->next_header;
 
 	while (is_ext_header(nh)) {
-		struct ns_ip6_ext *e;
 		const uint8_t *h = p + off;
 		uint32_t len;
+		uint16_t frag_off = 0;
 
-		if (ip->next_ext >= NS_MAX_IP6_EXT) {
-			pkt->flags |= NS_F_EXT_HDR_LIMIT;
-			return false;
-		}
 		if (nh == IPPROTO_HOPOPT && off != IPV6_HDR_LEN) {
 			/* RFC 8200 4.1: hop-by-hop only right after the fixed
 			 * header; elsewhere 0 is not a valid next header. */
@@ -223,32 +276,31 @@ static bool walk_ext(const uint8_t *p, uint32_t cap, uint32_t iplen, uint32_t *o
 		if (ext_stop(cap, iplen, off, ext_fields_len(nh), pkt))
 			return false;
 		len = ext_len(nh, h);
-		e = &ip->ext[ip->next_ext++];
-		e->type = nh;
-		e->next = h[0];
-		e->len = (uint16_t)len;
-		if (nh == IPPROTO_ROUTE) {
-			e->routing_type = h[2];
-			e->segments_left = h[3];
-		} else if (nh == IPPROTO_FRAG) {
-			e->frag_off = ns_get16(h + 2) >> 3;
-			e->more_frags = h[3] & 1;
-			e->frag_id = ns_get32(h + 4);
-			if (e->frag_off != 0 || e->more_frags)
-				pkt->flags |= NS_F_FRAGMENT;
+		record_ext(h, nh, len, pkt);
+		if ((nh == IPPROTO_HOPOPT || nh == IPPROTO_DSTOPT) && ns_have(iplen, off, len))
+			check_tlvs(h, len, cap - off, pkt);
+		if (nh == IPPROTO_FRAG) {
+			/* RFC 8200 4.5: a Fragment header makes a fragment,
+			 * an atomic one (offset 0, M=0, RFC 6946) too, as
+			 * tshark counts it */
+			pkt->flags |= NS_F_FRAGMENT;
+			frag_off = ns_get16(h + 2) >> 3;
+			if (frag_off == 0 && (h[3] & 1))
+				pkt->more_fragments = true;
 		}
 		if (ext_stop(cap, iplen, off, len, pkt))
 			return false;
-		nh = h[0];
 		off += len;
-		ip->next = nh;
+		ip->next = h[0];
 		*offp = off;
-		if (e->type == IPPROTO_FRAG && e->frag_off != 0) {
+		if (nh == IPPROTO_FRAG && frag_off != 0) {
 			/* What follows is the middle of the original packet,
 			 * not a header. */
 			pkt->first_fragment = false;
+			pkt->more_fragments = false;
 			return true;
 		}
+		nh = h[0];
 	}
 	return true;
 }

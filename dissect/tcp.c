@@ -8,11 +8,25 @@
 #include "bytes.h"
 
 #define TCP_HDR_LEN 20u
+#define TCP_MAX_WSCALE 14u	/* RFC 7323 2.3 */
 
 enum {
 	TCPOPT_EOL = 0, TCPOPT_NOP = 1, TCPOPT_MSS = 2, TCPOPT_WS = 3,
-	TCPOPT_SACK_PERM = 4, TCPOPT_SACK = 5, TCPOPT_TS = 8,
+	TCPOPT_SACK_PERM = 4, TCPOPT_SACK = 5, TCPOPT_TS = 8, TCPOPT_TFO = 34,
 };
+
+/* Kinds that may appear once per segment (Suricata flags a second one as
+ * TCP_OPT_DUPLICATE): a bit per kind, all below 64. */
+static uint64_t once_bit(uint8_t kind)
+{
+	switch (kind) {
+	case TCPOPT_MSS: case TCPOPT_WS: case TCPOPT_SACK_PERM: case TCPOPT_SACK:
+	case TCPOPT_TS: case TCPOPT_TFO:
+		return (uint64_t)1 << kind;
+	default:
+		return 0;
+	}
+}
 
 /* Fixed header fields, each only if all its bytes were captured. */
 static void tcp_fixed_fields(const uint8_t *p, uint16_t avail, struct ns_tcp *t)
@@ -68,9 +82,11 @@ static bool tcp_parse_opt(const uint8_t *o, uint8_t kind, uint8_t len, struct ns
 			return false;
 		if (!t->has_wscale) {
 			t->has_wscale = true;
-			t->wscale = o[2];
+			/* RFC 7323 2.3: a shift above 14 is used as 14;
+			 * the option bytes keep what was sent */
+			t->wscale = o[2] > TCP_MAX_WSCALE ? TCP_MAX_WSCALE : o[2];
 		}
-		return true;
+		return o[2] <= TCP_MAX_WSCALE;
 	case TCPOPT_SACK_PERM:
 		if (len != 2)
 			return false;
@@ -101,12 +117,16 @@ static bool tcp_parse_opt(const uint8_t *o, uint8_t kind, uint8_t len, struct ns
 
 /* Walk the options in [20, hlen), reading only below cap_end (<= hlen).
  * A malformed list (length 0/1, running past the header) sets BAD_OPTIONS; a
- * list cut by the capture sets TRUNCATED. Either way the walk stops. */
+ * list cut at cap_end sets cut_flag (TRUNCATED for the capture, 0 for the end
+ * of a first fragment). Either way the walk stops. A malformed option value
+ * (wrong length for its kind, window scale above 14) or a second option of a
+ * once-only kind sets BAD_OPTIONS and the walk goes on. */
 static void tcp_options(const uint8_t *p, uint32_t hlen, uint32_t cap_end,
-			struct ns_packet *pkt)
+			uint32_t cut_flag, struct ns_packet *pkt)
 {
 	struct ns_tcp *t = &pkt->tcp;
 	uint32_t off = TCP_HDR_LEN;
+	uint64_t seen = 0;
 
 	/* NOP, NOP, timestamps: the options of nearly every segment of a Linux
 	 * connection. Recorded exactly as the walk below would, without it. */
@@ -123,7 +143,7 @@ static void tcp_options(const uint8_t *p, uint32_t hlen, uint32_t cap_end,
 
 	while (off < hlen) {
 		if (off >= cap_end) {
-			pkt->flags |= NS_F_TRUNCATED;
+			pkt->flags |= cut_flag;
 			return;
 		}
 		uint8_t kind = p[off];
@@ -139,7 +159,7 @@ static void tcp_options(const uint8_t *p, uint32_t hlen, uint32_t cap_end,
 			return;
 		}
 		if (off + 1 >= cap_end) {
-			pkt->flags |= NS_F_TRUNCATED;
+			pkt->flags |= cut_flag;
 			return;
 		}
 		uint8_t len = p[off + 1];
@@ -148,12 +168,13 @@ static void tcp_options(const uint8_t *p, uint32_t hlen, uint32_t cap_end,
 			return;
 		}
 		if (off + len > cap_end) {
-			pkt->flags |= NS_F_TRUNCATED;  /* value bytes not captured: not recorded */
+			pkt->flags |= cut_flag;  /* value bytes not captured: not recorded */
 			return;
 		}
 		tcp_record_opt(t, kind, len, off);
-		if (!tcp_parse_opt(p + off, kind, len, t))
+		if (!tcp_parse_opt(p + off, kind, len, t) || (seen & once_bit(kind)))
 			pkt->flags |= NS_F_BAD_OPTIONS;
+		seen |= once_bit(kind);
 		off += len;
 	}
 }
@@ -175,8 +196,12 @@ int ns_decode_tcp(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_
 	tcp_fixed_fields(data, t->hdr_avail, t);
 
 	if (len < TCP_HDR_LEN) {
-		/* the declared segment cannot even hold the fixed header */
-		pkt->flags |= NS_F_BAD_LENGTH;
+		/* the declared segment cannot even hold the fixed header; in a
+		 * first fragment the rest of it is in the next fragment */
+		if (!pkt->more_fragments)
+			pkt->flags |= NS_F_BAD_LENGTH;
+		else if (caplen < len)
+			pkt->flags |= NS_F_TRUNCATED;
 		return t->hdr_avail >= 4 ? 0 : -1;
 	}
 	if (caplen < TCP_HDR_LEN) {
@@ -191,12 +216,15 @@ int ns_decode_tcp(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_
 		pkt->flags |= NS_F_BAD_HEADER;
 		hlen = TCP_HDR_LEN;
 	}
-	if (hlen > len) {
+	if (hlen > len && pkt->more_fragments) {
+		/* options continue in the next fragment: read what is here */
+		tcp_options(data, hlen, caplen, caplen < len ? NS_F_TRUNCATED : 0, pkt);
+	} else if (hlen > len) {
 		/* options end with the segment: one spanning its end is malformed */
 		pkt->flags |= NS_F_BAD_LENGTH;
-		tcp_options(data, len, caplen, pkt);
+		tcp_options(data, len, caplen, NS_F_TRUNCATED, pkt);
 	} else {
-		tcp_options(data, hlen, caplen < hlen ? caplen : hlen, pkt);
+		tcp_options(data, hlen, caplen < hlen ? caplen : hlen, NS_F_TRUNCATED, pkt);
 		t->payload_len = len - hlen;
 		if (caplen > hlen) {
 			pkt->payload = data + hlen;

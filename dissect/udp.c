@@ -26,10 +26,8 @@ static uint32_t udp_datagram_len(const struct ns_udp *u, uint32_t len, struct ns
 		return len;  /* length field not captured: trust IP */
 	if (u->length == 0 && pkt->l3 == NS_L3_IPV6 && len > 0xffff)
 		return len;  /* jumbogram: the length lives in the hop-by-hop option */
-	/* A first fragment holds only part of the datagram its length covers:
-	 * the length is longer than this packet, and rightly so. */
-	if (u->length > len && (pkt->flags & NS_F_FRAGMENT))
-		return len;
+	if (u->length > len && u->length >= UDP_HDR_LEN && pkt->more_fragments)
+		return len;  /* a first fragment: the datagram goes on in the next ones */
 	if (u->length < UDP_HDR_LEN || u->length > len) {
 		pkt->flags |= NS_F_BAD_LENGTH;
 		return len;

@@ -769,9 +769,10 @@ static void put_proto_tcp(struct outbuf *ob, const struct pktfmt *f)
 	} else {
 		P_LIT(p, "[]");
 	}
-	/* payloadLen needs the data offset: unknown when it was not captured */
+	/* payloadLen needs the data offset: unknown when it was not captured,
+	 * and the segment's length is unknown in a first fragment */
 	P_LIT(p, ",\"payloadLen\":");
-	p = p_opt_u64(p, a >= 13, t->payload_len);
+	p = p_opt_u64(p, a >= 13 && !f->pkt->more_fragments, t->payload_len);
 	P_LIT(p, "}}");
 	ob_commit(ob, p);
 }
@@ -823,7 +824,6 @@ static void put_quote(struct outbuf *ob, const struct ns_icmp_quote *q)
 static void put_proto_icmp(struct outbuf *ob, const struct pktfmt *f, bool v6)
 {
 	const struct ns_icmp *ic = &f->pkt->icmp;
-	bool echo = ic->has_echo && ic->hdr_avail >= 8;
 	char tc[64];
 	size_t n;
 
@@ -840,9 +840,9 @@ static void put_proto_icmp(struct outbuf *ob, const struct pktfmt *f, bool v6)
 	KEY_U64(ob, ",\"code\":", ic->code);
 	KEY_U64(ob, ",\"checksum\":", ic->checksum);
 	OB_LIT(ob, ",\"id\":");
-	put_opt_u64(ob, echo, ic->id);
+	put_opt_u64(ob, ic->has_echo, ic->id);
 	OB_LIT(ob, ",\"seq\":");
-	put_opt_u64(ob, echo, ic->seq);
+	put_opt_u64(ob, ic->has_seq, ic->seq);
 	if (v6) {
 		OB_LIT(ob, ",\"target\":");
 		if (ic->has_target)

@@ -100,6 +100,43 @@ static void test_echo_request(void **state)
 	assert_icmp_typecode(&pkt.icmp, "EchoReply");
 }
 
+/* Issue 11: id/seq of an echo cut by the capture, each reported when its
+ * own bytes were captured (tshark does the same: icmp.ident from 6 bytes). */
+static void test_echo_cut_every_byte(void **state)
+{
+	(void)state;
+	uint8_t m[MSG_MAX];
+	struct ns_packet pkt;
+	size_t n = put_icmp(m, 8, 0, 0x04d20007);
+
+	for (uint32_t cap = 0; cap <= n; cap++) {
+		decode_exact(m, cap, (uint32_t)n, &pkt);
+		assert_int_equal(pkt.icmp.has_echo, cap >= 6);
+		assert_int_equal(pkt.icmp.has_seq, cap >= 8);
+		assert_int_equal(pkt.icmp.id, cap >= 6 ? 1234 : 0);
+		assert_int_equal(pkt.icmp.seq, cap >= 8 ? 7 : 0);
+		if (cap < n)
+			assert_true(pkt.flags & NS_F_TRUNCATED);
+	}
+
+	/* RFC 8335 extended echo: the 8-bit sequence number is byte 6 */
+	put_icmp(m, 42, 0, 0x04d20900);
+	decode_exact(m, 7, (uint32_t)n, &pkt);
+	assert_true(pkt.icmp.has_echo);
+	assert_true(pkt.icmp.has_seq);
+	assert_int_equal(pkt.icmp.id, 1234);
+	assert_int_equal(pkt.icmp.seq, 9);
+	decode_exact(m, 6, (uint32_t)n, &pkt);
+	assert_true(pkt.icmp.has_echo);
+	assert_false(pkt.icmp.has_seq);
+
+	/* not an echo: bytes 4..7 are no identifier */
+	put_icmp(m, 3, 3, 0x04d20007);
+	decode_exact(m, 8, 8, &pkt);
+	assert_false(pkt.icmp.has_echo);
+	assert_false(pkt.icmp.has_seq);
+}
+
 static void test_other_idseq_types(void **state)
 {
 	(void)state;
@@ -366,10 +403,13 @@ static void test_short_lengths(void **state)
 	assert_int_equal(pkt.flags, NS_F_TRUNCATED);
 	assert_int_equal(pkt.icmp.type, 8);
 
-	/* caplen beyond len is clamped to len */
+	/* caplen beyond len is clamped to len; the identifier (bytes 4-5)
+	 * is inside, the sequence number is not */
 	assert_int_equal(decode_exact(m, 8, 6, &pkt), 0);
 	assert_int_equal(pkt.icmp.hdr_avail, 6);
-	assert_false(pkt.icmp.has_echo);
+	assert_true(pkt.icmp.has_echo);
+	assert_int_equal(pkt.icmp.id, 1);
+	assert_false(pkt.icmp.has_seq);
 }
 
 static void test_typecode_names(void **state)
@@ -479,6 +519,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_echo_request),
+		cmocka_unit_test(test_echo_cut_every_byte),
 		cmocka_unit_test(test_other_idseq_types),
 		cmocka_unit_test(test_port_unreachable_udp),
 		cmocka_unit_test(test_quote_truncated_every_byte),

@@ -108,10 +108,21 @@ static void test_echo(void **state)
 	assert_true(pkt.icmp.has_echo);
 	assert_icmp_typecode(&pkt.icmp, "EchoReply");
 
-	/* id/seq need 8 bytes */
+	/* each of id and seq when its bytes were captured (as tshark) */
 	decode_exact(m, 7, n, &pkt);
-	assert_false(pkt.icmp.has_echo);
+	assert_true(pkt.icmp.has_echo);
+	assert_int_equal(pkt.icmp.id, 0x42);
+	assert_false(pkt.icmp.has_seq);
 	assert_int_equal(pkt.flags, NS_F_TRUNCATED);
+	decode_exact(m, 6, n, &pkt);
+	assert_true(pkt.icmp.has_echo);
+	assert_false(pkt.icmp.has_seq);
+	decode_exact(m, 5, n, &pkt);
+	assert_false(pkt.icmp.has_echo);
+	assert_false(pkt.icmp.has_seq);
+	decode_exact(m, 8, n, &pkt);
+	assert_true(pkt.icmp.has_seq);
+	assert_int_equal(pkt.icmp.seq, 3);
 }
 
 static void test_neighbor_discovery(void **state)
@@ -327,7 +338,8 @@ static void test_quote_no_next_and_long_chain(void **state)
 	assert_int_equal(q.protocol, 59);
 	assert_false(q.has_ports);
 
-	/* a chain longer than NS_MAX_IP6_EXT: the walk stops on an ext header */
+	/* a chain whose next header was not captured: the walk stops on an
+	 * ext header */
 	n = put_ipv6(b, 60, 0);
 	for (int i = 0; i < NS_MAX_IP6_EXT + 2; i++)
 		n += put_ext(b + n, 60, 8);
@@ -335,6 +347,20 @@ static void test_quote_no_next_and_long_chain(void **state)
 	assert_true(q.present);
 	assert_int_equal(q.protocol, 60);
 	assert_false(q.has_ports);
+
+	/* a chain longer than NS_MAX_IP6_EXT is walked to the transport, as
+	 * the packet's own chain is (suricata-verify ipv6-malformed-fragments-11
+	 * quotes 150 fragment headers) */
+	n = put_ipv6(b, 60, 0);
+	for (int i = 0; i < NS_MAX_IP6_EXT + 2; i++)
+		n += put_ext(b + n, i == NS_MAX_IP6_EXT + 1 ? 17 : 60, 8);
+	b[n] = 0x12, b[n + 1] = 0x34, b[n + 2] = 0, b[n + 3] = 53;
+	n += 4;
+	quote_exact(b, (uint32_t)n, &q);
+	assert_int_equal(q.protocol, 17);
+	assert_true(q.has_ports);
+	assert_int_equal(q.src_port, 0x1234);
+	assert_int_equal(q.dst_port, 53);
 
 	/* an extension length pointing far past the capture */
 	n = put_ipv6(b, 0, 0);
@@ -370,10 +396,13 @@ static void test_short_and_unknown(void **state)
 	assert_int_equal(pkt.flags, 0);  /* unknown types only need 4 bytes */
 	assert_icmp_typecode(&pkt.icmp, "Type(200)Code(7)");
 
-	put_icmp6(m, 128, 0, 0);
+	put_icmp6(m, 128, 0, 0x00070009);
 	assert_int_equal(decode_exact(m, 6, 6, &pkt), 0);
 	assert_int_equal(pkt.flags, NS_F_BAD_LENGTH);
-	assert_false(pkt.icmp.has_echo);
+	/* the identifier's bytes are there: reported; the sequence's are not */
+	assert_true(pkt.icmp.has_echo);
+	assert_int_equal(pkt.icmp.id, 7);
+	assert_false(pkt.icmp.has_seq);
 
 	assert_int_equal(decode_exact(m, 2, 2, &pkt), -1);
 	assert_int_equal(pkt.flags, NS_F_BAD_LENGTH);

@@ -196,6 +196,90 @@ static void test_bad_options(void **state)
 	expect_bad_options(nolen, sizeof(nolen), 3);
 }
 
+/* One option list in a 40-byte header (IHL 10) before 8 bytes of payload. */
+static void decode_opts(const uint8_t *opts, uint32_t n, struct ns_packet *pkt)
+{
+	uint8_t b[40 + 8];
+
+	assert_true(n <= 20);
+	build(b, sizeof(b), 10, sizeof(b), PROTO_TEST, 0);
+	memcpy(b + 20, opts, n);
+	fix_checksum(b);
+	decode(b, sizeof(b), sizeof(b), pkt);
+}
+
+/* Issue 11: an option shorter than its kind's fixed fields (RFC 791 route
+ * and timestamp pointers, RFC 1108 classification level, ...) is
+ * bad_options; it is recorded, then the walk stops (tshark stops there with
+ * an exception). A fixed-length option that is longer is flagged but its
+ * framing holds: the walk goes on. */
+static void test_option_minimums(void **state)
+{
+	static const struct { uint8_t kind, min; bool exact; } k[] = {
+		{ 7, 3, false }, { 131, 3, false }, { 137, 3, false }, { 130, 3, false },
+		{ 133, 3, false }, { 68, 4, false }, { 134, 6, false }, { 149, 6, false },
+		{ 136, 4, true }, { 11, 4, true }, { 12, 4, true }, { 148, 4, true },
+		{ 25, 8, true }, { 82, 12, true },
+	};
+	uint8_t o[20];
+	struct ns_packet pkt;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
+		/* too short, then NOP, EOL: only the short one recorded */
+		memset(o, 0, sizeof(o));
+		o[0] = k[i].kind;
+		o[1] = (uint8_t)(k[i].min - 1);
+		o[k[i].min - 1] = 1;
+		decode_opts(o, sizeof(o), &pkt);
+		assert_int_equal(pkt.flags, NS_F_BAD_OPTIONS);
+		assert_int_equal(pkt.ip4.nopts, 1);
+		assert_int_equal(pkt.ip4.opts[0].kind, k[i].kind);
+		assert_int_equal(pkt.ip4.opts[0].len, k[i].min - 1);
+		assert_int_equal(pkt.l4, NS_L4_OTHER);
+
+		/* exactly the minimum: fine, NOP and EOL follow */
+		o[1] = k[i].min;
+		o[k[i].min - 1] = 0;
+		o[k[i].min] = 1;
+		decode_opts(o, sizeof(o), &pkt);
+		assert_int_equal(pkt.flags, 0);
+		assert_int_equal(pkt.ip4.nopts, 3);
+
+		/* one more: fine unless the length is fixed */
+		o[1] = (uint8_t)(k[i].min + 1);
+		o[k[i].min] = 0;
+		o[k[i].min + 1] = 1;
+		decode_opts(o, sizeof(o), &pkt);
+		assert_int_equal(pkt.flags, k[i].exact ? NS_F_BAD_OPTIONS : 0);
+		assert_int_equal(pkt.ip4.nopts, 3);
+	}
+}
+
+/* suricata-verify firewall__tcp-session-decode-malformed-ipv4 frame 8: a
+ * security option of length 2, EOL, padding; IHL 8 before a TCP header. */
+static void test_security_option_len2(void **state)
+{
+	static const uint8_t opts[12] = { 0x82, 0x02, 0, 0, 0, 0, 0, 0, 0x78, 0x78, 0x78, 0 };
+	uint8_t b[32 + 20];
+	struct ns_packet pkt;
+
+	(void)state;
+	build(b, sizeof(b), 8, sizeof(b), 6, 0);
+	memcpy(b + 20, opts, sizeof(opts));
+	memset(b + 32, 0, 20);
+	b[32 + 12] = 0x50;
+	b[32 + 13] = 0x10;
+	fix_checksum(b);
+	decode(b, sizeof(b), sizeof(b), &pkt);
+	assert_int_equal(pkt.flags, NS_F_BAD_OPTIONS);
+	assert_int_equal(pkt.ip4.nopts, 1);
+	assert_int_equal(pkt.ip4.opts[0].kind, 130);
+	/* IHL still says where TCP starts */
+	assert_int_equal(pkt.l4, NS_L4_TCP);
+	assert_int_equal(pkt.tcp.flags, NS_TCP_ACK);
+}
+
 static void test_ihl_too_small(void **state)
 {
 	uint8_t b[28];
@@ -358,6 +442,65 @@ static void test_fragments(void **state)
 	assert_int_equal(pkt.ip4.flags, 6);
 }
 
+/* Issue 11: a first fragment holding 8 bytes of transport (the minimum a
+ * fragment carries) is legitimate: no bad_length, the fields that are in
+ * it are read. The same bytes as a whole datagram are malformed. */
+static void test_first_fragment_8_bytes(void **state)
+{
+	static const uint8_t tcp8[8] = { 0x30, 0x39, 0x1f, 0x90, 0, 0, 0, 1 };
+	static const uint8_t udp8[8] = { 0x13, 0xc4, 0x13, 0xc4, 0x05, 0xc8, 0, 0 };	/* len 1480 */
+	uint8_t b[28];
+	struct ns_packet pkt;
+
+	(void)state;
+	build(b, sizeof(b), 5, 28, 6, 0x2000);
+	memcpy(b + 20, tcp8, 8);
+	fix_checksum(b);
+	decode(b, sizeof(b), sizeof(b), &pkt);
+	assert_int_equal(pkt.flags, NS_F_FRAGMENT);
+	assert_true(pkt.first_fragment);
+	assert_true(pkt.more_fragments);
+	assert_int_equal(pkt.l4, NS_L4_TCP);
+	assert_int_equal(pkt.tcp.hdr_avail, 8);
+	assert_int_equal(pkt.tcp.src_port, 12345);
+	assert_int_equal(pkt.tcp.dst_port, 8080);
+	assert_int_equal(pkt.tcp.seq, 1);
+
+	/* not a fragment: an 8-byte TCP segment is impossible */
+	build(b, sizeof(b), 5, 28, 6, 0x4000);
+	memcpy(b + 20, tcp8, 8);
+	fix_checksum(b);
+	decode(b, sizeof(b), sizeof(b), &pkt);
+	assert_int_equal(pkt.flags, NS_F_BAD_LENGTH);
+	assert_false(pkt.more_fragments);
+
+	/* UDP: the header's length is the whole datagram's */
+	build(b, sizeof(b), 5, 28, 17, 0x2000);
+	memcpy(b + 20, udp8, 8);
+	fix_checksum(b);
+	decode(b, sizeof(b), sizeof(b), &pkt);
+	assert_int_equal(pkt.flags, NS_F_FRAGMENT);
+	assert_int_equal(pkt.l4, NS_L4_UDP);
+	assert_int_equal(pkt.udp.length, 1480);
+	assert_int_equal(pkt.payload_caplen, 0);
+
+	/* ... and as a whole datagram, a UDP length past it is malformed */
+	build(b, sizeof(b), 5, 28, 17, 0);
+	memcpy(b + 20, udp8, 8);
+	fix_checksum(b);
+	decode(b, sizeof(b), sizeof(b), &pkt);
+	assert_int_equal(pkt.flags, NS_F_BAD_LENGTH);
+
+	/* a last fragment has no transport and no more fragments */
+	build(b, sizeof(b), 5, 28, 6, 185);
+	fix_checksum(b);
+	decode(b, sizeof(b), sizeof(b), &pkt);
+	assert_int_equal(pkt.flags, NS_F_FRAGMENT);
+	assert_false(pkt.first_fragment);
+	assert_false(pkt.more_fragments);
+	assert_int_equal(pkt.l4, NS_L4_NONE);
+}
+
 /* Cut a 32-byte header (with options) + 8 bytes at every length. */
 static void test_truncated_every_byte(void **state)
 {
@@ -428,12 +571,15 @@ int main(void)
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_many_nops),
 		cmocka_unit_test(test_bad_options),
+		cmocka_unit_test(test_option_minimums),
+		cmocka_unit_test(test_security_option_len2),
 		cmocka_unit_test(test_ihl_too_small),
 		cmocka_unit_test(test_bad_version),
 		cmocka_unit_test(test_lying_total_len),
 		cmocka_unit_test(test_padding_clamped),
 		cmocka_unit_test(test_padding_clamped_udp),
 		cmocka_unit_test(test_fragments),
+		cmocka_unit_test(test_first_fragment_8_bytes),
 		cmocka_unit_test(test_truncated_every_byte),
 		cmocka_unit_test(test_fuzz),
 	};

@@ -6,7 +6,7 @@
 
 /* A packet under construction. */
 struct pb {
-	uint8_t b[256];
+	uint8_t b[1600];	/* room for a chain of 150 fragment headers */
 	uint32_t len;
 };
 
@@ -157,13 +157,24 @@ static void test_nonfirst_fragment(void **state)
 	assert_int_equal(pkt.ipproto, 6);
 	assert_int_equal(pkt.l4, NS_L4_NONE);
 
-	/* an atomic fragment (offset 0, no MF, RFC 6946): not a fragment */
+	/* an atomic fragment (offset 0, no MF, RFC 6946): a Fragment header
+	 * makes a fragment (as tshark says), but the datagram is whole: the
+	 * transport is decoded and its lengths are the datagram's */
 	p.b[42] = 0;
 	p.b[43] = 0;
 	p.b[40] = PROTO_TEST;
 	decode(p.b, p.len, p.len, &pkt);
-	assert_int_equal(pkt.flags, 0);
+	assert_int_equal(pkt.flags, NS_F_FRAGMENT);
 	assert_true(pkt.first_fragment);
+	assert_false(pkt.more_fragments);
+	assert_int_equal(pkt.l4, NS_L4_OTHER);
+
+	/* a first fragment (offset 0, MF): more to come */
+	p.b[43] = 1;
+	decode(p.b, p.len, p.len, &pkt);
+	assert_int_equal(pkt.flags, NS_F_FRAGMENT);
+	assert_true(pkt.first_fragment);
+	assert_true(pkt.more_fragments);
 	assert_int_equal(pkt.l4, NS_L4_OTHER);
 }
 
@@ -229,7 +240,8 @@ static void test_ext_limit(void **state)
 	assert_int_equal(pkt.ip6.next_ext, NS_MAX_IP6_EXT);
 	assert_int_equal(pkt.l4, NS_L4_OTHER);
 
-	/* one more: the walk stops */
+	/* one more: not recorded (flagged), but the walk goes on to the
+	 * transport as tshark's does */
 	start(&p, 60);
 	for (int i = 0; i < NS_MAX_IP6_EXT + 1; i++)
 		add(&p, dst, sizeof(dst));
@@ -239,8 +251,126 @@ static void test_ext_limit(void **state)
 	decode(p.b, p.len, p.len, &pkt);
 	assert_int_equal(pkt.flags, NS_F_EXT_HDR_LIMIT);
 	assert_int_equal(pkt.ip6.next_ext, NS_MAX_IP6_EXT);
+	assert_int_equal(pkt.ip6.ext[NS_MAX_IP6_EXT - 1].next, 60);
+	assert_int_equal(pkt.ipproto, PROTO_TEST);
+	assert_int_equal(pkt.l4, NS_L4_OTHER);
+	assert_int_equal(pkt.payload_caplen, 8);
+
+	/* cut inside the headers past the limit: truncated, no transport */
+	decode(p.b, 40 + 8 * NS_MAX_IP6_EXT + 4, p.len, &pkt);
+	assert_int_equal(pkt.flags, NS_F_EXT_HDR_LIMIT | NS_F_TRUNCATED);
+	assert_int_equal(pkt.ip6.next_ext, NS_MAX_IP6_EXT);
 	assert_int_equal(pkt.ipproto, 60);
 	assert_int_equal(pkt.l4, NS_L4_NONE);
+}
+
+/* suricata-verify ipv6-malformed-fragments-11: 150 atomic fragment headers,
+ * then ICMPv6. tshark walks them all to the echo request. */
+static void test_long_fragment_chain(void **state)
+{
+	static const uint8_t frag[8] = { 44, 0, 0, 0, 0, 0, 0, 9 };
+	static const uint8_t echo[8] = { 128, 0, 0, 0, 0, 7, 0, 1 };
+	struct pb p;
+	struct ns_packet pkt;
+
+	(void)state;
+	start(&p, 44);
+	for (int i = 0; i < 150; i++)
+		add(&p, frag, sizeof(frag));
+	p.b[p.len - 8] = 58;
+	add(&p, echo, sizeof(echo));
+	finish(&p);
+	decode(p.b, p.len, p.len, &pkt);
+	assert_int_equal(pkt.flags, NS_F_FRAGMENT | NS_F_EXT_HDR_LIMIT);
+	assert_int_equal(pkt.ip6.next_ext, NS_MAX_IP6_EXT);
+	assert_true(pkt.first_fragment);
+	assert_false(pkt.more_fragments);
+	assert_int_equal(pkt.ipproto, 58);
+	assert_int_equal(pkt.l4, NS_L4_ICMPV6);
+	assert_true(pkt.icmp.has_seq);
+	assert_int_equal(pkt.icmp.id, 7);
+
+	/* a non-first fragment header past the recorded ones still makes
+	 * the rest opaque */
+	p.b[40 + 8 * 100 + 2] = 0x01;	/* offset 32 */
+	decode(p.b, p.len, p.len, &pkt);
+	assert_int_equal(pkt.flags, NS_F_FRAGMENT | NS_F_EXT_HDR_LIMIT);
+	assert_false(pkt.first_fragment);
+	assert_int_equal(pkt.ipproto, 44);
+	assert_int_equal(pkt.l4, NS_L4_NONE);
+
+	/* one with MF set deep in the chain: a first fragment */
+	p.b[40 + 8 * 100 + 2] = 0;
+	p.b[40 + 8 * 100 + 3] = 1;
+	decode(p.b, p.len, p.len, &pkt);
+	assert_true(pkt.first_fragment);
+	assert_true(pkt.more_fragments);
+	assert_int_equal(pkt.l4, NS_L4_ICMPV6);
+
+	/* a lone atomic fragment header (suricata-verify firewall
+	 * tcp-session-ipv6-decode-malformed frame 4) is a fragment */
+	start(&p, 44);
+	add(&p, frag, sizeof(frag));
+	p.b[40] = 58;
+	add(&p, echo, sizeof(echo));
+	finish(&p);
+	decode(p.b, p.len, p.len, &pkt);
+	assert_int_equal(pkt.flags, NS_F_FRAGMENT);
+	assert_int_equal(pkt.l4, NS_L4_ICMPV6);
+}
+
+/* Hop-by-hop and destination options: a TLV running past its header is
+ * bad_options; a header cut by the capture is checked as far as it goes. */
+static void test_option_tlvs(void **state)
+{
+	/* Pad1, PadN(2), PadN(0): exactly 8 bytes */
+	static const uint8_t good[8] = { PROTO_TEST, 0, 0, 1, 2, 0, 0, 0 };
+	/* PadN claiming 6 bytes from offset 2 -> ends at 10 > 8 */
+	static const uint8_t over[8] = { PROTO_TEST, 0, 1, 6, 0, 0, 0, 0 };
+	/* an option type in the last byte: no room for its length */
+	static const uint8_t nolen[8] = { PROTO_TEST, 0, 0, 0, 0, 0, 0, 0x3e };
+	struct pb p;
+	struct ns_packet pkt;
+	uint8_t first;
+
+	(void)state;
+	for (first = 0; first <= 60; first += 60) {
+		start(&p, first);
+		add(&p, good, sizeof(good));
+		add(&p, payload8, sizeof(payload8));
+		finish(&p);
+		decode(p.b, p.len, p.len, &pkt);
+		assert_int_equal(pkt.flags, 0);
+		assert_int_equal(pkt.l4, NS_L4_OTHER);
+
+		memcpy(p.b + 40, over, sizeof(over));
+		decode(p.b, p.len, p.len, &pkt);
+		assert_int_equal(pkt.flags, NS_F_BAD_OPTIONS);
+		/* the header's own length still says where the next one is */
+		assert_int_equal(pkt.l4, NS_L4_OTHER);
+		assert_int_equal(pkt.ip6.next_ext, 1);
+
+		/* cut before the overrun can be seen: only truncated */
+		decode(p.b, 43, p.len, &pkt);
+		assert_int_equal(pkt.flags, NS_F_TRUNCATED);
+
+		memcpy(p.b + 40, nolen, sizeof(nolen));
+		decode(p.b, p.len, p.len, &pkt);
+		assert_int_equal(pkt.flags, NS_F_BAD_OPTIONS);
+	}
+
+	/* a destination options header past the recorded ones is checked too */
+	start(&p, 60);
+	for (int i = 0; i < NS_MAX_IP6_EXT; i++) {
+		add(&p, good, sizeof(good));
+		p.b[p.len - 8] = 60;
+	}
+	add(&p, over, sizeof(over));
+	add(&p, payload8, sizeof(payload8));
+	finish(&p);
+	decode(p.b, p.len, p.len, &pkt);
+	assert_int_equal(pkt.flags, NS_F_BAD_OPTIONS | NS_F_EXT_HDR_LIMIT);
+	assert_int_equal(pkt.ipproto, PROTO_TEST);
 }
 
 static void test_hbh_not_first(void **state)
@@ -510,6 +640,8 @@ int main(void)
 		cmocka_unit_test(test_nonfirst_fragment),
 		cmocka_unit_test(test_truncated_every_byte),
 		cmocka_unit_test(test_ext_limit),
+		cmocka_unit_test(test_long_fragment_chain),
+		cmocka_unit_test(test_option_tlvs),
 		cmocka_unit_test(test_hbh_not_first),
 		cmocka_unit_test(test_walk_ends),
 		cmocka_unit_test(test_lengths),

@@ -300,6 +300,155 @@ static void test_len_below_fixed_header(void **state)
 	assert_int_equal(pkt.tcp.payload_len, 0);
 }
 
+/* Decode as the transport of a first fragment with more to come. */
+static int decode_first_fragment(const uint8_t *seg, uint32_t caplen, uint32_t len,
+				 struct ns_packet *pkt)
+{
+	uint8_t *copy = unit_copy_exact(seg, caplen);
+	int rc;
+
+	memset(pkt, 0, sizeof(*pkt));
+	pkt->l3 = NS_L3_IPV4;
+	pkt->first_fragment = true;
+	pkt->more_fragments = true;
+	rc = ns_decode_tcp(copy, caplen, len, pkt);
+	pkt->payload = NULL;
+	pkt->tcp.hdr = seg;
+	free(copy);
+	return rc;
+}
+
+/* Issue 11: a first fragment may hold only part of the TCP header (8 bytes
+ * is legal, RFC 791 / RFC 1858); the rest is in the next fragment, so a
+ * short header there is not bad_length. Each field is read if its bytes
+ * are in the fragment. */
+static void test_first_fragment_short_header(void **state)
+{
+	(void)state;
+	static const uint8_t opts[4] = { 0x02, 0x04, 0x05, 0xb4 };
+	uint8_t seg[SEG_MAX];
+	struct ns_packet pkt;
+
+	build_seg(seg, 0, 0x02, NULL, 0, 0, 0);
+	assert_int_equal(decode_first_fragment(seg, 8, 8, &pkt), 0);
+	assert_int_equal(pkt.flags, 0);
+	assert_int_equal(pkt.l4, NS_L4_TCP);
+	assert_int_equal(pkt.tcp.hdr_avail, 8);
+	assert_int_equal(pkt.tcp.src_port, 80);
+	assert_int_equal(pkt.tcp.seq, 1);
+	assert_int_equal(pkt.tcp.ack, 0);
+	assert_int_equal(pkt.tcp.payload_len, 0);
+
+	/* the same 8 bytes as a whole datagram: malformed */
+	assert_int_equal(decode_exact(seg, 8, 8, &pkt), 0);
+	assert_int_equal(pkt.flags, NS_F_BAD_LENGTH);
+
+	/* the fragment cut by the capture: truncated, not malformed */
+	assert_int_equal(decode_first_fragment(seg, 6, 8, &pkt), 0);
+	assert_int_equal(pkt.flags, NS_F_TRUNCATED);
+	assert_int_equal(pkt.tcp.seq, 0);
+
+	/* header of 60 bytes, the fragment holds 24: the options in it are
+	 * read, the rest is the next fragment's */
+	size_t n = build_seg(seg, 0, 0x02, opts, sizeof(opts), 0, 15);
+	assert_int_equal(decode_first_fragment(seg, (uint32_t)n, (uint32_t)n, &pkt), 0);
+	assert_int_equal(pkt.flags, 0);
+	assert_true(pkt.tcp.has_mss);
+	assert_int_equal(pkt.tcp.nopts, 1);
+	assert_null(pkt.payload);
+	assert_int_equal(decode_first_fragment(seg, 22, (uint32_t)n, &pkt), 0);
+	assert_int_equal(pkt.flags, NS_F_TRUNCATED);
+	assert_false(pkt.tcp.has_mss);
+
+	/* a whole header in the first fragment: the payload is this
+	 * fragment's share */
+	n = build_seg(seg, 0, 0x18, NULL, 0, 10, 0);
+	assert_int_equal(decode_first_fragment(seg, (uint32_t)n, (uint32_t)n, &pkt), 0);
+	assert_int_equal(pkt.flags, 0);
+	assert_int_equal(pkt.tcp.payload_len, 10);
+}
+
+/* RFC 7323 2.3: a shift above 14 is used as 14. The option keeps its raw
+ * byte (tshark shows it, with an expert note); the decoded value used for
+ * window computations is clamped, and the list is flagged. */
+static void test_wscale_above_14(void **state)
+{
+	(void)state;
+	uint8_t opts[4] = { 0x01, 0x03, 0x03, 0 };
+	uint8_t seg[SEG_MAX];
+	struct ns_packet pkt;
+	static const uint8_t shifts[] = { 0, 14, 15, 200, 255 };
+
+	for (size_t i = 0; i < sizeof(shifts); i++) {
+		opts[3] = shifts[i];
+		size_t n = build_seg(seg, 0, 0x02, opts, sizeof(opts), 0, 0);
+		assert_int_equal(decode_exact(seg, (uint32_t)n, (uint32_t)n, &pkt), 0);
+		assert_true(pkt.tcp.has_wscale);
+		assert_int_equal(pkt.tcp.wscale, shifts[i] > 14 ? 14 : shifts[i]);
+		assert_int_equal(pkt.flags, shifts[i] > 14 ? NS_F_BAD_OPTIONS : 0);
+		assert_int_equal(pkt.tcp.nopts, 2);
+		assert_int_equal(pkt.tcp.opts[1].kind, 3);
+		assert_int_equal(pkt.tcp.hdr[pkt.tcp.opts[1].off + 2], shifts[i]);
+	}
+}
+
+/* Issue 18 item 7: a second MSS, WS, SACK-permitted, SACK, timestamp or
+ * TFO option is flagged, as Suricata's TCP_OPT_DUPLICATE; the first one's
+ * value is kept. NOP and kinds that may repeat (MPTCP) are not. */
+static void test_duplicate_options(void **state)
+{
+	(void)state;
+	static const uint8_t mss2[8] = { 0x02, 0x04, 0x05, 0xb4, 0x02, 0x04, 0x02, 0x18 };
+	static const uint8_t ws2[8] = { 0x03, 0x03, 0x07, 0x03, 0x03, 0x02, 0x01, 0x01 };
+	static const uint8_t sackok2[4] = { 0x04, 0x02, 0x04, 0x02 };
+	static const uint8_t ts2[20] = {
+		0x08, 0x0a, 0, 0, 0, 1, 0, 0, 0, 2,
+		0x08, 0x0a, 0, 0, 0, 3, 0, 0, 0, 4,
+	};
+	static const uint8_t sack2[20] = {
+		0x05, 0x0a, 0, 0, 0, 1, 0, 0, 0, 2,
+		0x05, 0x0a, 0, 0, 0, 3, 0, 0, 0, 4,
+	};
+	static const uint8_t tfo2[4] = { 34, 2, 34, 2 };
+	static const uint8_t mptcp2[8] = { 30, 4, 0, 0, 30, 4, 0, 0 };
+	uint8_t seg[SEG_MAX];
+	struct ns_packet pkt;
+	size_t n;
+
+	n = build_seg(seg, 0, 0x02, mss2, sizeof(mss2), 0, 0);
+	assert_int_equal(decode_exact(seg, (uint32_t)n, (uint32_t)n, &pkt), 0);
+	assert_int_equal(pkt.flags, NS_F_BAD_OPTIONS);
+	assert_int_equal(pkt.tcp.mss, 1460);
+	assert_int_equal(pkt.tcp.nopts, 2);
+
+	n = build_seg(seg, 0, 0x02, ws2, sizeof(ws2), 0, 0);
+	assert_int_equal(decode_exact(seg, (uint32_t)n, (uint32_t)n, &pkt), 0);
+	assert_int_equal(pkt.flags, NS_F_BAD_OPTIONS);
+	assert_int_equal(pkt.tcp.wscale, 7);
+
+	n = build_seg(seg, 0, 0x02, sackok2, sizeof(sackok2), 0, 0);
+	assert_int_equal(decode_exact(seg, (uint32_t)n, (uint32_t)n, &pkt), 0);
+	assert_int_equal(pkt.flags, NS_F_BAD_OPTIONS);
+
+	n = build_seg(seg, 0, 0x10, ts2, sizeof(ts2), 0, 0);
+	assert_int_equal(decode_exact(seg, (uint32_t)n, (uint32_t)n, &pkt), 0);
+	assert_int_equal(pkt.flags, NS_F_BAD_OPTIONS);
+	assert_int_equal(pkt.tcp.ts_val, 1);
+
+	n = build_seg(seg, 0, 0x10, sack2, sizeof(sack2), 0, 0);
+	assert_int_equal(decode_exact(seg, (uint32_t)n, (uint32_t)n, &pkt), 0);
+	assert_int_equal(pkt.flags, NS_F_BAD_OPTIONS);
+
+	n = build_seg(seg, 0, 0x02, tfo2, sizeof(tfo2), 0, 0);
+	assert_int_equal(decode_exact(seg, (uint32_t)n, (uint32_t)n, &pkt), 0);
+	assert_int_equal(pkt.flags, NS_F_BAD_OPTIONS);
+
+	n = build_seg(seg, 0, 0x10, mptcp2, sizeof(mptcp2), 0, 0);
+	assert_int_equal(decode_exact(seg, (uint32_t)n, (uint32_t)n, &pkt), 0);
+	assert_int_equal(pkt.flags, 0);
+	assert_int_equal(pkt.tcp.nopts, 2);
+}
+
 static void test_all_flags(void **state)
 {
 	(void)state;
@@ -408,6 +557,9 @@ int main(void)
 		cmocka_unit_test(test_data_offset_below_5),
 		cmocka_unit_test(test_data_offset_beyond_len),
 		cmocka_unit_test(test_len_below_fixed_header),
+		cmocka_unit_test(test_first_fragment_short_header),
+		cmocka_unit_test(test_wscale_above_14),
+		cmocka_unit_test(test_duplicate_options),
 		cmocka_unit_test(test_all_flags),
 		cmocka_unit_test(test_truncated_every_byte),
 		cmocka_unit_test(test_random_segments),

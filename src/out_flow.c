@@ -460,7 +460,9 @@ static void dns_packet(struct ns_flowout *fo, struct pipeline *p, const struct n
 	const uint8_t *d = pkt->payload;
 	uint32_t n = pkt->payload_caplen;
 
-	if (!d || n < 12 || !pkt->first_fragment || (pkt->flags & NS_F_FRAGMENT))
+	/* A fragment holds part of a message (the reassembled datagram comes
+	 * later, whole); an atomic fragment is whole. */
+	if (!d || n < 12 || !pkt->first_fragment || pkt->more_fragments)
 		return;
 	if (pkt->l4 == NS_L4_UDP && pkt->udp.hdr_avail >= 4) {
 		sport = pkt->udp.src_port;

@@ -461,7 +461,11 @@ static void hist_scaled(struct conn *c, int side, char code, uint64_t *cnt, uint
 
 enum { H_SYN = 1, H_FIN = 2, H_RST = 4, H_DATA = 8, H_ACK = 16, H_MULTI = 32, H_FINRST = 64 };
 
-static void zeek_history(struct conn *c, int side, const struct ns_tcp *t, uint32_t rel_seq)
+/* Zeek compares a repeated SYN, FIN or RST with the last one by its sequence
+ * number relative to the endpoint's first SYN: only equality matters, so the
+ * absolute number serves, and stays right when our relative base moves (a
+ * SYN+ACK with a new ISN, a RST's provisional base). */
+static void zeek_history(struct conn *c, int side, const struct ns_tcp *t, uint32_t seq)
 {
 	struct dstate *s = &c->d[side];
 	uint16_t fl = t->flags;
@@ -477,22 +481,22 @@ static void zeek_history(struct conn *c, int side, const struct ns_tcp *t, uint3
 	if (bits == 1) {
 		if (fl & NS_TCP_SYN) {
 			char code = (fl & NS_TCP_ACK) ? 'H' : 'S';
-			if (hist_check(c, side, H_SYN, code) && s->has_last_syn && rel_seq != s->last_syn)
+			if (hist_check(c, side, H_SYN, code) && s->has_last_syn && seq != s->last_syn)
 				hist_add(c, side, code);
-			s->last_syn = rel_seq;
+			s->last_syn = seq;
 			s->has_last_syn = true;
 		}
 		if (fl & NS_TCP_FIN) {
-			uint32_t end = rel_seq + t->payload_len;
+			uint32_t end = seq + t->payload_len;
 			if (hist_check(c, side, H_FIN, 'F') && s->has_last_fin && end != s->last_fin)
 				hist_add(c, side, 'F');
 			s->last_fin = end;
 			s->has_last_fin = true;
 		}
 		if (fl & NS_TCP_RST) {
-			if (hist_check(c, side, H_RST, 'R') && s->has_last_rst && rel_seq != s->last_rst)
+			if (hist_check(c, side, H_RST, 'R') && s->has_last_rst && seq != s->last_rst)
 				hist_add(c, side, 'R');
-			s->last_rst = rel_seq;
+			s->last_rst = seq;
 			s->has_last_rst = true;
 		}
 		return;
@@ -1375,7 +1379,7 @@ uint32_t ns_an_packet(struct ns_an *an, const struct ns_packet *p, struct ns_an_
 	close_track(c, side, &x);
 
 	/* Zeek: history before the state machine, as TCP_Analyzer does */
-	zeek_history(c, side, x.t, ns_an_rel(d, x.t->seq));
+	zeek_history(c, side, x.t, x.t->seq);
 	if ((a & (NS_AN_ANY_RETRANS | NS_AN_OUT_OF_ORDER)) && x.seglen)
 		hist_scaled(c, side, 'T', &c->d[side].cnt_t, &c->d[side].thr_t);
 	if (a & NS_AN_ACK_LOST_SEGMENT)

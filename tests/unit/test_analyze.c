@@ -710,6 +710,8 @@ static void test_synack_new_isn(void **state)
 	cap_end(&k);
 	const struct ns_an_conn *c = only(&k);
 	assert_int_equal(c->resp.isn, 90000);
+	/* Zeek repeats the letter for a SYN+ACK with another sequence number */
+	assert_string_equal(c->history, "ShAhd");
 }
 
 /* ---- a RST injected before the SYN+ACK gives no ISN ---- */

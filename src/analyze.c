@@ -35,6 +35,11 @@ static bool seq_le(uint32_t a, uint32_t b) { return (int32_t)(a - b) <= 0; }
 #define CLOSED_IDLE_NS (120ull * 1000000000ull)
 #define OPEN_IDLE_NS (3600ull * 1000000000ull)
 #define SWEEP_EVERY_NS (30ull * 1000000000ull)
+/* RFC 7323 2.3: a window scale option above 14 is used as 14 (a shift of
+ * 255 would be undefined behaviour in C, and a nonsense window). */
+#define WSCALE_MAX 14
+/* Holes in a direction's data remembered for the unique-bytes count. */
+#define MAX_HOLES 8
 
 struct seg {                 /* Wireshark's tcp_unacked_t */
 	uint32_t seq, nextseq;
@@ -64,6 +69,12 @@ struct dstate {              /* Wireshark's per-flow analysis state + Zeek's */
 	uint32_t rtx_open;       /* rtx[] before this index are all ACKed */
 	uint32_t rtx_cap;        /* records allocated in the public rtx[] */
 	bool in_zw;              /* last advertisement was a zero window */
+	/* unique bytes: the highest data sequence number seen, and the holes
+	 * below it (sequence space skipped, not yet seen) */
+	bool hi_set;
+	uint8_t nholes;
+	uint32_t hi;
+	struct { uint32_t lo, hi; } holes[MAX_HOLES];
 	/* Zeek history bookkeeping */
 	uint32_t hist_seen;
 	bool has_last_syn, has_last_fin, has_last_rst;
@@ -450,7 +461,11 @@ static void hist_scaled(struct conn *c, int side, char code, uint64_t *cnt, uint
 
 enum { H_SYN = 1, H_FIN = 2, H_RST = 4, H_DATA = 8, H_ACK = 16, H_MULTI = 32, H_FINRST = 64 };
 
-static void zeek_history(struct conn *c, int side, const struct ns_tcp *t, uint32_t rel_seq)
+/* Zeek compares a repeated SYN, FIN or RST with the last one by its sequence
+ * number relative to the endpoint's first SYN: only equality matters, so the
+ * absolute number serves, and stays right when our relative base moves (a
+ * SYN+ACK with a new ISN, a RST's provisional base). */
+static void zeek_history(struct conn *c, int side, const struct ns_tcp *t, uint32_t seq)
 {
 	struct dstate *s = &c->d[side];
 	uint16_t fl = t->flags;
@@ -466,22 +481,22 @@ static void zeek_history(struct conn *c, int side, const struct ns_tcp *t, uint3
 	if (bits == 1) {
 		if (fl & NS_TCP_SYN) {
 			char code = (fl & NS_TCP_ACK) ? 'H' : 'S';
-			if (hist_check(c, side, H_SYN, code) && s->has_last_syn && rel_seq != s->last_syn)
+			if (hist_check(c, side, H_SYN, code) && s->has_last_syn && seq != s->last_syn)
 				hist_add(c, side, code);
-			s->last_syn = rel_seq;
+			s->last_syn = seq;
 			s->has_last_syn = true;
 		}
 		if (fl & NS_TCP_FIN) {
-			uint32_t end = rel_seq + t->payload_len;
+			uint32_t end = seq + t->payload_len;
 			if (hist_check(c, side, H_FIN, 'F') && s->has_last_fin && end != s->last_fin)
 				hist_add(c, side, 'F');
 			s->last_fin = end;
 			s->has_last_fin = true;
 		}
 		if (fl & NS_TCP_RST) {
-			if (hist_check(c, side, H_RST, 'R') && s->has_last_rst && rel_seq != s->last_rst)
+			if (hist_check(c, side, H_RST, 'R') && s->has_last_rst && seq != s->last_rst)
 				hist_add(c, side, 'R');
-			s->last_rst = rel_seq;
+			s->last_rst = seq;
 			s->has_last_rst = true;
 		}
 		return;
@@ -770,9 +785,13 @@ struct pctx {                /* one packet, as the analysis sees it */
 	uint32_t seglen;
 };
 
+/* handshake() stores the shift clamped; clamping here too keeps every shift
+ * defined whatever the state. */
 static uint32_t rev_shift(const struct dstate *r)
 {
-	return r->win_scale >= 0 ? (uint32_t)r->win_scale : 0;
+	if (r->win_scale < 0)
+		return 0;
+	return r->win_scale > WSCALE_MAX ? WSCALE_MAX : (uint32_t)r->win_scale;
 }
 
 /* The checks of tcp_analyze_sequence_number() up to "finished_fwd". */
@@ -812,28 +831,54 @@ static uint32_t ws_fwd_checks(struct dstate *f, struct dstate *r, const struct p
 	return a;
 }
 
-/* Retransmission / fast retransmission / out-of-order / spurious. */
+/* Retransmission / fast retransmission / out-of-order / spurious, in the
+ * order of current Wireshark: spurious first (the data was already ACKed,
+ * whatever else is true of it), then fast retransmission, out-of-order, and
+ * the generic retransmission. A SYN or FIN occupies one sequence number: a
+ * resent SYN, SYN+ACK or FIN ends exactly at nextseq, so it is a
+ * retransmission, never out-of-order. */
 static uint32_t ws_retrans(const struct dstate *f, const struct dstate *r,
 			   const struct pctx *x, uint32_t a, uint64_t irtt)
 {
 	const struct ns_tcp *t = x->t;
 	uint32_t seq = t->seq, seglen = x->seglen;
+	uint32_t ctl = (t->flags & SYNFIN) ? 1 : 0;
 
-	if (!(seglen > 0 || (t->flags & SYNFIN)) || (a & NS_AN_KEEP_ALIVE))
+	if (!(seglen > 0 || ctl) || (a & NS_AN_KEEP_ALIVE))
 		return 0;
 	bool not_adv = f->nextseq && seq_lt(seq, f->nextseq);
 	/* a >1-byte segment right after a zero-window probe adds new data */
 	if (seglen > 1 && f->nextseq - 1 == seq)
 		not_adv = false;
+	/* ends at or below what the peer ACKed: ACKed data sent again */
+	if (seglen > 0 && r->lastack && seq_le(seq + seglen, r->lastack))
+		return NS_AN_SPURIOUS_RETRANS;
 	if (not_adv && r->dupacknum >= 2 && r->lastack == seq &&
 	    x->ts - r->lastack_ts < FAST_RT_NS)
 		return NS_AN_FAST_RETRANSMISSION;
 	uint64_t thres = irtt ? irtt : OOO_DEFAULT_NS;
-	if (not_adv && x->ts - f->nextseq_ts < thres && f->nextseq != seq + seglen)
+	if (not_adv && x->ts - f->nextseq_ts < thres && f->nextseq != seq + seglen + ctl)
 		return NS_AN_OUT_OF_ORDER;
-	if (seglen > 0 && r->lastack && seq_le(seq + seglen, r->lastack))
-		return NS_AN_SPURIOUS_RETRANS;
 	return not_adv ? NS_AN_RETRANSMISSION : 0;
+}
+
+/* What the next packets are checked against: the highest sequence number
+ * sent, the last ACK and window, the flags (Wireshark's state updates after
+ * "finished_checking_retransmission_type"). */
+static void ws_remember(struct dstate *f, const struct pctx *x, uint32_t a, uint32_t nextseq)
+{
+	bool zwp = a & NS_AN_ZERO_WINDOW_PROBE;
+	if ((seq_gt(nextseq, f->nextseq) || !f->nextseq) && !zwp) {
+		f->nextseq = nextseq;
+		f->nextseq_frame = x->frame;
+		f->nextseq_ts = x->ts;
+	}
+	if ((x->t->seq == f->maxseqtobeacked || !f->maxseqtobeacked) && !zwp)
+		f->maxseqtobeacked = f->nextseq;
+	f->window = x->t->window;
+	f->lastack = x->t->ack;
+	f->lastack_ts = x->ts;
+	f->lastsegflags = a;
 }
 
 /* tcp_analyze_sequence_number(), whole. Returns the packet's flags. */
@@ -865,19 +910,11 @@ static uint32_t ws_analyze(struct conn *c, int side, const struct pctx *x, struc
 			seg_add(f, seq, nextseq, x->frame, x->ts, (a & NS_AN_ANY_RETRANS) != 0,
 				(uint8_t)(fl & SYNFIN));
 	}
-	bool zwp = a & NS_AN_ZERO_WINDOW_PROBE;
-	if ((seq_gt(nextseq, f->nextseq) || !f->nextseq) && !zwp) {
-		f->nextseq = nextseq;
-		f->nextseq_frame = x->frame;
-		f->nextseq_ts = x->ts;
-	}
-	if ((seq == f->maxseqtobeacked || !f->maxseqtobeacked) && !zwp)
-		f->maxseqtobeacked = f->nextseq;
-	f->window = t->window;
-	f->lastack = ack;
-	f->lastack_ts = x->ts;
-	f->lastsegflags = a;
-
+	/* A RST from a side not seen otherwise (base unset: see bases()) says
+	 * nothing about where its sequence space is: an injected RST's numbers
+	 * must not make the real SYN+ACK look lost or retransmitted. */
+	if (!((fl & NS_TCP_RST) && !f->base_set))
+		ws_remember(f, x, a, nextseq);
 	/* RTT belongs to the data sender's direction, as in tcptrace */
 	if (fl & NS_TCP_ACK)
 		seg_ack(r, ack, x->ts, o, side == 0 ? &c->pub.resp : &c->pub.init);
@@ -898,7 +935,10 @@ static void handshake(struct conn *c, int side, const struct pctx *x)
 		d->syn_seen = true;
 		d->has_mss = t->has_mss;
 		d->mss = t->mss;
-		d->wscale = t->has_wscale ? (int8_t)t->wscale : -1;
+		/* the shift actually used: above 14 means 14 (RFC 7323 2.3) */
+		uint8_t shift = t->wscale > WSCALE_MAX ? WSCALE_MAX : t->wscale;
+		d->wscale = t->has_wscale ? (int8_t)shift : -1;
+		d->wscale_offered = t->has_wscale ? t->wscale : 0;
 		d->sack_perm = t->sack_permitted;
 		d->ts = t->has_ts;
 		if (!ack) {
@@ -906,13 +946,13 @@ static void handshake(struct conn *c, int side, const struct pctx *x)
 				pc->syn_frame = x->frame;
 			pc->syn_count++;
 			pc->syn_ts_ns = x->ts;
-			f->win_scale = t->has_wscale ? t->wscale : -1;
+			f->win_scale = t->has_wscale ? shift : -1;
 		} else {
 			if (!pc->synack_frame)
 				pc->synack_frame = x->frame;
 			/* scaling is used only when both SYNs offered it */
 			if (t->has_wscale && r->win_scale >= 0) {
-				f->win_scale = t->wscale;
+				f->win_scale = shift;
 			} else {
 				f->win_scale = -2;
 				r->win_scale = -2;
@@ -927,18 +967,23 @@ static void handshake(struct conn *c, int side, const struct pctx *x)
 }
 
 /* Wireshark's relative sequence bases: the SYN's seq, else seq-1; the other
- * side's from the first ACK (ack-1) until that side is seen. */
+ * side's from the first ACK (ack-1) until that side is seen. A RST gives
+ * provisional bases only (for its relative numbers): one injected by a
+ * middlebox before the SYN+ACK carries numbers of its own choosing, and the
+ * real SYN+ACK that follows must set the responder's ISN, not look like a
+ * new connection. */
 static void bases(struct conn *c, int side, const struct ns_tcp *t)
 {
 	struct ns_an_dir *d = side == 0 ? &c->pub.init : &c->pub.resp;
 	struct ns_an_dir *o = side == 0 ? &c->pub.resp : &c->pub.init;
+	bool rst = (t->flags & (NS_TCP_RST | NS_TCP_SYN)) == NS_TCP_RST;
 	if (!c->d[side].base_set) {
 		d->isn = (t->flags & NS_TCP_SYN) ? t->seq : t->seq - 1;
-		c->d[side].base_set = true;
+		c->d[side].base_set = !rst;
 	}
 	if (!c->d[!side].base_set && (t->flags & NS_TCP_ACK)) {
 		o->isn = t->ack - 1;
-		c->d[!side].base_set = true;
+		c->d[!side].base_set = !rst;
 	}
 }
 
@@ -966,6 +1011,95 @@ static void window_stats(struct conn *c, int side, const struct ns_tcp *t, uint6
 	d->win_seen = true;
 }
 
+/* A gap [lo, hi) skipped by a segment that started beyond the highest data.
+ * When all slots are used the oldest hole is forgotten: data filling it later
+ * is then not counted (an undercount, never a double count). */
+static void hole_add(struct dstate *s, uint32_t lo, uint32_t hi)
+{
+	if (s->nholes == MAX_HOLES) {
+		memmove(&s->holes[0], &s->holes[1], (MAX_HOLES - 1) * sizeof(s->holes[0]));
+		s->nholes--;
+	}
+	s->holes[s->nholes].lo = lo;
+	s->holes[s->nholes].hi = hi;
+	s->nholes++;
+}
+
+/* Bytes of [seq, end) inside the holes, which shrink by what they give (a
+ * hole is counted once, however many segments fill it). */
+static uint32_t holes_fill(struct dstate *s, uint32_t seq, uint32_t end)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < s->nholes;) {
+		uint32_t lo = s->holes[i].lo, hi = s->holes[i].hi;
+		uint32_t a = seq_gt(seq, lo) ? seq : lo;
+		uint32_t b = seq_lt(end, hi) ? end : hi;
+		if (!seq_lt(a, b)) {
+			i++;
+			continue;
+		}
+		n += b - a;
+		if (a == lo && b == hi) {            /* filled: drop it */
+			memmove(&s->holes[i], &s->holes[i + 1],
+				(s->nholes - i - 1) * sizeof(s->holes[0]));
+			s->nholes--;
+			continue;
+		}
+		if (a == lo) {
+			s->holes[i].lo = b;
+		} else if (b == hi) {
+			s->holes[i].hi = a;
+		} else {                             /* filled in the middle: split */
+			s->holes[i].hi = a;
+			if (s->nholes < MAX_HOLES) {
+				memmove(&s->holes[i + 2], &s->holes[i + 1],
+					(s->nholes - i - 1) * sizeof(s->holes[0]));
+				s->holes[i + 1].lo = b;
+				s->holes[i + 1].hi = hi;
+				s->nholes++;
+				i++;
+			}
+		}
+		i++;
+	}
+	return n;
+}
+
+/* Payload bytes of this segment never seen before in its direction: beyond
+ * the highest data seen, or filling a hole left below it (a segment captured
+ * late is new data, as tcptrace and Zeek count it). Retransmissions,
+ * keep-alive bytes and repeats of anything seen add nothing. */
+static uint32_t fresh_bytes(struct dstate *s, const struct ns_tcp *t, uint32_t len)
+{
+	uint32_t seq = t->seq;
+	if (t->flags & NS_TCP_SYN) {
+		seq++;                   /* data on a SYN follows the SYN's number */
+		if (!s->hi_set) {
+			s->hi = seq;
+			s->hi_set = true;
+		}
+	}
+	if (!len)
+		return 0;
+	uint32_t end = seq + len;
+	if (!s->hi_set) {
+		s->hi = end;
+		s->hi_set = true;
+		return len;
+	}
+	uint32_t n = holes_fill(s, seq, seq_lt(end, s->hi) ? end : s->hi);
+	if (seq_gt(end, s->hi)) {
+		if (seq_gt(seq, s->hi)) {
+			hole_add(s, s->hi, seq);
+			n += len;
+		} else {
+			n += end - s->hi;
+		}
+		s->hi = end;
+	}
+	return n;
+}
+
 static void count_findings(struct ns_an_dir *d, uint32_t a, uint64_t frame, uint32_t seglen)
 {
 	static const struct { uint32_t flag; enum ns_an_find f; } map[] = {
@@ -987,8 +1121,6 @@ static void count_findings(struct ns_an_dir *d, uint32_t a, uint64_t frame, uint
 			finding(&d->find[map[i].f], frame);
 	if (a & NS_AN_ANY_RETRANS)
 		d->retrans_bytes += seglen;
-	else if (!(a & (NS_AN_OUT_OF_ORDER | NS_AN_KEEP_ALIVE | NS_AN_ZERO_WINDOW_PROBE)))
-		d->unique_bytes += seglen;
 }
 
 /* FIN and RST bookkeeping for the close verdict. */
@@ -1172,12 +1304,17 @@ static struct conn *conn_for(struct ns_an *an, const struct ns_packet *p, int *s
 	uint32_t h = hash_tuple(p);
 	struct conn *c = lookup(an, p, h, side);
 	const struct ns_tcp *t = &p->tcp;
-	if (c && (t->flags & (NS_TCP_SYN | NS_TCP_ACK)) == NS_TCP_SYN &&
-	    c->d[*side].base_set) {
-		const struct ns_an_dir *d = *side == 0 ? &c->pub.init : &c->pub.resp;
-		if (t->seq != d->isn) {
+	if (c && (t->flags & NS_TCP_SYN) && c->d[*side].base_set) {
+		struct ns_an_dir *d = *side == 0 ? &c->pub.init : &c->pub.resp;
+		if (t->seq != d->isn && !(t->flags & NS_TCP_ACK)) {
 			finish_conn(an, c, false);
 			c = NULL;
+			*a |= NS_AN_PORTS_REUSED;
+		} else if (t->seq != d->isn) {
+			/* A SYN+ACK with another ISN: the responder answers a new
+			 * connection on the 4-tuple. Wireshark flags it and keeps
+			 * the conversation, rebased on the new ISN. */
+			d->isn = t->seq;
 			*a |= NS_AN_PORTS_REUSED;
 		}
 	}
@@ -1232,11 +1369,17 @@ uint32_t ns_an_packet(struct ns_an *an, const struct ns_packet *p, struct ns_an_
 	if (x.t->flags & NS_TCP_ACK)
 		rtx_acked(od, &c->d[!side], x.t->ack, x.frame);
 	count_findings(d, a, x.frame, x.seglen);
+	/* a RST before anything else of its side has nothing to be placed
+	 * against, and must not fix where that side's data starts */
+	if ((x.t->flags & NS_TCP_RST) && !c->d[side].hi_set)
+		d->unique_bytes += x.seglen;
+	else
+		d->unique_bytes += fresh_bytes(&c->d[side], x.t, x.seglen);
 	window_stats(c, side, x.t, x.frame);
 	close_track(c, side, &x);
 
 	/* Zeek: history before the state machine, as TCP_Analyzer does */
-	zeek_history(c, side, x.t, ns_an_rel(d, x.t->seq));
+	zeek_history(c, side, x.t, x.t->seq);
 	if ((a & (NS_AN_ANY_RETRANS | NS_AN_OUT_OF_ORDER)) && x.seglen)
 		hist_scaled(c, side, 'T', &c->d[side].cnt_t, &c->d[side].thr_t);
 	if (a & NS_AN_ACK_LOST_SEGMENT)

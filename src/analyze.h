@@ -139,7 +139,8 @@ struct ns_an_dir {           /* one direction of a connection */
 	bool syn_seen;
 	uint32_t isn;
 	bool has_mss; uint16_t mss;
-	int8_t wscale;           /* -1: no option */
+	int8_t wscale;           /* -1: no option; else the shift used (<= 14) */
+	uint8_t wscale_offered;  /* the option's value as sent: above 14 it was clamped */
 	bool sack_perm, ts;
 	/* last packet sent (absolute numbers), for "reset after which seq/ack" */
 	bool sent_any;

@@ -532,6 +532,12 @@ static void text_handshake(FILE *fp, const struct ns_an_conn *c)
 	opt_pair(fp, "ISN", i->syn_seen, (long)i->isn, r->syn_seen, (long)r->isn);
 	opt_pair(fp, "MSS", i->has_mss, i->mss, r->has_mss, r->mss);
 	opt_pair(fp, "window scale", i->wscale >= 0, i->wscale, r->wscale >= 0, r->wscale);
+	for (int k = 0; k < 2; k++) {
+		const struct ns_an_dir *d = k ? r : i;
+		if (d->wscale >= 0 && d->wscale_offered > d->wscale)
+			fprintf(fp, " (%s offered %u, used as %d: RFC 7323)",
+				k ? "responder" : "initiator", d->wscale_offered, d->wscale);
+	}
 	fprintf(fp, "; SACK %s; timestamps %s\n",
 		i->sack_perm && r->sack_perm ? "yes" : "no", i->ts && r->ts ? "yes" : "no");
 }

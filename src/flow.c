@@ -38,6 +38,7 @@ struct flow {
 	bool has_isn;
 	bool has_rsp_isn;
 	bool has_proc;
+	bool began;              /* a begin event was emitted */
 	uint32_t isn;            /* initiator's SYN sequence number */
 	uint32_t rsp_isn;        /* responder's, from its SYN or from the SYN+ACK that acks it */
 	uint64_t begin_seq;      /* order of begin events (capture_end order) */
@@ -229,6 +230,7 @@ static void begin(struct ns_flow_table *t, uint32_t i)
 	struct flow *f = &t->pool[i];
 
 	f->begin_seq = t->next_begin_seq++;
+	f->began = true;
 	f->dir_known = true;     /* frozen: begin and end agree */
 	set_state(t, i, ST_OPEN);
 	emit(t, f, NS_FLOW_EV_BEGIN, NS_FLOW_R_NONE, -1, ev_ts(t), ev_frame(t));
@@ -326,6 +328,13 @@ static void count(struct flow *f, const struct seg *s)
 {
 	const struct ns_ctx *c = s->pkt->ctx;
 
+	/* The initiator's ISN from the SYN+ACK that ACKs it, when the SYN was
+	 * not seen first (captured after it, or not at all): the SYN, when it
+	 * comes, is then part of this connection, not a new one. */
+	if (s->syn && s->ack && s->side != f->ini && !f->has_isn) {
+		f->isn = s->ackno - 1;
+		f->has_isn = true;
+	}
 	/* The responder's ISN: its own SYN, or the ACK of a SYN+ACK from the
 	 * initiator (simultaneous open). Its SYN is then no new connection. */
 	if (s->syn && !f->has_rsp_isn) {
@@ -489,12 +498,30 @@ static void on_open(struct ns_flow_table *t, uint32_t i, const struct seg *s)
 		touch(t, i);
 }
 
+/* A SYN+ACK answering the initiator's SYN in a handshake that a RST closed
+ * before it began: the RST was not the responder's (a middlebox injects one
+ * ahead of the real answer), and the connection goes on. */
+static bool answers_after_rst(const struct flow *f, const struct seg *s)
+{
+	return !f->began && s->syn && s->ack && !s->rst && s->side != f->ini &&
+	       f->has_isn && s->ackno == f->isn + 1;
+}
+
 static void on_closed(struct ns_flow_table *t, uint32_t i, const struct seg *s)
 {
-	if (new_syn(&t->pool[i], s))
+	struct flow *f = &t->pool[i];
+
+	if (new_syn(f, s)) {
 		start_half(t, i, s);
-	else
+	} else if (answers_after_rst(f, s)) {
+		count(f, s);
+		learn_dir(f, s);
+		begin(t, i);
+		if (s->fin)
+			end(t, i, NS_FLOW_R_FIN, s->side);
+	} else {
 		touch(t, i);     /* trailing packets of the close keep it lingering */
+	}
 }
 
 /* memcmp(x, y, 16) < 0, == 0, > 0 (bytes as unsigned, first byte most
@@ -668,7 +695,10 @@ struct ns_flow_table *ns_flow_new(const struct ns_flow_config *cfg, ns_flow_emit
 	uint64_t short_to = t->cfg.timeout_ns < NS_FLOW_HALFOPEN_TIMEOUT_NS ?
 		t->cfg.timeout_ns : NS_FLOW_HALFOPEN_TIMEOUT_NS;
 	t->cfg.halfopen_timeout_ns = pick(t->cfg.halfopen_timeout_ns, short_to);
-	t->cfg.linger_ns = pick(t->cfg.linger_ns, short_to);
+	/* Not tied to the idle timeout: a peer retransmits its FIN (or data)
+	 * after the close with intervals up to its maximum RTO, and each of
+	 * those would otherwise start a midstream flow of its own. */
+	t->cfg.linger_ns = pick(t->cfg.linger_ns, NS_FLOW_CLOSED_LINGER_NS);
 	t->cfg.seed = pick(t->cfg.seed, NS_HASH_DEFAULT_SEED);
 	t->timeouts[L_HALF] = t->cfg.halfopen_timeout_ns;
 	t->timeouts[L_OPEN] = t->cfg.timeout_ns;

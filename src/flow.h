@@ -15,7 +15,10 @@
  *  - first FIN or RST after begin: end (reason fin/rst, terminatedBy the
  *    sender's role). The entry lingers, closed, so trailing packets of the
  *    close do not start a new flow.
- *  - a SYN refused (RST) or never answered: no events at all.
+ *  - a SYN refused (RST) or never answered: no events at all. A SYN+ACK
+ *    answering the SYN after such a RST (one injected by a middlebox) still
+ *    begins the flow.
+ *  - a SYN+ACK captured before its SYN: begin; the SYN is part of the flow.
  *  - a new SYN (different ISN) on an open 4-tuple: the old flow ends
  *    (reason port_reuse), a new one starts.
  *  - idle longer than the timeout, or evicted because the table is full:
@@ -73,13 +76,16 @@ typedef void (*ns_flow_emit_fn)(const struct ns_flow_event *ev, void *user);
 #define NS_FLOW_DEFAULT_MAX (1u << 18)                 /* 262144 flows */
 #define NS_FLOW_DEFAULT_TIMEOUT_NS (300ull * 1000000000ull)
 #define NS_FLOW_HALFOPEN_TIMEOUT_NS (60ull * 1000000000ull)
-#define NS_FLOW_CLOSED_LINGER_NS (60ull * 1000000000ull)  /* like Linux TIME_WAIT */
+/* Closed entries are kept this long after their last packet (packet time):
+ * longer than Linux's largest retransmission interval (TCP_RTO_MAX, 120 s),
+ * so FINs retransmitted after the close find their connection. */
+#define NS_FLOW_CLOSED_LINGER_NS (130ull * 1000000000ull)
 
 struct ns_flow_config {
 	uint32_t max_flows;          /* entries in the pool (open, half-open and closed); 0 = default */
 	uint64_t timeout_ns;         /* idle timeout of an open flow; 0 = default */
 	uint64_t halfopen_timeout_ns;/* SYN not answered; 0 = min(60 s, timeout) */
-	uint64_t linger_ns;          /* closed entry kept for trailing packets; 0 = min(60 s, timeout) */
+	uint64_t linger_ns;          /* closed entry kept for trailing packets; 0 = NS_FLOW_CLOSED_LINGER_NS */
 	uint64_t seed;               /* hash seed; 0 = NS_HASH_DEFAULT_SEED */
 };
 

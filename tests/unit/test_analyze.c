@@ -28,7 +28,7 @@ struct cap {
 	uint64_t frames[8][2][NS_FIND_COUNT][NS_AN_MAX_FRAMES];
 	struct ns_an_pkt last;   /* analysis of the last packet fed */
 	uint16_t cport;          /* client port */
-	uint8_t wscale;          /* window scale offered in SYNs, 0xff none */
+	int wscale;              /* window scale offered in SYNs, -1 none */
 };
 
 static void done(const struct ns_an_conn *c, void *user)
@@ -61,7 +61,7 @@ static void cap_init(struct cap *k)
 	k->an = ns_an_new(done, k);
 	assert_non_null(k->an);
 	k->cport = 50000;
-	k->wscale = 0xff;
+	k->wscale = -1;
 }
 
 static void cap_end(struct cap *k)
@@ -96,9 +96,9 @@ static uint32_t pkt(struct cap *k, int from, uint64_t t_ns, uint16_t flags, uint
 	p.tcp.flags = flags;
 	p.tcp.window = win;
 	p.tcp.payload_len = len;
-	if ((flags & SYN) && k->wscale != 0xff) {
+	if ((flags & SYN) && k->wscale >= 0) {
 		p.tcp.has_wscale = true;
-		p.tcp.wscale = k->wscale;
+		p.tcp.wscale = (uint8_t)k->wscale;
 	}
 	if (flags & SYN) {
 		p.tcp.has_mss = true;
@@ -597,6 +597,172 @@ static void test_ack_log(void **state)
 	assert_string_equal(a.text, "");
 }
 
+
+/* ---- a window scale above 14 is used as 14 (RFC 7323 2.3) ---- */
+static void test_window_scale_clamped(void **state)
+{
+	struct cap k;
+	char *buf = NULL;
+	size_t len = 0;
+	(void)state;
+	cap_init(&k);
+	k.wscale = 255;            /* a shift of 255: undefined in C, nonsense in TCP */
+	handshake(&k);
+	pkt(&k, C, 3 * MS, ACK, 1001, 5001, 502, 20);
+	pkt(&k, SV, 4 * MS, ACK, 5001, 1021, 10, 0);
+	/* the server's window is 10 << 14 bytes: a segment up to its edge fills it */
+	assert_int_equal(pkt(&k, C, 5 * MS, ACK, 1021, 5001, 502, 10u << 14), NS_AN_WINDOW_FULL);
+	cap_end(&k);
+	const struct ns_an_conn *c = only(&k);
+	assert_int_equal(c->init.win_max, 502u << 14);
+	assert_int_equal(c->resp.win_min, 10u << 14);
+	assert_int_equal(c->init.wscale, 14);
+	assert_int_equal(c->init.wscale_offered, 255);
+	FILE *m = open_memstream(&buf, &len);
+	ns_an_write_text(m, c);
+	ns_an_write_json(m, c, NULL);
+	fclose(m);
+	assert_non_null(strstr(buf, "initiator offered 255, used as 14"));
+	assert_non_null(strstr(buf, "\"windowMax\":8224768"));
+	assert_null(strstr(buf, "9223372036854775808"));
+	free(buf);
+}
+
+/* ---- a SYN, SYN+ACK or FIN sent again is a retransmission, not out-of-order:
+ * each occupies one sequence number, so it ends exactly at nextseq ---- */
+static void test_syn_fin_retransmission(void **state)
+{
+	struct cap k;
+	(void)state;
+	cap_init(&k);
+	pkt(&k, C, 0, SYN, 1000, 0, 64240, 0);
+	/* within the 3 ms out-of-order window (no initial RTT yet) */
+	assert_int_equal(pkt(&k, C, 1 * MS, SYN, 1000, 0, 64240, 0), NS_AN_RETRANSMISSION);
+	pkt(&k, SV, 1 * MS + 500000, SYN | ACK, 5000, 1001, 65160, 0);
+	assert_int_equal(pkt(&k, SV, 2 * MS, SYN | ACK, 5000, 1001, 65160, 0),
+			 NS_AN_RETRANSMISSION);
+	pkt(&k, C, 2 * MS + 100000, ACK, 1001, 5001, 502, 0);   /* initial RTT 2.1 ms */
+	pkt(&k, C, 10 * MS, FIN | ACK, 1001, 5001, 502, 0);
+	assert_int_equal(pkt(&k, C, 11 * MS, FIN | ACK, 1001, 5001, 502, 0),
+			 NS_AN_RETRANSMISSION);
+	cap_end(&k);
+	const struct ns_an_conn *c = only(&k);
+	assert_int_equal(c->init.find[NS_FIND_RETRANS].count, 2);
+	assert_int_equal(c->resp.find[NS_FIND_RETRANS].count, 1);
+	assert_int_equal(c->init.find[NS_FIND_OOO].count, 0);
+	assert_int_equal(c->resp.find[NS_FIND_OOO].count, 0);
+	assert_int_equal(c->init.nrtx, 2);
+	assert_int_equal(c->init.rtx[0].tcpflags, SYN);
+	assert_int_equal(c->init.rtx[1].tcpflags, FIN);
+}
+
+/* ---- spurious is checked first; its boundary is "ends at or below the ACK" ---- */
+static void test_spurious_boundary_and_order(void **state)
+{
+	struct cap k;
+	(void)state;
+	cap_init(&k);
+	handshake(&k);                                    /* initial RTT 2 ms */
+	pkt(&k, C, 10 * MS, ACK, 1001, 5001, 502, 1000);  /* 4 */
+	pkt(&k, SV, 11 * MS, ACK, 5001, 2001, 509, 0);    /* 5: ACKs all of it */
+	/* sent again, ending exactly at the ACK: spurious */
+	assert_int_equal(pkt(&k, C, 500 * MS, ACK, 1001, 5001, 502, 1000),
+			 NS_AN_SPURIOUS_RETRANS);
+	/* one byte past the ACK: some of it was not ACKed, a plain retransmission */
+	assert_int_equal(pkt(&k, C, 900 * MS, ACK, 1001, 5001, 502, 1001),
+			 NS_AN_RETRANSMISSION);
+	cap_end(&k);
+
+	/* ACKed data sent again within the out-of-order window: spurious
+	 * before out-of-order, as Wireshark checks it */
+	cap_init(&k);
+	handshake(&k);
+	pkt(&k, C, 10 * MS, ACK, 1001, 5001, 502, 1000);
+	pkt(&k, C, 10 * MS, ACK, 2001, 5001, 502, 1000);
+	pkt(&k, SV, 10 * MS + 200000, ACK, 5001, 2001, 509, 0);
+	assert_int_equal(pkt(&k, C, 10 * MS + 500000, ACK, 1001, 5001, 502, 1000),
+			 NS_AN_SPURIOUS_RETRANS);
+	/* not ACKed, within the window: still out-of-order */
+	assert_int_equal(pkt(&k, C, 10 * MS + 600000, ACK, 2001, 5001, 502, 500),
+			 NS_AN_OUT_OF_ORDER);
+	cap_end(&k);
+	const struct ns_an_conn *c = only(&k);
+	assert_int_equal(c->init.find[NS_FIND_SPURIOUS].count, 1);
+	assert_int_equal(c->init.find[NS_FIND_OOO].count, 1);
+	assert_true(c->init.rtx[0].spurious);
+}
+
+/* ---- a SYN+ACK with a new ISN on a known 4-tuple: ports reused ---- */
+static void test_synack_new_isn(void **state)
+{
+	struct cap k;
+	(void)state;
+	cap_init(&k);
+	handshake(&k);
+	/* the same SYN+ACK again is a retransmission, not a reuse */
+	assert_int_equal(pkt(&k, SV, 3 * MS, SYN | ACK, 5000, 1001, 65160, 0) &
+			 NS_AN_PORTS_REUSED, 0);
+	assert_true(pkt(&k, SV, 4 * MS, SYN | ACK, 90000, 1001, 65160, 0) & NS_AN_PORTS_REUSED);
+	assert_int_equal(k.last.stream, 0);               /* Wireshark keeps the stream */
+	assert_int_equal(k.last.rel_seq, 0);              /* rebased on the new ISN */
+	pkt(&k, SV, 5 * MS, ACK, 90001, 1001, 509, 10);
+	assert_int_equal(k.last.rel_seq, 1);
+	cap_end(&k);
+	const struct ns_an_conn *c = only(&k);
+	assert_int_equal(c->resp.isn, 90000);
+	/* Zeek repeats the letter for a SYN+ACK with another sequence number */
+	assert_string_equal(c->history, "ShAhd");
+}
+
+/* ---- a RST injected before the SYN+ACK gives no ISN ---- */
+static void test_injected_rst_before_synack(void **state)
+{
+	struct cap k;
+	(void)state;
+	cap_init(&k);
+	pkt(&k, C, 0, SYN, 1000, 0, 64240, 0);
+	/* a middlebox forges the server's RST with numbers of its own */
+	pkt(&k, SV, 500000, RST | ACK, 777777, 1001, 0, 0);
+	assert_int_equal(pkt(&k, SV, 1 * MS, SYN | ACK, 5000, 1001, 65160, 0), 0);
+	assert_int_equal(k.last.rel_seq, 0);
+	assert_int_equal(pkt(&k, C, 2 * MS, ACK, 1001, 5001, 502, 0), 0);
+	assert_int_equal(k.last.rel_ack, 1);
+	assert_int_equal(pkt(&k, SV, 3 * MS, ACK | PSH, 5001, 1001, 509, 100), 0);
+	assert_int_equal(k.last.rel_seq, 1);
+	assert_int_equal(pkt(&k, C, 4 * MS, ACK, 1001, 5101, 502, 0), 0);
+	cap_end(&k);
+	const struct ns_an_conn *c = only(&k);
+	assert_int_equal(c->resp.isn, 5000);
+	assert_int_equal(c->resp.unique_bytes, 100);
+	assert_int_equal(c->resp.find[NS_FIND_LOST].count, 0);
+	assert_int_equal(c->resp.find[NS_FIND_RETRANS].count, 0);
+	assert_int_equal(c->resp.find[NS_FIND_OOO].count, 0);
+}
+
+/* ---- unique bytes: a hole filled late is new data, once ---- */
+static void test_unique_bytes_holes(void **state)
+{
+	struct cap k;
+	(void)state;
+	cap_init(&k);
+	handshake(&k);
+	pkt(&k, C, 10 * MS, ACK, 1001, 5001, 502, 100);           /* [1001, 1101) */
+	assert_int_equal(pkt(&k, C, 11 * MS, ACK, 1201, 5001, 502, 100),
+			 NS_AN_LOST_SEGMENT);                      /* hole [1101, 1201) */
+	/* the hole's middle, then all of it: 50 new bytes, then the 20 + 30 left */
+	pkt(&k, C, 12 * MS, ACK, 1121, 5001, 502, 50);
+	pkt(&k, C, 500 * MS, ACK, 1101, 5001, 502, 100);
+	/* the same bytes again, and overlapping: nothing new */
+	pkt(&k, C, 900 * MS, ACK, 1101, 5001, 502, 100);
+	pkt(&k, C, 1300 * MS, ACK, 1051, 5001, 502, 200);
+	/* beyond the highest byte seen, partly overlapping: only the new part */
+	pkt(&k, C, 1400 * MS, ACK, 1251, 5001, 502, 100);
+	cap_end(&k);
+	const struct ns_an_conn *c = only(&k);
+	assert_int_equal(c->init.payload_bytes, 750);
+	assert_int_equal(c->init.unique_bytes, 350);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -615,6 +781,12 @@ int main(void)
 		cmocka_unit_test(test_bounded),
 		cmocka_unit_test(test_report),
 		cmocka_unit_test(test_ack_log),
+		cmocka_unit_test(test_window_scale_clamped),
+		cmocka_unit_test(test_syn_fin_retransmission),
+		cmocka_unit_test(test_spurious_boundary_and_order),
+		cmocka_unit_test(test_synack_new_isn),
+		cmocka_unit_test(test_injected_rst_before_synack),
+		cmocka_unit_test(test_unique_bytes_holes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

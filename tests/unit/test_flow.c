@@ -513,6 +513,113 @@ static void test_names(void **state)
 	assert_string_equal(ns_flow_dir_name(NS_FLOW_DIR_UNKNOWN), "unknown");
 }
 
+
+/* The SYN+ACK captured before its SYN (capture reordering): one flow. */
+static void test_synack_before_syn(void **state)
+{
+	struct ns_flow_table *t = table(0, 0);
+	(void)state;
+	V(SY | A, 5000, S);
+	pk.pkt.tcp.ack = 1001;                     /* acks the client's ISN 1000 */
+	ns_flow_packet(t, &pk.pkt);
+	ns_flow_packet(t, C(SY, 1000, S + 10));    /* the SYN, late */
+	ns_flow_packet(t, C(A, 1001, S + 20));
+	assert_int_equal(nev, 1);                  /* no port_reuse, no second begin */
+	assert_ev(0, NS_FLOW_EV_BEGIN, 1, 1);
+	assert_false(evs[0].midstream);
+	ns_flow_packet(t, C(F | A, 1001, S + 30));
+	assert_int_equal(nev, 2);
+	assert_int_equal(evs[1].reason, NS_FLOW_R_FIN);
+	assert_int_equal(evs[1].ini_packets, 3);
+	/* a SYN with another ISN is still a new connection */
+	ns_flow_packet(t, C(SY, 70000, 2 * S));
+	ns_flow_packet(t, V(SY | A, 80000, 2 * S + 1));
+	assert_int_equal(nev, 3);
+	assert_ev(2, NS_FLOW_EV_BEGIN, 1, 6);
+	ns_flow_free(t);
+}
+
+/* FINs retransmitted long after the close find the closed connection: no
+ * midstream flow of their own, whatever the idle timeout. */
+static void test_fin_retransmitted_after_close(void **state)
+{
+	struct ns_flow_table *t = table(0, 10 * S);
+	(void)state;
+	handshake(t, S);
+	ns_flow_packet(t, C(F | A, 1001, 2 * S));
+	ns_flow_packet(t, V(A, 5001, 2 * S + 1));
+	ns_flow_packet(t, V(F | A, 5001, 2 * S + 2));
+	assert_int_equal(nev, 2);
+	/* the server's FIN is never ACKed: RTO back-off, up to Linux's 120 s */
+	uint64_t at = 2 * S + 2;
+	for (uint64_t rto = 1 * S; rto <= 120 * S; rto *= 2) {
+		at += rto;
+		ns_flow_packet(t, V(F | A, 5001, at));
+	}
+	at += 120 * S;
+	ns_flow_packet(t, V(F | A, 5001, at));
+	ns_flow_finish(t, true);
+	assert_int_equal(nev, 2);
+	assert_int_equal(ns_flow_get_stats(t)->begins, 1);
+	ns_flow_free(t);
+
+	/* the default linger is not the idle timeout's */
+	t = table(0, 0);
+	handshake(t, S);
+	ns_flow_packet(t, C(R | A, 1001, 2 * S));
+	ns_flow_packet(t, V(F | A, 5001, 100 * S));
+	ns_flow_finish(t, true);
+	assert_int_equal(nev, 2);
+	assert_int_equal(evs[1].reason, NS_FLOW_R_RST);
+	ns_flow_free(t);
+}
+
+/* A RST injected before the SYN+ACK (by a middlebox): the real SYN+ACK
+ * that follows still begins the connection. */
+static void test_synack_after_injected_rst(void **state)
+{
+	struct ns_flow_table *t = table(0, 0);
+	(void)state;
+	ns_flow_packet(t, C(SY, 1000, S));
+	V(R | A, 0, S + 10);
+	pk.pkt.tcp.ack = 1001;
+	ns_flow_packet(t, &pk.pkt);
+	assert_int_equal(nev, 0);
+	V(SY | A, 5000, S + 20);                   /* frame 3 */
+	pk.pkt.tcp.ack = 1001;
+	ns_flow_packet(t, &pk.pkt);
+	assert_int_equal(nev, 1);
+	assert_ev(0, NS_FLOW_EV_BEGIN, 1, 3);
+	assert_false(evs[0].midstream);
+	assert_int_equal(evs[0].start_ns, S);
+	ns_flow_packet(t, C(A, 1001, S + 30));
+	ns_flow_packet(t, C(F | A, 1001, S + 40));
+	assert_int_equal(nev, 2);
+	assert_int_equal(evs[1].reason, NS_FLOW_R_FIN);
+	/* a SYN+ACK for another ISN after a refusal begins nothing */
+	ns_flow_packet(t, tcp(1, 40001, 2, 80, SY, 10, 2 * S, 0));
+	ns_flow_packet(t, tcp(2, 80, 1, 40001, R | A, 0, 2 * S + 1, 0));
+	tcp(2, 80, 1, 40001, SY | A, 50, 2 * S + 2, 0);
+	pk.pkt.tcp.ack = 12345;
+	ns_flow_packet(t, &pk.pkt);
+	ns_flow_finish(t, true);
+	assert_int_equal(nev, 2);
+	ns_flow_free(t);
+}
+
+/* A segment with both RST and FIN ends the flow as a reset. */
+static void test_rst_fin_segment(void **state)
+{
+	struct ns_flow_table *t = table(0, 0);
+	(void)state;
+	handshake(t, S);
+	ns_flow_packet(t, V(R | F | A, 5001, 2 * S));
+	assert_int_equal(nev, 2);
+	assert_int_equal(evs[1].reason, NS_FLOW_R_RST);
+	assert_int_equal(evs[1].terminated_by, NS_FLOW_SIDE_RESPONDER);
+	ns_flow_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -537,6 +644,10 @@ int main(void)
 		cmocka_unit_test(test_random_pairs),
 		cmocka_unit_test(test_hash_spread),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_synack_before_syn),
+		cmocka_unit_test(test_fin_retransmitted_after_close),
+		cmocka_unit_test(test_synack_after_injected_rst),
+		cmocka_unit_test(test_rst_fin_segment),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

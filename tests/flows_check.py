@@ -22,7 +22,7 @@ import sys
 
 FIELDS = ["frame.number", "tcp.stream", "ip.src", "ipv6.src", "tcp.srcport",
           "ip.dst", "ipv6.dst", "tcp.dstport", "tcp.flags.syn", "tcp.flags.ack",
-          "tcp.flags.fin", "tcp.flags.reset", "frame.time_epoch"]
+          "tcp.flags.fin", "tcp.flags.reset", "frame.time_epoch", "frame.protocols"]
 
 
 def truthy(v):
@@ -31,7 +31,7 @@ def truthy(v):
 
 def tshark_packets(path):
     cmd = ["tshark", "-n", "-r", path, "-Y", "tcp && !icmp && !icmpv6", "-T", "fields",
-           "-E", "separator=\t", "-E", "occurrence=f"]
+           "-E", "separator=\t", "-E", "occurrence=l"]
     for f in FIELDS:
         cmd += ["-e", f]
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=300).stdout
@@ -40,8 +40,12 @@ def tshark_packets(path):
         v = line.split("\t")
         if len(v) < len(FIELDS) or not v[1] or not v[4]:
             continue
-        src = v[2] or v[3]
-        dst = v[5] or v[6]
+        # A tunnelled packet has several IP layers: its connection is the
+        # innermost one's (the last ip/ipv6 in the protocol stack).
+        stack = v[13].split(":") if len(v) > 13 else []
+        v6 = next((x for x in reversed(stack) if x in ("ip", "ipv6")), "ip") == "ipv6"
+        src = (v[3] or v[2]) if v6 else (v[2] or v[3])
+        dst = (v[6] or v[5]) if v6 else (v[5] or v[6])
         pkts.append(dict(frame=int(v[0]), stream=int(v[1]), src=(src, int(v[4])),
                          dst=(dst, int(v[7])), syn=truthy(v[8]), ack=truthy(v[9]),
                          fin=truthy(v[10]), rst=truthy(v[11]), ts=float(v[12] or 0)))

@@ -24,10 +24,13 @@ struct flow_key {
 	uint16_t port[2];
 	uint8_t family;
 	uint8_t pad[3];
+	uint64_t tunnel;         /* ns_encap_key: the same 4-tuple in another tunnel is another flow */
 };
 
 struct flow {
 	struct flow_key key;
+	struct ns_encap *encap;  /* tunnels of its first packet (heap, tunnelled flows only) */
+	uint8_t nencap;
 	uint32_t hnext;          /* hash chain (NIL ends) or free-list link */
 	uint32_t prev, next;     /* LRU list of its state class; head = most recent */
 	uint8_t state;
@@ -211,6 +214,8 @@ static void emit(struct ns_flow_table *t, const struct flow *f, uint8_t type,
 	ev.uid = f->uid;
 	ev.cgroup_id = f->cgroup_id;
 	memcpy(ev.comm, f->comm, sizeof(ev.comm));
+	ev.encap = f->encap;
+	ev.nencap = f->nencap;
 	t->emit(&ev, t->user);
 }
 
@@ -246,6 +251,8 @@ static void end(struct ns_flow_table *t, uint32_t i, uint8_t reason, int by)
 
 static void release(struct ns_flow_table *t, uint32_t i)
 {
+	free(t->pool[i].encap);
+	t->pool[i].encap = NULL;
 	hash_unlink(t, i);
 	list_unlink(t, i);
 	t->pool[i].state = ST_FREE;
@@ -396,11 +403,15 @@ static void start_half(struct ns_flow_table *t, uint32_t i, const struct seg *s)
 	struct flow *f = &t->pool[i];
 	struct flow_key k = f->key;
 	uint32_t hnext = f->hnext;
+	struct ns_encap *encap = f->encap;   /* the key's tunnel: still this one */
+	uint8_t nencap = f->nencap;
 
 	list_unlink(t, i);
 	memset(f, 0, sizeof(*f));
 	f->key = k;
 	f->hnext = hnext;
+	f->encap = encap;
+	f->nencap = nencap;
 	f->prev = f->next = NIL;
 	f->state = ST_HALF;
 	f->ini = s->side;
@@ -437,6 +448,14 @@ static void on_new(struct ns_flow_table *t, const struct flow_key *k, const stru
 		return;
 	f = &t->pool[i];
 	f->first_ns = s->pkt->ctx ? s->pkt->ctx->ts_ns : 0;
+	if (s->pkt->nencap) {
+		size_t n = sizeof(*f->encap) * s->pkt->nencap;
+		/* Without memory the flow is still followed, its tunnels not shown. */
+		if ((f->encap = malloc(n)) != NULL) {
+			memcpy(f->encap, s->pkt->encap, n);
+			f->nencap = s->pkt->nencap;
+		}
+	}
 	if (s->syn && !s->ack) {
 		f->state = ST_CLOSED;   /* any list; start_half moves it */
 		list_push(t, i);
@@ -549,8 +568,9 @@ static void make_key(const struct ns_packet *pkt, struct flow_key *k, uint8_t *s
 	uint64_t p0 = swap ? pkt->tcp.dst_port : pkt->tcp.src_port;
 	uint64_t p1 = swap ? pkt->tcp.src_port : pkt->tcp.dst_port;
 	uint64_t fam = pkt->src.family, w;
-	_Static_assert(sizeof(*k) == 40 && offsetof(struct flow_key, port) == 32 &&
-		       offsetof(struct flow_key, family) == 36, "flow_key layout");
+	_Static_assert(sizeof(*k) == 48 && offsetof(struct flow_key, port) == 32 &&
+		       offsetof(struct flow_key, family) == 36 &&
+		       offsetof(struct flow_key, tunnel) == 40, "flow_key layout");
 
 	memcpy(k->a[swap], pkt->src.a, 16);
 	memcpy(k->a[!swap], pkt->dst.a, 16);
@@ -564,6 +584,7 @@ static void make_key(const struct ns_packet *pkt, struct flow_key *k, uint8_t *s
 	w = p0 << 48 | p1 << 32 | fam << 24;
 #endif
 	memcpy((uint8_t *)k + offsetof(struct flow_key, port), &w, sizeof(w));
+	k->tunnel = pkt->nencap ? ns_encap_key(pkt) : 0;
 	*side = swap;
 }
 
@@ -656,10 +677,19 @@ void ns_flow_finish(struct ns_flow_table *t, bool emit_end)
 	free(idx);
 }
 
+static void free_encaps(struct ns_flow_table *t)
+{
+	for (uint32_t i = 0; i < t->hwm; i++) {
+		free(t->pool[i].encap);
+		t->pool[i].encap = NULL;
+	}
+}
+
 void ns_flow_reset(struct ns_flow_table *t)
 {
 	uint64_t nb = (uint64_t)t->mask + 1;
 
+	free_encaps(t);
 	memset(t->buckets, 0xff, nb * sizeof(*t->buckets));
 	for (int l = 0; l < L_COUNT; l++)
 		t->lists[l].head = t->lists[l].tail = NIL;
@@ -728,6 +758,8 @@ void ns_flow_free(struct ns_flow_table *t)
 {
 	if (!t)
 		return;
+	if (t->pool)
+		free_encaps(t);
 	free(t->pool);
 	free(t->buckets);
 	free(t);

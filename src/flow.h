@@ -69,6 +69,9 @@ struct ns_flow_event {
 	uint32_t pid, tid, uid;
 	uint64_t cgroup_id;
 	char comm[NS_COMM_MAX];
+	/* the tunnels the flow's first packet came through (valid during the callback) */
+	const struct ns_encap *encap;
+	uint8_t nencap;
 };
 
 typedef void (*ns_flow_emit_fn)(const struct ns_flow_event *ev, void *user);

@@ -177,7 +177,9 @@ static void json_flow(struct outbuf *ob, const struct ns_flow_event *ev, const s
 	c.uid = ev->uid;
 	c.cgroup_id = ev->cgroup_id;
 	memcpy(c.comm, ev->comm, sizeof(c.comm));
-	oj_begin(ob, &c, begin ? "net_flow_tcp_begin" : "net_flow_tcp_end", begin ? 8 : 14);
+	/* "encap" is an extra argument, only for a flow inside tunnels. */
+	oj_begin(ob, &c, begin ? "net_flow_tcp_begin" : "net_flow_tcp_end",
+		 (begin ? 8u : 14u) + (ev->nencap ? 1u : 0u));
 	oj_arg(ob, true, "connectionDirection", "const char*");
 	ob_json_cstr(ob, ns_flow_dir_name(ev->direction));
 	oj_arg_end(ob);
@@ -210,6 +212,11 @@ static void json_flow(struct outbuf *ob, const struct ns_flow_event *ev, const s
 		json_u64_arg(ob, "initiatorBytes", ev->ini_bytes);
 		json_u64_arg(ob, "responderPackets", ev->rsp_packets);
 		json_u64_arg(ob, "responderBytes", ev->rsp_bytes);
+	}
+	if (ev->nencap) {
+		oj_arg(ob, false, "encap", "[]trace.Encap");
+		oj_encap(ob, ev->encap, ev->nencap);
+		oj_arg_end(ob);
 	}
 	oj_end(ob);
 }
@@ -258,6 +265,17 @@ static void table_flow(struct outbuf *ob, const struct ns_flow_event *ev, const 
 	}
 	table_names(ob, "src=", d->src, d->nsrc);
 	table_names(ob, "dst=", d->dst, d->ndst);
+	for (unsigned i = 0; i < ev->nencap; i++) {
+		const struct ns_encap *e = &ev->encap[i];
+		const char *id = ns_encap_id_name(e->type);
+
+		OB_LIT(ob, " in=");
+		ob_str(ob, ns_encap_name(e->type));
+		if (id && e->has_id) {
+			ob_putc(ob, ':');
+			ob_u64(ob, e->id);
+		}
+	}
 	ob_putc(ob, '\n');
 }
 

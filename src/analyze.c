@@ -237,10 +237,10 @@ static uint64_t hash_endpoint(const struct ns_addr *a, uint16_t port)
 
 /* Symmetric: both directions of a connection hash alike (a sum of the two
  * mixed endpoints; the low bits pick the bucket). */
-static uint32_t hash_tuple(const struct ns_packet *p)
+static uint32_t hash_tuple(const struct ns_packet *p, uint64_t tunnel)
 {
 	uint64_t h = hash_endpoint(&p->src, p->tcp.src_port) +
-		     hash_endpoint(&p->dst, p->tcp.dst_port);
+		     hash_endpoint(&p->dst, p->tcp.dst_port) + tunnel;
 	return (uint32_t)(h ^ h >> 32);
 }
 
@@ -265,11 +265,12 @@ static int conn_side(const struct conn *c, const struct ns_packet *p)
 /* Found connections move to the front of their chain: a busy connection
  * sharing a bucket with idle ones (closed connections stay for minutes) is
  * then found without touching theirs, which are cold in the cache. */
-static struct conn *lookup(struct ns_an *an, const struct ns_packet *p, uint32_t h, int *side)
+static struct conn *lookup(struct ns_an *an, const struct ns_packet *p, uint32_t h,
+			   uint64_t tunnel, int *side)
 {
 	struct conn **head = &an->buckets[h & (an->nbuckets - 1)];
 	for (struct conn **pp = head, *c; (c = *pp) != NULL; pp = &c->next) {
-		if (c->hash != h)
+		if (c->hash != h || c->pub.tunnel != tunnel)
 			continue;
 		*side = conn_side(c, p);
 		if (*side < 0)
@@ -356,6 +357,7 @@ static void free_conn(struct ns_an *an, struct conn *c)
 {
 	free(c->pub.acks);
 	free(c->pub.ack_frames);
+	free(c->pub.encap);
 	for (int i = 0; i < 2; i++)
 		if (c->d[i].segs != c->d[i].inl)
 			free(c->d[i].segs);
@@ -375,7 +377,8 @@ static void init_dstate(struct dstate *s)
 /* A new connection whose first packet is p. The initiator is the SYN's sender;
  * a first SYN+ACK names its receiver (Zeek flips, history starts with '^');
  * otherwise, midstream, the first sender. */
-static struct conn *new_conn(struct ns_an *an, const struct ns_packet *p, uint32_t h, int *side)
+static struct conn *new_conn(struct ns_an *an, const struct ns_packet *p, uint32_t h,
+			     uint64_t tunnel, int *side)
 {
 	if (an->nconns + 1 > an->nbuckets && grow(an) < 0)
 		return NULL;
@@ -391,6 +394,16 @@ static struct conn *new_conn(struct ns_an *an, const struct ns_packet *p, uint32
 	dst->port = p->tcp.dst_port;
 	c->pub.init.wscale = c->pub.resp.wscale = -1;
 	c->pub.stream = an->next_stream++;
+	c->pub.tunnel = tunnel;
+	if (p->nencap) {
+		size_t n = sizeof(*c->pub.encap) * p->nencap;
+		/* Without memory the connection is still analysed, its tunnels
+		 * not shown. */
+		if ((c->pub.encap = malloc(n)) != NULL) {
+			memcpy(c->pub.encap, p->encap, n);
+			c->pub.nencap = p->nencap;
+		}
+	}
 	c->pub.first_frame = p->ctx ? p->ctx->frame : 0;
 	c->pub.first_ts_ns = p->ctx ? p->ctx->ts_ns : 0;
 	c->pub.capture_t0_ns = an->t0_ns;
@@ -1301,8 +1314,9 @@ size_t ns_an_active(const struct ns_an *an)
  * 4-tuple (Wireshark: a SYN whose seq differs from that side's base). */
 static struct conn *conn_for(struct ns_an *an, const struct ns_packet *p, int *side, uint32_t *a)
 {
-	uint32_t h = hash_tuple(p);
-	struct conn *c = lookup(an, p, h, side);
+	uint64_t tunnel = p->nencap ? ns_encap_key(p) : 0;
+	uint32_t h = hash_tuple(p, tunnel);
+	struct conn *c = lookup(an, p, h, tunnel, side);
 	const struct ns_tcp *t = &p->tcp;
 	if (c && (t->flags & NS_TCP_SYN) && c->d[*side].base_set) {
 		struct ns_an_dir *d = *side == 0 ? &c->pub.init : &c->pub.resp;
@@ -1319,7 +1333,7 @@ static struct conn *conn_for(struct ns_an *an, const struct ns_packet *p, int *s
 		}
 	}
 	if (!c)
-		c = new_conn(an, p, h, side);
+		c = new_conn(an, p, h, tunnel, side);
 	return c;
 }
 

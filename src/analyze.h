@@ -184,6 +184,12 @@ struct ns_an_ack {            /* 64 bytes */
 
 struct ns_an_conn {
 	uint64_t stream;
+	/* The tunnels of its first packet (outermost first; NULL/0 for a plain
+	 * connection) and their key (ns_encap_key): a connection is its 4-tuple
+	 * within one tunnel. Owned by the engine. */
+	uint64_t tunnel;
+	struct ns_encap *encap;
+	uint8_t nencap;
 	uint64_t capture_t0_ns;  /* first packet of the capture: times are relative to it */
 	uint64_t first_frame, last_frame;
 	uint64_t first_ts_ns, last_ts_ns;

@@ -636,6 +636,31 @@ void ns_an_write_acks(FILE *fp, const struct ns_an_conn *c)
 		text_ack(fp, c, &c->acks[i]);
 }
 
+/* "  tunnel: vxlan vni 42 10.0.0.1 <-> 10.0.0.2, ..." for a connection inside
+ * tunnels, outermost first; nothing otherwise. */
+static void text_tunnels(FILE *fp, const struct ns_an_conn *c)
+{
+	char a[NS_ADDR_STRLEN], b[NS_ADDR_STRLEN];
+
+	if (!c->nencap)
+		return;
+	fputs("  tunnel:", fp);
+	for (unsigned i = 0; i < c->nencap; i++) {
+		const struct ns_encap *e = &c->encap[i];
+		const char *id = ns_encap_id_name(e->type);
+
+		fprintf(fp, "%s %s", i ? "," : "", ns_encap_name(e->type));
+		if (id && e->has_id)
+			fprintf(fp, " %s %" PRIu32, id, e->id);
+		if (e->src.family) {
+			ns_addr_format(&e->src, a);
+			ns_addr_format(&e->dst, b);
+			fprintf(fp, " %s <-> %s", a, b);
+		}
+	}
+	fputc('\n', fp);
+}
+
 void ns_an_write_text(FILE *fp, const struct ns_an_conn *c)
 {
 	fprintf(fp, "Connection %" PRIu64 ": ", c->stream);
@@ -653,6 +678,7 @@ void ns_an_write_text(FILE *fp, const struct ns_an_conn *c)
 		who(c, 0), c->init.port, ns_an_port_class(c->init.port), who(c, 1), c->resp.port,
 		ns_an_port_class(c->resp.port),
 		c->flipped ? " (first packet was the SYN+ACK: roles from it)" : "");
+	text_tunnels(fp, c);
 	fprintf(fp, "  frames %" PRIu64 "-%" PRIu64 ", %.6f s to %.6f s (%.6f s)\n",
 		c->first_frame, c->last_frame, rel_s(c, c->first_ts_ns), rel_s(c, c->last_ts_ns),
 		(double)(c->last_ts_ns - c->first_ts_ns) / 1e9);
@@ -1116,6 +1142,10 @@ void ns_an_json_ob(struct outbuf *ob, const struct ns_an_conn *c, const char *fi
 	js_endpoint(ob, &c->init);
 	JS_KEY(ob, "responder");
 	js_endpoint(ob, &c->resp);
+	if (c->nencap) {	/* only for a connection inside tunnels */
+		JS_KEY(ob, "encap");
+		ob_json_encap(ob, c->encap, c->nencap);
+	}
 	JS_KEY(ob, "firstFrame");
 	ob_u64(ob, c->first_frame);
 	JS_KEY(ob, "lastFrame");

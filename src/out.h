@@ -52,9 +52,6 @@ static inline void oj_end(struct outbuf *ob) { OB_LIT(ob, "]}\n"); }
  * metadata), for events derived from one packet (net_packet_dns). */
 void oj_packet_args(struct outbuf *ob, const struct ns_packet *pkt);
 
-/* A JSON array of encapsulations, outermost first (netsift-events(7)). */
-void oj_encap(struct outbuf *ob, const struct ns_encap *encap, unsigned n);
-
 /* Names used in the JSON, exposed for the man page test and other outputs. */
 const char *out_ip4opt_name(uint8_t kind, char *buf);   /* buf >= 4 */
 const char *out_tcpopt_name(uint8_t kind, char *buf);   /* buf >= 4 */

@@ -215,7 +215,7 @@ static void json_flow(struct outbuf *ob, const struct ns_flow_event *ev, const s
 	}
 	if (ev->nencap) {
 		oj_arg(ob, false, "encap", "[]trace.Encap");
-		oj_encap(ob, ev->encap, ev->nencap);
+		ob_json_encap(ob, ev->encap, ev->nencap);
 		oj_arg_end(ob);
 	}
 	oj_end(ob);

@@ -294,3 +294,69 @@ void ob_addr(struct outbuf *ob, const struct ns_addr *a)
 	d = ob_reserve(ob, NS_ADDR_STRLEN);
 	ob->len += ns_addr_format(a, d);
 }
+
+void ob_json_flags(struct outbuf *ob, uint32_t flags)
+{
+	bool first = true;
+
+	ob_putc(ob, '[');
+	for (unsigned i = 0; i < 32 && flags; i++) {
+		uint32_t bit = 1u << i;
+		const char *name;
+		if (!(flags & bit))
+			continue;
+		flags &= ~bit;
+		name = ns_flag_name(bit);
+		if (!name)
+			continue;
+		if (!first)
+			ob_putc(ob, ',');
+		first = false;
+		ob_json_cstr(ob, name);
+	}
+	ob_putc(ob, ']');
+}
+
+void ob_json_encap(struct outbuf *ob, const struct ns_encap *encap, unsigned n)
+{
+	ob_putc(ob, '[');
+	for (unsigned i = 0; i < n; i++) {
+		const struct ns_encap *e = &encap[i];
+		const char *id = ns_encap_id_name(e->type);
+
+		if (i)
+			ob_putc(ob, ',');
+		OB_LIT(ob, "{\"type\":");
+		ob_json_cstr(ob, ns_encap_name(e->type));
+		if (id && e->has_id) {
+			OB_LIT(ob, ",\"");
+			ob_str(ob, id);
+			OB_LIT(ob, "\":");
+			ob_u64(ob, e->id);
+		}
+		if (e->type == NS_ENC_MPLS) {
+			OB_LIT(ob, ",\"depth\":");
+			ob_u64(ob, e->depth);
+		}
+		if (e->src.family) {
+			OB_LIT(ob, ",\"src\":\"");
+			ob_addr(ob, &e->src);
+			OB_LIT(ob, "\",\"dst\":\"");
+			ob_addr(ob, &e->dst);
+			OB_LIT(ob, "\",\"protocol\":");
+			ob_u64(ob, e->ipproto);
+		}
+		if (e->sport || e->dport) {
+			OB_LIT(ob, ",\"srcPort\":");
+			ob_u64(ob, e->sport);
+			OB_LIT(ob, ",\"dstPort\":");
+			ob_u64(ob, e->dport);
+		}
+		if (e->flags) {
+			OB_LIT(ob, ",\"flags\":");
+			ob_json_flags(ob, e->flags);
+		}
+		ob_putc(ob, '}');
+	}
+	ob_putc(ob, ']');
+}

@@ -154,5 +154,9 @@ static inline void ob_json_cstr(struct outbuf *ob, const char *s)
 }
 /* Address as text (no quotes), "" for family 0. */
 void ob_addr(struct outbuf *ob, const struct ns_addr *a);
+/* JSON array of the names of the ns_flag bits set in flags. */
+void ob_json_flags(struct outbuf *ob, uint32_t flags);
+/* JSON array of encapsulations, outermost first (netsift-events(7)). */
+void ob_json_encap(struct outbuf *ob, const struct ns_encap *encap, unsigned n);
 
 #endif

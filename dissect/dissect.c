@@ -44,7 +44,10 @@ int ns_dissect(enum ns_linktype link, const uint8_t *data, uint32_t caplen,
 	if (off > caplen)	/* cannot happen: the link decoder checked */
 		return -1;
 	ip = off ? data + off : data;	/* avoid NULL + 0 when caplen is 0 */
-	ns_decode_ethertype(pkt->link.ethertype, ip, caplen - off, wire - off, pkt);
+	if (link == NS_LINK_ETHERNET && off == 14 && pkt->link.ethertype == 0x8903)
+		ns_decode_fabricpath(data, caplen, wire, pkt);	/* its own outer header */
+	else
+		ns_decode_ethertype(pkt->link.ethertype, ip, caplen - off, wire - off, pkt);
 	if (pkt->l3 == NS_L3_NONE) {
 		pkt->flags |= NS_F_NOT_IP;
 		return -1;
@@ -67,6 +70,14 @@ static const struct ethertype_entry ethertype_table[] = {
 	{ 0x88a8, ns_decode_vlan },         /* 802.1ad service tag */
 	{ 0x9100, ns_decode_vlan },         /* pre-standard QinQ */
 	{ 0x6558, ns_decode_ether_frame },  /* transparent Ethernet bridging */
+	{ 0x8847, ns_decode_mpls },         /* MPLS unicast */
+	{ 0x8848, ns_decode_mpls },         /* MPLS multicast */
+	{ 0x8864, ns_decode_pppoe },        /* PPPoE session stage */
+	{ 0x88e7, ns_decode_pbb },          /* 802.1ah I-TAG */
+	{ 0x8926, ns_decode_vntag },        /* Cisco VN-Tag */
+	{ 0x893f, ns_decode_etag },         /* 802.1BR E-Tag */
+	{ 0x894f, ns_decode_nsh },          /* network service header */
+	{ 0x88e5, ns_decode_macsec },       /* 802.1AE MACsec */
 };
 
 int ns_decode_ethertype(uint16_t type, const uint8_t *data, uint32_t caplen, uint32_t len,
@@ -189,6 +200,7 @@ static const ns_decoder_fn ipproto_table[256] = {
 	[41] = ns_decode_ipip,
 	[47] = ns_decode_gre,
 	[58] = decode_icmp6,
+	[137] = ns_decode_mpls,
 };
 
 /* ---- UDP port dispatch: tunnels carried in UDP ---- */
@@ -203,6 +215,7 @@ struct udp_port_entry {
  * and leaves the packet as plain UDP when it does not fit. */
 static const struct udp_port_entry udp_port_table[] = {
 	{ 4789, ns_decode_vxlan },
+	{ 6635, ns_decode_mpls },
 };
 
 static ns_decoder_fn udp_tunnel(uint16_t port)

@@ -22,6 +22,8 @@ int ns_decode_ether_frame(const uint8_t *data, uint32_t caplen, uint32_t len, st
 		return -1;
 	}
 	type = ns_get16(data + 12);
+	if (type == 0x8903)
+		return ns_decode_fabricpath(data, caplen, len, pkt);	/* its own outer header */
 	if (type < ETH_MIN_TYPE)
 		return -1;
 	return ns_decode_ethertype(type, data + ETH_HDR_LEN, caplen - ETH_HDR_LEN,

@@ -6,4 +6,6 @@ dissect_libdissect_a_SOURCES = \
 	dissect/link.c dissect/ipv4.c dissect/ipv6.c \
 	dissect/tcp.c dissect/udp.c dissect/icmp.c dissect/icmpv6.c \
 	dissect/dns.h dissect/dns.c \
-	dissect/ether.c dissect/ppp.c dissect/ipip.c dissect/gre.c dissect/vxlan.c
+	dissect/ether.c dissect/ppp.c dissect/ipip.c dissect/gre.c dissect/vxlan.c \
+	dissect/mpls.c dissect/pppoe.c dissect/pbb.c dissect/fabricpath.c \
+	dissect/vntag.c dissect/etag.c dissect/nsh.c dissect/macsec.c

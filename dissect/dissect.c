@@ -338,30 +338,36 @@ const char *ns_ipproto_name(uint8_t proto)
 	return ipproto_names[proto];
 }
 
-/* Names and id keys of the encapsulations, as the JSON shows them. */
+/* Names and id keys of the encapsulations, as the JSON shows them, and
+ * whether the id names the tunnel in both directions (a VNI, a GRE key, a
+ * PPPoE session) or only one (MPLS labels and GTP-U TEIDs are chosen by
+ * each receiver, NSH service paths, VN-Tag VIFs, E-Tag E-CIDs and
+ * FabricPath switch ids name a destination): only the first kind goes
+ * into ns_encap_key, or the two directions of a connection would differ. */
 static const struct {
 	const char *name, *id;
+	bool id_is_tunnel;
 } encap_names[NS_ENC_COUNT] = {
-	[NS_ENC_MPLS] = { "mpls", "label" },
-	[NS_ENC_PPPOE] = { "pppoe", "session" },
-	[NS_ENC_GRE] = { "gre", "key" },
-	[NS_ENC_ERSPAN] = { "erspan", "session" },
-	[NS_ENC_VXLAN] = { "vxlan", "vni" },
-	[NS_ENC_GENEVE] = { "geneve", "vni" },
-	[NS_ENC_IPIP] = { "ipip", NULL },
-	[NS_ENC_TEREDO] = { "teredo", NULL },
-	[NS_ENC_AYIYA] = { "ayiya", NULL },
-	[NS_ENC_GTPU] = { "gtpu", "teid" },
-	[NS_ENC_PBB] = { "pbb", "isid" },
-	[NS_ENC_FABRICPATH] = { "fabricpath", "switchId" },
-	[NS_ENC_VNTAG] = { "vntag", "vif" },
-	[NS_ENC_ETAG] = { "etag", "ecid" },
-	[NS_ENC_NSH] = { "nsh", "spi" },
-	[NS_ENC_MACSEC] = { "macsec", NULL },
-	[NS_ENC_ETHERIP] = { "etherip", NULL },
-	[NS_ENC_VXLAN_GPE] = { "vxlan-gpe", "vni" },
-	[NS_ENC_WCCP] = { "wccp", NULL },
-	[NS_ENC_ARUBA] = { "aruba", NULL },
+	[NS_ENC_MPLS] = { "mpls", "label", false },
+	[NS_ENC_PPPOE] = { "pppoe", "session", true },
+	[NS_ENC_GRE] = { "gre", "key", true },
+	[NS_ENC_ERSPAN] = { "erspan", "session", true },
+	[NS_ENC_VXLAN] = { "vxlan", "vni", true },
+	[NS_ENC_GENEVE] = { "geneve", "vni", true },
+	[NS_ENC_IPIP] = { "ipip", NULL, false },
+	[NS_ENC_TEREDO] = { "teredo", NULL, false },
+	[NS_ENC_AYIYA] = { "ayiya", NULL, false },
+	[NS_ENC_GTPU] = { "gtpu", "teid", false },
+	[NS_ENC_PBB] = { "pbb", "isid", true },
+	[NS_ENC_FABRICPATH] = { "fabricpath", "switchId", false },
+	[NS_ENC_VNTAG] = { "vntag", "vif", false },
+	[NS_ENC_ETAG] = { "etag", "ecid", false },
+	[NS_ENC_NSH] = { "nsh", "spi", false },
+	[NS_ENC_MACSEC] = { "macsec", NULL, false },
+	[NS_ENC_ETHERIP] = { "etherip", NULL, false },
+	[NS_ENC_VXLAN_GPE] = { "vxlan-gpe", "vni", true },
+	[NS_ENC_WCCP] = { "wccp", NULL, false },
+	[NS_ENC_ARUBA] = { "aruba", NULL, false },
 };
 
 const char *ns_encap_name(uint8_t type)
@@ -390,22 +396,17 @@ uint64_t ns_encap_key(const struct ns_packet *pkt)
 
 	if (!pkt->nencap)
 		return 0;
+	/* The chain of tunnel types and the ids that name a tunnel in both
+	 * directions (see encap_names). Not the outer addresses: the two
+	 * directions of one connection may cross different tunnel endpoints
+	 * (SRv6, anycast, each direction mirrored by another switch). */
 	for (unsigned i = 0; i < pkt->nencap; i++) {
 		const struct ns_encap *e = &pkt->encap[i];
-		const struct ns_addr *lo = &e->src, *hi = &e->dst;
-		uint32_t id = e->has_id ? e->id : 0;
+		bool keyed = e->type < NS_ENC_COUNT && encap_names[e->type].id_is_tunnel;
+		uint32_t id = e->has_id && keyed ? e->id : 0;
 
-		/* Both directions of a tunnel give the same key: the outer
-		 * addresses in a fixed order, no ports (a VXLAN source port is
-		 * a hash of the inner flow, not part of the tunnel). */
-		if (memcmp(lo, hi, sizeof(*lo)) > 0) {
-			lo = &e->dst;
-			hi = &e->src;
-		}
 		h = fnv(h, &e->type, 1);
 		h = fnv(h, &id, sizeof(id));
-		h = fnv(h, lo, sizeof(*lo));
-		h = fnv(h, hi, sizeof(*hi));
 	}
 	return h ? h : 1;	/* 0 means "no tunnel" */
 }

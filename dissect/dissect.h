@@ -365,8 +365,9 @@ int ns_decode_udp(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_
 int ns_decode_icmp(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
 int ns_decode_icmpv6(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
 
-/* A key for the tunnel a packet came through, the same for both directions
- * (types, ids and outer addresses of the whole chain); 0 for a plain packet.
+/* A key for the tunnels a packet came through, the same for both directions
+ * (the chain's types and its ids that name a tunnel both ways: VNI, GRE key,
+ * PPPoE session, I-SID, ERSPAN session); 0 for a plain packet.
  * Flows and analysis add it to their connection key, so equal inner 4-tuples
  * in different tunnels (VNIs, GRE keys, ...) stay apart. */
 uint64_t ns_encap_key(const struct ns_packet *pkt);

@@ -118,6 +118,11 @@ static void test_key(void **state)
 	b[19] = 1;
 	dissect(b, n, &pkt);
 	assert_int_equal(ns_encap_key(&pkt), k);
+	/* Other tunnel endpoints, same key: the same connection may cross
+	 * different endpoints in its two directions. */
+	b[15] = 3;
+	dissect(b, n, &pkt);
+	assert_int_equal(ns_encap_key(&pkt), k);
 	/* Another GRE key: another tunnel. */
 	dissect(b, gre_tcp(b, 43), &pkt);
 	assert_int_not_equal(ns_encap_key(&pkt), k);

@@ -30,6 +30,38 @@ static uint32_t addr_len(uint32_t mode)
 	return mode == 2 ? 2 : mode == 3 ? 8 : 0;	/* short, extended; 0/1: none */
 }
 
+/* Which PAN ids the header carries. */
+static void wpan_panids(uint16_t fcf, bool *dpan, bool *span)
+{
+	uint32_t d = WPAN_DST_MODE(fcf), s = WPAN_SRC_MODE(fcf);
+	bool comp = fcf & WPAN_FCF_PANID_COMP;
+
+	if (WPAN_FCF_VERSION(fcf) == 2) {
+		/* 802.15.4-2015 table 7-2 */
+		if (!d && !s) {
+			*dpan = comp;
+			*span = false;
+		} else if (!s) {
+			*dpan = !comp;
+			*span = false;
+		} else if (!d) {
+			*dpan = false;
+			*span = !comp;
+		} else if (d == 3 && s == 3) {
+			*dpan = !comp;
+			*span = false;
+		} else {
+			*dpan = true;
+			*span = !comp;
+		}
+		return;
+	}
+	/* 2003/2006: with PAN id compression the source shares the
+	 * destination's */
+	*dpan = d != 0;
+	*span = s != 0 && (!comp || !d);
+}
+
 /* An address as sent (little-endian) into network byte order. */
 static void wpan_addr(const uint8_t *p, uint32_t n, uint8_t *out, uint8_t *out_len)
 {
@@ -42,7 +74,8 @@ static int wpan_frame(const uint8_t *p, uint32_t caplen, uint16_t fcs_len, struc
 {
 	uint16_t fcf;
 	uint32_t off = WPAN_FCF_LEN, dmode, smode;
-	uint32_t daddr_off = 0, saddr_off = 0;
+	uint32_t daddr_off, saddr_off;
+	bool dpan, span;
 	struct ns_lowpan_addrs *ll = &pkt->link.lowpan;
 
 	if (!ns_have(caplen, 0, WPAN_FCF_LEN))
@@ -52,18 +85,15 @@ static int wpan_frame(const uint8_t *p, uint32_t caplen, uint16_t fcs_len, struc
 	smode = WPAN_SRC_MODE(fcf);
 	if (!(WPAN_FCF_VERSION(fcf) == 2 && (fcf & WPAN_FCF_SEQ_SUPPR)))
 		off += 1;	/* sequence number */
-	if (dmode) {
+	wpan_panids(fcf, &dpan, &span);
+	if (dpan)
 		off += WPAN_PANID_LEN;
-		daddr_off = off;
-		off += addr_len(dmode);
-	}
-	if (smode) {
-		/* with PAN id compression the source shares the destination's */
-		if (!(fcf & WPAN_FCF_PANID_COMP) || !dmode)
-			off += WPAN_PANID_LEN;
-		saddr_off = off;
-		off += addr_len(smode);
-	}
+	daddr_off = off;
+	off += addr_len(dmode);
+	if (span)
+		off += WPAN_PANID_LEN;
+	saddr_off = off;
+	off += addr_len(smode);
 	if (!ns_have(caplen, 0, off))
 		return ns_link_truncated(pkt);
 	pkt->link.hdr_len = (uint16_t)off;

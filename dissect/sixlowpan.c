@@ -507,12 +507,14 @@ static int iphc(struct lowpan *l, uint32_t off, struct ns_packet *pkt)
 	ip->hop_limit = hlim[IPHC_HLIM(b0)];
 	if (IPHC_HLIM(b0) == 0)
 		ip->hop_limit = *q++;
-	unicast(q, IPHC_SAM(b1), b1 & IPHC_SAC, l->ll.src, l->ll.src_len, a);
+	/* (an address that cannot be rebuilt is skipped over, not read) */
+	if (sm.kind == A_OK)
+		unicast(q, IPHC_SAM(b1), b1 & IPHC_SAC, l->ll.src, l->ll.src_len, a);
 	set_addr(&ip->src, &pkt->src, a, sm.kind == A_OK, pkt);
 	q += sm.inline_len;
-	if (b1 & IPHC_M)
+	if (dm.kind == A_OK && (b1 & IPHC_M))
 		multicast(q, IPHC_DAM(b1), a);
-	else
+	else if (dm.kind == A_OK)
 		unicast(q, IPHC_DAM(b1), false, l->ll.dst, l->ll.dst_len, a);
 	set_addr(&ip->dst, &pkt->dst, a, dm.kind == A_OK, pkt);
 	off += n;

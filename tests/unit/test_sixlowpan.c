@@ -341,16 +341,20 @@ static void test_short_and_malformed(void **state)
 			assert_false(pkt.flags & NS_F_TRUNCATED);
 		}
 	}
-	for (uint32_t pos = 0; pos < 3; pos++) {
-		for (uint32_t v = 0; v < 256; v++) {
-			uint8_t p[sizeof(p_ext)];
-			struct ns_packet pkt;
+	/* every value of each of the first bytes (dispatch, IPHC, NHC, mesh and
+	 * fragment fields), at every length */
+	for (size_t i = 0; i < sizeof(payloads) / sizeof(payloads[0]); i++) {
+		for (uint32_t pos = 0; pos < 4 && pos < payloads[i].len; pos++) {
+			for (uint32_t v = 0; v < 256; v++) {
+				uint8_t p[64];
+				struct ns_packet pkt;
 
-			memcpy(p, p_ext, sizeof(p));
-			p[pos] = (uint8_t)v;
-			for (uint32_t n = 0; n <= sizeof(p); n++)
-				lu_dissect(NS_LINK_IEEE802154_NOFCS, mac_ext, sizeof(mac_ext), p, n, NULL,
-					   0, ~0u, &pkt);
+				memcpy(p, payloads[i].p, payloads[i].len);
+				p[pos] = (uint8_t)v;
+				for (uint32_t n = 0; n <= payloads[i].len; n++)
+					lu_dissect(NS_LINK_IEEE802154_NOFCS, mac_ext, sizeof(mac_ext), p,
+						   n, NULL, 0, ~0u, &pkt);
+			}
 		}
 	}
 }

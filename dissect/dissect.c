@@ -91,6 +91,7 @@ static const struct ethertype_entry ethertype_table[] = {
 	{ 0x893f, ns_decode_etag },         /* 802.1BR E-Tag */
 	{ 0x894f, ns_decode_nsh },          /* network service header */
 	{ 0x88e5, ns_decode_macsec },       /* 802.1AE MACsec */
+	{ NS_ETHERTYPE_LOWPAN, ns_decode_lowpan_frame }, /* 6LoWPAN (802.15.4 data frames) */
 };
 
 int ns_decode_ethertype(uint16_t type, const uint8_t *data, uint32_t caplen, uint32_t len,
@@ -282,7 +283,7 @@ void ns_decode_transport(const uint8_t *data, uint32_t caplen, uint32_t len, str
 static const char *const flag_names[NS_F_COUNT] = {
 	"truncated", "bad_ip_checksum", "bad_length", "fragment", "bad_header",
 	"bad_version", "bad_options", "ext_hdr_limit", "not_ip", "bad_link",
-	"encap_limit", "bad_encap",
+	"encap_limit", "bad_encap", "addr_unknown",
 };
 
 const char *ns_flag_name(uint32_t flag_bit)

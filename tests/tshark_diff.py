@@ -402,7 +402,7 @@ TS_L3 = {"ip": ("ipv4", ts_ipv4), "ipv6": ("ipv6", ts_ipv6)}
 TS_L4 = {"tcp": ts_tcp, "udp": ts_udp, "icmp": ts_icmp, "icmpv6": ts_icmpv6}
 
 
-def ts_frame(pkt, snaplen):
+def ts_frame(pkt, snaplen, fcs=0):
     """One PDML <packet> -> dict with layers, fields and flag evidence."""
     protos = subprotos(pkt)
     fr = {"number": None, "protocols": "", "l3": None, "l4": None, "fields": {},
@@ -447,11 +447,11 @@ def ts_frame(pkt, snaplen):
         if j < len(protos) and protos[j].get("name") in TS_L4:
             fr["l4"] = protos[j].get("name")
             fr["fields"].update(TS_L4[fr["l4"]](protos[j]))
-        fr["flags"] = ts_flags(fr, p, caplen, wirelen)
+        fr["flags"] = ts_flags(fr, p, caplen, wirelen, fcs)
     return fr
 
 
-def ts_flags(fr, p, caplen, wirelen):
+def ts_flags(fr, p, caplen, wirelen, fcs=0):
     """The spec's flags as tshark's values imply them:
     truncated: the IP header, or the datagram as long as its header says (at
       most what was on the wire), extends past the captured bytes;
@@ -487,6 +487,11 @@ def ts_flags(fr, p, caplen, wirelen):
         frag = any(t == 44 for t, _, _ in (f.get("ipv6.ext") or []))
         badck = False
     trunc = pos + max(hlen, iplen) > caplen
+    if "6lowpan" in fr["protocols"].split(":"):
+        # IPv6 rebuilt from 6LoWPAN compression: its pos is in the
+        # decompressed bytes, not the frame's; the datagram is cut when the
+        # frame is (up to the 802.15.4 FCS).
+        trunc = caplen < wirelen - fcs
     return {"truncated": trunc, "bad_ip_checksum": badck, "fragment": frag}
 
 
@@ -516,7 +521,7 @@ def slip_as_raw(path, tmpdir):
     return dst
 
 
-def run_tshark(tshark, path, snaplen=0):
+def run_tshark(tshark, path, snaplen=0, fcs=0):
     cmd = [tshark, "-n", "-r", path, "-T", "pdml", "-J", TSHARK_PROTOS] + TSHARK_PREFS
     rc, out, err = run(cmd)
     frames = {}
@@ -529,7 +534,7 @@ def run_tshark(tshark, path, snaplen=0):
             cut = out.rfind(b"</packet>")
             root = ET.fromstring(out[:cut + 9] + b"</pdml>") if cut >= 0 else None
         for pkt in (root.iter("packet") if root is not None else []):
-            fr = ts_frame(pkt, snaplen)
+            fr = ts_frame(pkt, snaplen, fcs)
             frames[fr["number"]] = fr
     err = "\n".join(l for l in err.decode(errors="replace").splitlines()
                     if "Running as user" not in l)
@@ -812,7 +817,7 @@ def check_capture(label, path, opts):
     snap = pcap_snaplen(path)
     if tspath != path:
         snap = max(snap - 16, 0)    # the SLIP pseudo-header is gone
-    ts_rc, ts, ts_err = run_tshark(opts.tshark, tspath, snap)
+    ts_rc, ts, ts_err = run_tshark(opts.tshark, tspath, snap, 2 if lts == [195] else 0)
     ns_rc, ns, ns_err, problems = run_netsift(opts.netsift, path)
     r["errors"] += problems
     if ns_rc != 0 and "unsupported link type" in ns_err.lower():
@@ -871,7 +876,8 @@ def dump(caps, opts):
     for label, path in caps:
         lts = linktypes(path)
         tspath = slip_as_raw(path, opts.tmpdir) if lts == [8] else path
-        _, ts, ts_err = run_tshark(opts.tshark, tspath or path, pcap_snaplen(path))
+        _, ts, ts_err = run_tshark(opts.tshark, tspath or path, pcap_snaplen(path),
+                                   2 if linktypes(path) == [195] else 0)
         ns_rc, ns, ns_err, problems = run_netsift(opts.netsift, path)
         print("== %s (netsift exit %d%s)" % (label, ns_rc, ": " + ns_err if ns_err else ""))
         for p in problems:

@@ -18,9 +18,13 @@ Usage: analyze-vs-tshark.py [--table] [--expect-min-captures N]
 import argparse
 import fnmatch
 import json
+import os
 import re
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tshark_diff import SUPPORTED_LINKTYPES, linktypes  # noqa: E402
 
 TIMEOUT = 120
 
@@ -64,7 +68,15 @@ BASE_FIELDS = ["frame.number", "tcp.stream", "ip.src", "ipv6.src", "tcp.srcport"
 
 
 class ToolError(RuntimeError):
-    pass
+    def __init__(self, msg, rc=None):
+        RuntimeError.__init__(self, msg)
+        self.rc = rc
+
+
+class Unreadable(Exception):
+    """A tool cannot read this capture's link type, which it does not support:
+    a stated, counted skip (of the whole capture for netsift, of the tcptrace
+    comparison for tcptrace), never a silent one."""
 
 
 def run(cmd):
@@ -77,12 +89,19 @@ def run(cmd):
         raise ToolError("%s not installed" % cmd[0])
     if p.returncode != 0:
         err = " ".join(l for l in p.stderr.splitlines() if "Running as user" not in l)
-        raise ToolError("%s exit %d: %s" % (cmd[0], p.returncode, err[:300]))
+        raise ToolError("%s exit %d: %s" % (cmd[0], p.returncode, err[:300]), p.returncode)
     return p.stdout
 
 
 def netsift_conns(netsift, cap):
-    out = run([netsift, "analyze", "-o", "json", cap])
+    try:
+        out = run([netsift, "analyze", "-o", "json", cap])
+    except ToolError as e:
+        lts = linktypes(cap)
+        if "unsupported link type" in str(e) and lts and \
+                not any(t in SUPPORTED_LINKTYPES for t in lts):
+            raise Unreadable("netsift does not decode link type %s" % lts)
+        raise
     return [json.loads(line) for line in out.splitlines() if line.strip()]
 
 
@@ -124,9 +143,16 @@ TCPTRACE_KEYS = {
 }
 
 
-def tcptrace_conns(cap):
+def tcptrace_conns(cap, rules):
     """[(a "ip:port", b "ip:port", {"a": {...}, "b": {...}})] in tcptrace's order."""
-    out = run(["tcptrace", "-l", "-r", "-n", cap])
+    try:
+        out = run(["tcptrace", "-l", "-r", "-n", cap])
+    except ToolError as e:
+        if "did not understand link format" in str(e):
+            raise Unreadable("tcptrace does not read link type %s" % linktypes(cap))
+        if e.rc is not None and e.rc < 0 and allowed(rules, cap, "*", "*", "crash", "tcptrace"):
+            raise Unreadable("tcptrace crashes (signal %d), allow-listed" % -e.rc)
+        raise
     conns = []
     for block in re.split(r"\nTCP connection \d+:\n", out)[1:]:
         a = re.search(r"host a:\s+(\S+)", block)
@@ -185,7 +211,7 @@ def netsift_frames(netsift, cap):
     return frames
 
 
-def compare(netsift, rules, cap, table):
+def compare(netsift, rules, cap, table, notes):
     diffs, unexplained = [], 0
     conns = netsift_conns(netsift, cap)
     ts = tshark_streams(cap)
@@ -235,7 +261,11 @@ def compare(netsift, rules, cap, table):
         if st["irtt"] is not None and (irtt is None or abs(st["irtt"] * 1e6 - irtt) > 1):
             diffs.append((c["stream"], "*", "initialRttUs", round(st["irtt"] * 1e6), irtt, "tshark"))
 
-    tt = tcptrace_conns(cap)
+    try:
+        tt = tcptrace_conns(cap, rules)
+    except Unreadable as e:
+        print("NOTE %s: %s: tshark compared, tcptrace not" % (cap, e))
+        tt, notes["tcptrace"] = [], notes.get("tcptrace", 0) + 1
     used = set()
     for c in conns:
         # tcptrace keeps one connection per 4-tuple and port reuse; take the first unused
@@ -290,9 +320,14 @@ def main(argv):
     rules = load_allow(opts.allowlist)
     bad = 0
     nconn = ncap = 0
+    notes = {}
     for cap in opts.captures:
         try:
-            conns, unexplained = compare(opts.netsift, rules, cap, opts.table)
+            conns, unexplained = compare(opts.netsift, rules, cap, opts.table, notes)
+        except Unreadable as e:
+            print("SKIP %s: %s" % (cap, e))
+            notes["netsift"] = notes.get("netsift", 0) + 1
+            continue
         except (RuntimeError, ValueError) as e:
             print("FAIL %s: %s" % (cap, e))
             bad += 1
@@ -300,8 +335,11 @@ def main(argv):
         ncap += 1
         nconn += len(conns)
         bad += unexplained
-    print("%d captures (%d compared), %d connections, %d unexplained differences"
-          % (len(opts.captures), ncap, nconn, bad))
+    print("%d captures (%d compared, %d skipped: link type netsift does not decode; "
+          "%d without tcptrace: it cannot read them), %d connections, "
+          "%d unexplained differences"
+          % (len(opts.captures), ncap, notes.get("netsift", 0), notes.get("tcptrace", 0),
+             nconn, bad))
     for what, have, want in (("captures", ncap, opts.expect_min_captures),
                              ("connections", nconn, opts.expect_min_connections)):
         if want:

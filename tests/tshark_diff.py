@@ -4,17 +4,28 @@
 For every capture given (files, or directories searched recursively for
 *.pcap / *.pcapng / *.cap), run tshark (PDML output) and netsift (JSON events)
 and compare, per frame:
-  - which layers were decoded: outer IPv4/IPv6 and the transport directly on it
-    (TCP/UDP/ICMP/ICMPv6);
+  - which layers were decoded: IPv4/IPv6 and the transport directly on it
+    (TCP/UDP/ICMP/ICMPv6); netsift reports the innermost IP packet of a
+    tunnel and lists the outer layers in metadata.encap, compared with
+    tshark's top-level IP layers (compare_frame: the packet with the innermost
+    one, each encap entry's outer addresses, protocol and UDP ports with the
+    outer ones in order; a tunnel only one tool decodes is a layers
+    difference naming both stacks). A netsift that reports no encapsulation
+    (probed at start, --tunnels) is compared with the first IP layer;
   - the header values of those layers (see the ts_* / ns_* extractors below);
   - the anomaly flags the spec defines in terms tshark can check: truncated,
     bad_ip_checksum, fragment.
 tshark runs with IP/IPv6 reassembly and TCP desegmentation off and absolute
-sequence numbers, so both tools see each frame's own bytes.
+sequence numbers, so both tools see each frame's own bytes. tshark's ways of
+showing the same bytes differently are normalised, not allow-listed: the zero
+bytes after a TCP End of Option List (eol_padding), an IPv6 Authentication
+Header nested in the ipv6 tree (ts_ipv6_chain).
 
 Differences are checked against an allow-list (one reason per entry). Exit
 status: 0 = no unexplained difference, 1 = differences or errors, 99 = the test
-could not run (tshark or netsift missing), never a silent pass.
+could not run (tshark or netsift missing), never a silent pass. tshark exiting
+non-zero on a capture netsift reads, or fewer captures / IP frames compared than
+--expect-min-captures / --expect-min-frames, is an error.
 
 Python 3 standard library only. Run alone (from the source tree):
   python3 tests/tshark_diff.py --netsift build/netsift \

@@ -735,6 +735,52 @@ def ip4(proto, payload, src, dst):
     return h[:10] + struct.pack("!H", ~s & 0xffff) + h[12:] + payload
 
 
+def write_raw_pcap(path, pkts):
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 101))
+        for n, pkt in enumerate(pkts, 1):
+            f.write(struct.pack("<IIII", n, 0, len(pkt), len(pkt)) + pkt)
+
+
+def synthetic_capture(tmpdir):
+    """A LINKTYPE_RAW capture of the cases tshark shows its own way and the
+    corpus lacks: an IPv6 Authentication Header (nested in tshark's ipv6
+    tree), TCP EOL padding, and tunnels (IPv4-in-IPv4, IPv6-in-IPv4, VXLAN)."""
+    a6, b6 = bytes.fromhex("20010db8" + "00" * 11 + "01"), bytes.fromhex("20010db8" + "00" * 11 + "02")
+
+    def ip6(nxt, payload):
+        return struct.pack("!IHBB", 6 << 28, len(payload), nxt, 64) + a6 + b6 + payload
+
+    def udp(sp, dp, data=b"data"):
+        return struct.pack("!HHHH", sp, dp, 8 + len(data), 0) + data
+
+    def tcp(sp, dp, opts=b""):
+        return struct.pack("!HHIIBBHHH", sp, dp, 1000, 0, (20 + len(opts)) // 4 << 4, 2,
+                           65535, 0, 0) + opts
+
+    def ah(nxt):   # 12-byte ICV: length field 4 = 24 bytes
+        return struct.pack("!BBHII", nxt, 4, 0, 0x100, 1) + b"\xaa" * 12
+
+    def ext(nxt):  # hop-by-hop / destination options: one PadN, 8 bytes
+        return struct.pack("!BBBB", nxt, 0, 1, 4) + b"\0" * 4
+
+    mss_eol = bytes.fromhex("020405b4" "00000000")   # MSS, EOL, 3 bytes of zero padding
+    v4a, v4b, in1, in2 = (198, 51, 100, 1), (198, 51, 100, 2), (192, 0, 2, 1), (192, 0, 2, 2)
+    eth = b"\x02" * 6 + b"\x04" * 6 + b"\x08\x00"
+    pkts = [
+        ip6(51, ah(6) + tcp(40000, 80, mss_eol)),
+        ip6(0, ext(51) + ah(60) + ext(17) + udp(33000, 9999)),
+        ip4(6, tcp(40001, 80, mss_eol), v4a, v4b),
+        ip4(4, ip4(17, udp(1000, 2000), in1, in2), v4a, v4b),
+        ip4(41, ip6(6, tcp(40002, 443)), v4a, v4b),
+        ip4(17, udp(54321, 4789, struct.pack("!II", 0x08000000, 42 << 8) + eth +
+                    ip4(6, tcp(40003, 22), in1, in2)), v4a, v4b),
+    ]
+    path = os.path.join(tmpdir, "synthetic.pcap")
+    write_raw_pcap(path, pkts)
+    return ("synthetic/ah-eol-tunnels.pcap", path)
+
+
 def netsift_decodes_tunnels(netsift, tmpdir):
     """Whether this netsift reports encapsulations (metadata.encap): read one
     IPv4-in-IPv4 packet carrying UDP (LINKTYPE_RAW) and look for the list."""
@@ -742,9 +788,7 @@ def netsift_decodes_tunnels(netsift, tmpdir):
                 (192, 0, 2, 1), (192, 0, 2, 2))
     pkt = ip4(4, inner, (198, 51, 100, 1), (198, 51, 100, 2))
     path = os.path.join(tmpdir, "probe-ipip.pcap")
-    with open(path, "wb") as f:
-        f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 101))
-        f.write(struct.pack("<IIII", 1, 0, len(pkt), len(pkt)) + pkt)
+    write_raw_pcap(path, [pkt])
     rc, frames, err, problems = run_netsift(netsift, path)
     if rc != 0 or problems or 1 not in frames:
         die("FAIL: netsift cannot read a one-packet IPv4-in-IPv4 capture (exit %d): %s %s"
@@ -1092,7 +1136,10 @@ def main():
                     help="fail unless at least N captures were compared (not skipped)")
     ap.add_argument("--expect-min-frames", type=int, default=0, metavar="N",
                     help="fail unless at least N frames with IP were compared")
-    ap.add_argument("paths", nargs="+", help="captures or directories of captures")
+    ap.add_argument("--synthetic", action="store_true",
+                    help="also compare a generated capture of cases the corpus lacks "
+                         "(IPv6 AH, TCP EOL padding, tunnels)")
+    ap.add_argument("paths", nargs="*", help="captures or directories of captures")
     opts = ap.parse_args()
 
     tshark = shutil.which(opts.tshark)
@@ -1109,12 +1156,16 @@ def main():
     caps = find_captures(opts.paths)
     if opts.dump:
         with tempfile.TemporaryDirectory(prefix="tshark-diff.") as opts.tmpdir:
+            if opts.synthetic:
+                caps.append(synthetic_capture(opts.tmpdir))
             return dump(caps, opts)
-    if not caps:
+    if not caps and not opts.synthetic:
         die("FAIL: no captures found under %s" % " ".join(opts.paths))
 
     with tempfile.TemporaryDirectory(prefix="tshark-diff.") as opts.tmpdir, \
             concurrent.futures.ThreadPoolExecutor(max_workers=max(1, opts.jobs)) as ex:
+        if opts.synthetic:
+            caps.append(synthetic_capture(opts.tmpdir))
         opts.tunnels = (opts.tunnels == "on" or opts.tunnels == "auto" and
                         netsift_decodes_tunnels(opts.netsift, opts.tmpdir))
         results = list(ex.map(lambda c: check_capture(c[0], c[1], opts), caps))

@@ -438,12 +438,12 @@ TS_L3 = {"ip": ("ipv4", ts_ipv4), "ipv6": ("ipv6", ts_ipv6)}
 TS_L4 = {"tcp": ts_tcp, "udp": ts_udp, "icmp": ts_icmp, "icmpv6": ts_icmpv6}
 
 
-def ts_layer(protos, i, caplen, wirelen, fcs=0):
+def ts_layer(protos, i, caplen, wirelen, fcs=0, protocols=""):
     """The IP layer protos[i] (ip or ipv6) and the transport right after it:
     {"l3", "l4", "fields", "flags", "outer"}; "outer" is what an encapsulation
     entry of netsift's says about it (src, dst, protocol, UDP ports)."""
     p = protos[i]
-    lay = {"l3": TS_L3[p.get("name")][0], "l4": None, "fields": {}}
+    lay = {"l3": TS_L3[p.get("name")][0], "l4": None, "fields": {}, "protocols": protocols}
     lay["fields"].update(TS_L3[p.get("name")][1](p))
     f = lay["fields"]
     j = i + 1
@@ -503,7 +503,7 @@ def ts_frame(pkt, snaplen, fcs=0):
                 fr["clamped"] = True
             wirelen = ival(first(fm, "frame.len")) or 0
         elif name in TS_L3:
-            fr["ip_layers"].append(ts_layer(protos, i, caplen, wirelen, fcs))
+            fr["ip_layers"].append(ts_layer(protos, i, caplen, wirelen, fcs, fr["protocols"]))
     if fr["ip_layers"]:
         fr.update({k: fr["ip_layers"][0][k] for k in NO_LAYER})
     return fr

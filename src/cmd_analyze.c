@@ -16,7 +16,8 @@
 
 #include "analyze.h"
 #include "commands.h"
-#include "out.h"
+#include "output/json.h"
+#include "output/table.h"
 #include "outbuf.h"
 #include "pipeline.h"
 #include "reader.h"
@@ -481,79 +482,6 @@ struct an_read {
 	struct ns_an *an;
 };
 
-static void ar_json(struct outbuf *ob, const struct ns_packet *pkt, const struct ns_an_pkt *o)
-{
-	oj_begin(ob, pkt->ctx, "net_tcp_analysis", 6);
-	oj_arg(ob, true, "stream", "u64");
-	ob_u64(ob, o->stream);
-	oj_arg_end(ob);
-	oj_arg(ob, false, "flags", "const char**");
-	ob_putc(ob, '[');
-	bool first = true;
-	for (unsigned i = 0; i < NS_AN_FLAG_COUNT; i++) {
-		if (!(o->flags & (1u << i)))
-			continue;
-		if (!first)
-			ob_putc(ob, ',');
-		first = false;
-		ob_json_cstr(ob, ns_an_flag_name(1u << i));
-	}
-	ob_putc(ob, ']');
-	oj_arg_end(ob);
-	oj_arg(ob, false, "relSeq", "u32");
-	ob_u64(ob, o->rel_seq);
-	oj_arg_end(ob);
-	oj_arg(ob, false, "relAck", "u32");
-	ob_u64(ob, o->rel_ack);
-	oj_arg_end(ob);
-	oj_arg(ob, false, "ackedFrames", "u64[]");
-	ob_putc(ob, '[');
-	for (uint32_t i = 0; i < o->ncover && i < NS_AN_MAX_COVER; i++) {
-		if (i)
-			ob_putc(ob, ',');
-		ob_u64(ob, o->cover[i]);
-	}
-	ob_putc(ob, ']');
-	oj_arg_end(ob);
-	oj_arg(ob, false, "ackRttNs", "u64");
-	if (o->has_rtt)
-		ob_u64(ob, o->rtt_ns);
-	else
-		OB_LIT(ob, "null");
-	oj_arg_end(ob);
-	oj_end(ob);
-}
-
-static void ar_table(struct outbuf *ob, const struct ns_packet *pkt, const struct ns_an_pkt *o)
-{
-	char buf[64];
-	ob_u64(ob, pkt->ctx->frame);
-	OB_LIT(ob, " TCP-ANALYSIS stream=");
-	ob_u64(ob, o->stream);
-	ob_putc(ob, ' ');
-	bool first = true;
-	for (unsigned i = 0; i < NS_AN_FLAG_COUNT; i++) {
-		if (!(o->flags & (1u << i)))
-			continue;
-		if (!first)
-			ob_putc(ob, ',');
-		first = false;
-		ob_str(ob, ns_an_flag_name(1u << i));
-	}
-	if (o->ncover) {
-		OB_LIT(ob, " acks");
-		for (uint32_t i = 0; i < o->ncover && i < NS_AN_MAX_COVER; i++) {
-			ob_putc(ob, i ? ',' : ' ');
-			ob_u64(ob, o->cover[i]);
-		}
-	}
-	if (o->has_rtt) {
-		snprintf(buf, sizeof(buf), " rtt=%.3fms", (double)o->rtt_ns / 1e6);
-		ob_str(ob, buf);
-	}
-	ob_putc(ob, '\n');
-}
-
 static void ar_packet(void *arg, struct pipeline *p, const struct ns_packet *pkt)
 {
 	struct an_read *ar = arg;
@@ -562,9 +490,9 @@ static void ar_packet(void *arg, struct pipeline *p, const struct ns_packet *pkt
 	if (!ar->an || !ns_an_packet(ar->an, pkt, &o) || !p->emit)
 		return;
 	if (p->fmt == OUT_TABLE)
-		ar_table(p->ob, pkt, &o);
+		out_table_tcp_analysis(p->ob, pkt, &o);
 	else
-		ar_json(p->ob, pkt, &o);
+		out_json_tcp_analysis(p->ob, pkt, &o);
 }
 
 /* Frame numbers restart with each file: so do the connections. */

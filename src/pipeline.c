@@ -7,7 +7,8 @@
 #include <string.h>
 #include <pcap/pcap.h>
 
-#include "out.h"
+#include "output/json.h"
+#include "output/table.h"
 #include "pcapng.h"
 
 #define LINKTYPE_RAW 101

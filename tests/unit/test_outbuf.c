@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "outbuf.h"
-#include "out.h"
+#include "output/json.h"
 #include "events.h"
 #include "pipeline.h"
 

@@ -2,7 +2,7 @@
  * guide's summary lines:
  *   FRAME HH:MM:SS.uuuuuu SRC[:PORT] -> DST[:PORT] PROTO DETAILS [FLAGS]
  * Time is UTC. IPv6 endpoints with a port are written [addr]:port. */
-#include "out.h"
+#include "output/table.h"
 
 void out_table_time(struct outbuf *ob, uint64_t ts_ns)
 {

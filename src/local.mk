@@ -3,14 +3,15 @@ netsift_SOURCES = src/main.c src/commands.h
 netsift_LDADD = src/libnetsift.a dissect/libdissect.a $(PCAP_LIBS)
 netsift_CFLAGS = $(AM_CFLAGS) $(PCAP_CFLAGS)
 
-# Output formats (src/output/): one header per format, its packet, flow and
-# analysis writers in files of their own.
+# Output formats (src/output/): the interface and registry (output.h,
+# output.c); per format its header, its struct ns_output (json.c, table.c) and
+# its packet, flow and analysis writers in files of their own.
 OUTPUT_SOURCES = \
-	src/output/output.h src/output/output.c \
-	src/output/json.h src/output/json_packet.c src/output/json_flow.c \
-	src/output/json_analysis.c \
-	src/output/table.h src/output/table_packet.c src/output/table_flow.c \
-	src/output/table_analysis.c
+	src/output/output.h src/output/output.c src/output/select.c \
+	src/output/json.h src/output/json.c src/output/json_packet.c \
+	src/output/json_flow.c src/output/json_analysis.c \
+	src/output/table.h src/output/table.c src/output/table_packet.c \
+	src/output/table_flow.c src/output/table_analysis.c
 
 # Everything of `netsift read` except main(): linked by netsift and by the unit
 # tests (tests/unit/test_pcapng, test_outbuf).

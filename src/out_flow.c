@@ -10,8 +10,6 @@
 
 #include "out_flow.h"
 #include "output/output.h"
-#include "output/json.h"
-#include "output/table.h"
 #include "dns.h"
 #include "dnscache.h"
 #include "bytes.h"
@@ -99,13 +97,10 @@ static void on_flow_event(const struct ns_flow_event *ev, void *user)
 	uint32_t bit = ev->type == NS_FLOW_EV_BEGIN ? NS_EV_FLOW_BEGIN : NS_EV_FLOW_END;
 	struct ns_flow_domains d;
 
-	if (!p || !p->emit || !(fo->events & bit) || p->ob->err)
+	if (!p || !p->emit || !(fo->events & bit) || p->ob->err || !p->out.fmt->flow)
 		return;
 	lookup_domains(fo, ev, &d);
-	if (p->fmt == OUT_TABLE)
-		out_table_flow(p->ob, ev, &d);
-	else
-		out_json_flow(p->ob, ev, &d);
+	p->out.fmt->flow(&p->out, ev, &d);
 	p->st.events++;
 }
 
@@ -120,12 +115,9 @@ static void dns_message(struct ns_flowout *fo, struct pipeline *p, const struct 
 	fo->dns_messages++;
 	if (fo->cache && pkt->ctx)
 		fo->dns_answers_cached += ns_dnscache_add_response(fo->cache, m, pkt->ctx->ts_ns);
-	if (!(fo->events & NS_EV_DNS) || !p->emit || p->ob->err)
+	if (!(fo->events & NS_EV_DNS) || !p->emit || p->ob->err || !p->out.fmt->dns)
 		return;
-	if (p->fmt == OUT_TABLE)
-		out_table_dns(p->ob, pkt, sport, dport, m);
-	else
-		out_json_dns(p->ob, pkt, sport, dport, m);
+	p->out.fmt->dns(&p->out, pkt, sport, dport, m);
 	p->st.events++;
 }
 

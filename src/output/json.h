@@ -21,15 +21,23 @@
 unsigned out_json_packet(struct outbuf *ob, const struct ns_packet *pkt,
 			 const uint8_t *end, uint32_t sel);
 
+/* The records of the format (its struct ns_output is in json.c). */
+unsigned out_json_packet_out(struct ns_out *o, const struct ns_packet *pkt,
+			     const uint8_t *end, uint32_t sel);
 /* net_flow_tcp_begin / net_flow_tcp_end, with the names d gives the ends. */
-void out_json_flow(struct outbuf *ob, const struct ns_flow_event *ev,
+void out_json_flow(struct ns_out *o, const struct ns_flow_event *ev,
 		   const struct ns_flow_domains *d);
 /* net_packet_dns for the message m carried by pkt. */
-void out_json_dns(struct outbuf *ob, const struct ns_packet *pkt, uint16_t sport,
+void out_json_dns(struct ns_out *o, const struct ns_packet *pkt, uint16_t sport,
 		  uint16_t dport, const struct ns_dns *m);
 /* net_tcp_analysis: the analysis flags of one TCP packet (read --analysis). */
-void out_json_tcp_analysis(struct outbuf *ob, const struct ns_packet *pkt,
+void out_json_tcp_analysis(struct ns_out *out, const struct ns_packet *pkt,
 			   const struct ns_an_pkt *o);
+/* analyze -o json: one object per connection, in stream order per file. */
+void out_json_input_begin(struct ns_out *o);
+void out_json_conn(struct ns_out *o, const struct ns_an_conn *c);
+void out_json_input_end(struct ns_out *o);
+void out_json_close(struct ns_out *o);
 
 /* ---- building blocks for other event producers (flow tracker, DNS) ----
  * oj_begin writes the envelope up to and including "args":[ ; then each

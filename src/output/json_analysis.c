@@ -4,10 +4,12 @@
 #include "analyze_report.h"
 #include "output/json.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ---------------------------------------------------------------- JSON */
 
@@ -494,9 +496,235 @@ void ns_an_write_json(FILE *fp, const struct ns_an_conn *c, const char *file)
 	ob_free(&ob);
 }
 
-/* net_tcp_analysis (read --analysis): see cmd_analyze.c for its shape. */
-void out_json_tcp_analysis(struct outbuf *ob, const struct ns_packet *pkt, const struct ns_an_pkt *o)
+/* ---------------------------------------------------------------- the report
+ * Connections finish in any order; they are written in stream order, each as
+ * soon as every earlier one is out, so memory stays bounded by the
+ * connections in flight, not by the capture. */
+
+struct rendered {            /* one finished connection, waiting for its turn */
+	uint64_t stream;
+	char *block;             /* the JSON line, unless spilled */
+	size_t block_len;
+	bool spilled;            /* waiting in the spill file, at spill_off */
+	uint64_t spill_off;
+};
+
+struct json_report {
+	struct ns_out *out;
+	/* a min-heap on stream of the connections that finished before an
+	 * earlier one */
+	struct rendered *items;
+	size_t n, cap;
+	struct outbuf scratch;   /* renders an out-of-order object */
+	uint64_t next_emit;      /* next stream number to write */
+	/* A connection open from early on holds back every later one: past
+	 * SPILL_AT bytes in memory, waiting objects go to an unlinked temporary
+	 * file, so memory stays bounded however long the capture */
+	size_t held;             /* bytes of waiting objects in memory */
+	FILE *spill;             /* NULL until needed */
+	uint64_t spill_end;
+};
+
+#define SPILL_AT (1u << 20)
+
+static int items_room(struct json_report *r)
 {
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 64;
+		struct rendered *n = realloc(r->items, cap * sizeof(*n));
+		if (!n) {
+			r->out->err = ENOMEM;
+			return -1;
+		}
+		r->items = n;
+		r->cap = cap;
+	}
+	return 0;
+}
+
+/* ---- the reorder heap (items[0] has the lowest stream) ---- */
+
+static void heap_swap(struct rendered *a, struct rendered *b)
+{
+	struct rendered t = *a;
+	*a = *b;
+	*b = t;
+}
+
+static void heap_push(struct json_report *r, struct rendered it)
+{
+	size_t i = r->n++;
+	r->items[i] = it;
+	while (i && r->items[(i - 1) / 2].stream > r->items[i].stream) {
+		heap_swap(&r->items[(i - 1) / 2], &r->items[i]);
+		i = (i - 1) / 2;
+	}
+}
+
+static struct rendered heap_pop(struct json_report *r)
+{
+	struct rendered top = r->items[0];
+	size_t i = 0;
+	r->items[0] = r->items[--r->n];
+	for (;;) {
+		size_t l = 2 * i + 1, m = i;
+		if (l < r->n && r->items[l].stream < r->items[m].stream)
+			m = l;
+		if (l + 1 < r->n && r->items[l + 1].stream < r->items[m].stream)
+			m = l + 1;
+		if (m == i)
+			break;
+		heap_swap(&r->items[i], &r->items[m]);
+		i = m;
+	}
+	return top;
+}
+
+/* Copy a spilled object to the output. */
+static void unspill(struct json_report *r, const struct rendered *it)
+{
+	char buf[16384];
+	uint64_t off = it->spill_off;
+	size_t left = it->block_len;
+
+	while (left) {
+		size_t k = left < sizeof(buf) ? left : sizeof(buf);
+		ssize_t got = pread(fileno(r->spill), buf, k, (off_t)off);
+		if (got <= 0) {
+			if (got < 0 && errno == EINTR)
+				continue;
+			r->out->err = ENOMEM;   /* reported as a failure of the run */
+			return;
+		}
+		ob_mem(r->out->ob, buf, (size_t)got);
+		off += (uint64_t)got;
+		left -= (size_t)got;
+	}
+}
+
+/* Park an object outside memory; false when that is not possible. */
+static bool spill(struct json_report *r, struct rendered *it, const char *data, size_t len)
+{
+	if (!r->spill && !(r->spill = tmpfile()))
+		return false;
+	for (size_t done = 0; done < len;) {
+		ssize_t k = pwrite(fileno(r->spill), data + done, len - done,
+				   (off_t)(r->spill_end + done));
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return false;
+		done += (size_t)k;
+	}
+	it->spilled = true;
+	it->spill_off = r->spill_end;
+	it->block_len = len;
+	r->spill_end += len;
+	return true;
+}
+
+/* Write the waiting objects that are next in stream order; with all, every
+ * one left (end of file: a stream lost to out-of-memory must not block). */
+static void json_drain(struct json_report *r, bool all)
+{
+	while (r->n && (all || r->items[0].stream <= r->next_emit)) {
+		struct rendered it = heap_pop(r);
+		if (it.spilled) {
+			unspill(r, &it);
+		} else {
+			ob_mem(r->out->ob, it.block, it.block_len);
+			free(it.block);
+			r->held -= it.block_len;
+		}
+		r->next_emit = it.stream + 1;
+	}
+	if (!r->n && r->spill) {          /* nothing waits: start the file over */
+		r->spill_end = 0;
+		if (ftruncate(fileno(r->spill), 0) != 0)
+			r->spill_end = 0;   /* harmless: offsets simply restart */
+	}
+}
+
+static void report_conn(struct json_report *r, const struct ns_an_conn *c)
+{
+	if (c->stream == r->next_emit) {
+		/* the common case: straight into the output, no copy */
+		ns_an_json_ob(r->out->ob, c, r->out->file);
+		r->next_emit++;
+		json_drain(r, false);
+		return;
+	}
+	if (items_room(r) < 0)
+		return;
+	r->scratch.len = 0;
+	ns_an_json_ob(&r->scratch, c, r->out->file);
+	struct rendered it = { .stream = c->stream, .block_len = r->scratch.len };
+	if (r->held + it.block_len > SPILL_AT &&
+	    spill(r, &it, r->scratch.buf, r->scratch.len)) {
+		heap_push(r, it);
+		return;
+	}
+	it.block = malloc(it.block_len);
+	if (!it.block) {
+		r->out->err = ENOMEM;
+		return;
+	}
+	memcpy(it.block, r->scratch.buf, it.block_len);
+	r->held += it.block_len;
+	heap_push(r, it);
+}
+
+/* The report's state is made at the first input: `read` never needs it. */
+void out_json_input_begin(struct ns_out *o)
+{
+	struct json_report *r = o->priv;
+
+	if (!r) {
+		r = calloc(1, sizeof(*r));
+		if (!r || ob_init(&r->scratch, -1, 4096) < 0) {
+			free(r);
+			o->err = ENOMEM;
+			return;
+		}
+		o->priv = r;
+	}
+	r->out = o;
+	r->next_emit = 0;    /* stream numbers restart with each file */
+}
+
+void out_json_conn(struct ns_out *o, const struct ns_an_conn *c)
+{
+	if (o->priv)
+		report_conn(o->priv, c);
+}
+
+/* End of one input: every waiting connection goes out (one lost to
+ * out-of-memory must not hold the others back). */
+void out_json_input_end(struct ns_out *o)
+{
+	if (o->priv)
+		json_drain(o->priv, true);
+}
+
+void out_json_close(struct ns_out *o)
+{
+	struct json_report *r = o->priv;
+
+	if (!r)
+		return;
+	free(r->items);
+	ob_free(&r->scratch);
+	if (r->spill)
+		fclose(r->spill);
+	free(r);
+	o->priv = NULL;
+}
+
+/* net_tcp_analysis (read --analysis): see cmd_analyze.c for its shape. */
+void out_json_tcp_analysis(struct ns_out *out, const struct ns_packet *pkt,
+			    const struct ns_an_pkt *o)
+{
+	struct outbuf *ob = out->ob;
 	oj_begin(ob, pkt->ctx, "net_tcp_analysis", 6);
 	oj_arg(ob, true, "stream", "u64");
 	ob_u64(ob, o->stream);

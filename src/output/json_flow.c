@@ -44,8 +44,9 @@ static void json_str_arg(struct outbuf *ob, const char *name, const char *v)
 	oj_arg_end(ob);
 }
 
-void out_json_flow(struct outbuf *ob, const struct ns_flow_event *ev, const struct ns_flow_domains *d)
+void out_json_flow(struct ns_out *o, const struct ns_flow_event *ev, const struct ns_flow_domains *d)
 {
+	struct outbuf *ob = o->ob;
 	struct ns_ctx c;
 	bool begin = ev->type == NS_FLOW_EV_BEGIN;
 
@@ -194,9 +195,10 @@ static void json_proto_dns(struct outbuf *ob, const struct ns_dns *m)
 	oj_arg_end(ob);
 }
 
-void out_json_dns(struct outbuf *ob, const struct ns_packet *pkt, uint16_t sport,
+void out_json_dns(struct ns_out *o, const struct ns_packet *pkt, uint16_t sport,
 		  uint16_t dport, const struct ns_dns *m)
 {
+	struct outbuf *ob = o->ob;
 	(void)sport;
 	(void)dport;
 	oj_begin(ob, pkt->ctx, "net_packet_dns", 6);

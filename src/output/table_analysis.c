@@ -5,6 +5,7 @@
 #include "analyze_report.h"
 #include "output/table.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -299,9 +300,147 @@ void ns_an_write_summary_row(FILE *fp, const struct ns_an_conn *c)
 		i->find[NS_FIND_ZERO_WINDOW].count + r->find[NS_FIND_ZERO_WINDOW].count, rtt);
 }
 
-/* "<frame> TCP-ANALYSIS stream=<n> <flag,...> [acks <frames>] [rtt=<ms>]" */
-void out_table_tcp_analysis(struct outbuf *ob, const struct ns_packet *pkt, const struct ns_an_pkt *o)
+/* ---------------------------------------------------------------- the report
+ * Every connection of a file is held (rendered) until the file ends: problem
+ * connections go first, then the rest, each group in stream order, then the
+ * summary table. */
+
+struct rendered {            /* one finished connection, ready to print */
+	uint64_t stream;
+	bool problems;
+	char *block;             /* its text block */
+	size_t block_len;
+	char *row;               /* its summary table row */
+	size_t row_len;
+};
+
+struct text_report {
+	struct rendered *items;
+	size_t n, cap;
+};
+
+static int cmp_stream(const void *x, const void *y)
 {
+	const struct rendered *a = x, *b = y;
+	return a->stream < b->stream ? -1 : a->stream > b->stream;
+}
+
+static void write_text(const struct ns_out *o, const struct text_report *r)
+{
+	struct outbuf *ob = o->ob;
+
+	if (o->no_input)     /* its error line says it all: no empty report */
+		return;
+	if (o->many_files) {
+		OB_LIT(ob, "== ");
+		ob_str(ob, o->file);
+		OB_LIT(ob, " ==\n\n");
+	}
+	if (!r->n) {
+		OB_LIT(ob, "No TCP connections.\n\n");
+		return;
+	}
+	/* problems first, each group in stream order */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < r->n; i++)
+			if (r->items[i].problems == (pass == 0) && r->items[i].block)
+				ob_mem(ob, r->items[i].block, r->items[i].block_len);
+	char *hdr = NULL;
+	size_t hlen = 0;
+	FILE *m = open_memstream(&hdr, &hlen);
+	if (m) {
+		ns_an_write_summary_header(m);
+		fclose(m);
+		ob_mem(ob, hdr, hlen);
+		free(hdr);
+	}
+	for (size_t i = 0; i < r->n; i++)
+		if (r->items[i].row)
+			ob_mem(ob, r->items[i].row, r->items[i].row_len);
+	ob_putc(ob, '\n');
+}
+
+/* The report's state is made at the first input: `read` never needs it. */
+void out_table_input_begin(struct ns_out *o)
+{
+	if (!o->priv && !(o->priv = calloc(1, sizeof(struct text_report))))
+		o->err = ENOMEM;
+}
+
+/* Render a finished connection now: the engine frees it after this returns. */
+void out_table_conn(struct ns_out *o, const struct ns_an_conn *c)
+{
+	struct text_report *r = o->priv;
+	struct rendered it = { .stream = c->stream };
+	FILE *m;
+
+	if (!r)
+		return;
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 64;
+		struct rendered *n = realloc(r->items, cap * sizeof(*n));
+		if (!n) {
+			o->err = ENOMEM;
+			return;
+		}
+		r->items = n;
+		r->cap = cap;
+	}
+	m = open_memstream(&it.block, &it.block_len);
+	if (!m) {
+		o->err = ENOMEM;
+		return;
+	}
+	ns_an_write_text(m, c);
+	fclose(m);
+	m = open_memstream(&it.row, &it.row_len);
+	if (m) {
+		ns_an_write_summary_row(m, c);
+		fclose(m);
+	}
+	it.problems = ns_an_has_problems(c);   /* such blocks go first */
+	r->items[r->n++] = it;
+}
+
+static void drop_items(struct text_report *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->items[i].block);
+		free(r->items[i].row);
+	}
+	r->n = 0;
+}
+
+void out_table_input_end(struct ns_out *o)
+{
+	struct text_report *r = o->priv;
+	struct text_report none = { 0 };
+
+	if (!r)
+		r = &none;   /* out of memory at the start: still say what we can */
+	if (r->n)
+		qsort(r->items, r->n, sizeof(*r->items), cmp_stream);
+	write_text(o, r);
+	drop_items(r);
+}
+
+void out_table_close(struct ns_out *o)
+{
+	struct text_report *r = o->priv;
+
+	if (!r)
+		return;
+	drop_items(r);
+	free(r->items);
+	free(r);
+	o->priv = NULL;
+}
+
+/* "<frame> TCP-ANALYSIS stream=<n> <flag,...> [acks <frames>] [rtt=<ms>]" */
+void out_table_tcp_analysis(struct ns_out *out, const struct ns_packet *pkt,
+			     const struct ns_an_pkt *o)
+{
+	struct outbuf *ob = out->ob;
 	char buf[64];
 	ob_u64(ob, pkt->ctx->frame);
 	OB_LIT(ob, " TCP-ANALYSIS stream=");

@@ -47,8 +47,9 @@ static void table_names(struct outbuf *ob, const char *key, const char *const *v
 	}
 }
 
-void out_table_flow(struct outbuf *ob, const struct ns_flow_event *ev, const struct ns_flow_domains *d)
+void out_table_flow(struct ns_out *o, const struct ns_flow_event *ev, const struct ns_flow_domains *d)
 {
+	struct outbuf *ob = o->ob;
 	put_line_head(ob, ev->frame, ev->ts_ns, &ev->src, ev->src_port, &ev->dst, ev->dst_port);
 	if (ev->type == NS_FLOW_EV_BEGIN) {
 		OB_LIT(ob, " FLOW begin ");
@@ -92,9 +93,10 @@ void out_table_flow(struct outbuf *ob, const struct ns_flow_event *ev, const str
 	ob_putc(ob, '\n');
 }
 
-void out_table_dns(struct outbuf *ob, const struct ns_packet *pkt, uint16_t sport,
+void out_table_dns(struct ns_out *o, const struct ns_packet *pkt, uint16_t sport,
 		      uint16_t dport, const struct ns_dns *m)
 {
+	struct outbuf *ob = o->ob;
 	const char *rc = ns_dns_rcode_name(m->rcode);
 
 	put_line_head(ob, pkt->ctx ? pkt->ctx->frame : 0, pkt->ctx ? pkt->ctx->ts_ns : 0,

@@ -159,7 +159,9 @@ ANALYZE_UNIT_TESTS = tests/unit/test_analyze
 check_PROGRAMS += $(ANALYZE_UNIT_TESTS)
 TESTS += $(ANALYZE_UNIT_TESTS)
 tests_unit_test_analyze_SOURCES = tests/unit/test_analyze.c tests/unit/unit.h \
-	src/analyze.c src/analyze.h src/analyze_out.c \
+	src/analyze.c src/analyze.h src/analyze_verdict.c src/analyze_report.h \
+	src/output/json_analysis.c src/output/table_analysis.c \
+	src/output/json_packet.c src/output/select.c \
 	src/outbuf.c src/outbuf.h
 tests_unit_test_analyze_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/src
 tests_unit_test_analyze_LDADD = $(UNIT_LDADD)

@@ -216,6 +216,7 @@ static const ns_decoder_fn ipproto_table[256] = {
 	[58] = decode_icmp6,
 	[97] = ns_decode_etherip,
 	[137] = ns_decode_mpls,
+	[143] = ns_decode_ip_ethernet,
 };
 
 /* ---- UDP port dispatch: tunnels carried in UDP ---- */
@@ -369,6 +370,7 @@ static const struct {
 	[NS_ENC_VXLAN_GPE] = { "vxlan-gpe", "vni", true },
 	[NS_ENC_WCCP] = { "wccp", NULL, false },
 	[NS_ENC_ARUBA] = { "aruba", NULL, false },
+	[NS_ENC_IP_ETHERNET] = { "ethernet", NULL, false },
 };
 
 const char *ns_encap_name(uint8_t type)

@@ -306,6 +306,7 @@ enum ns_encap_type {
 	NS_ENC_VXLAN_GPE,   /* id: VNI */
 	NS_ENC_WCCP,
 	NS_ENC_ARUBA,       /* Aruba ERM/GRE mirror */
+	NS_ENC_IP_ETHERNET, /* Ethernet directly in IP (protocol 143, SRv6 L2) */
 	NS_ENC_COUNT
 };
 #define NS_MAX_ENCAP 8
@@ -428,6 +429,7 @@ int ns_decode_erspan(const uint8_t *data, uint32_t caplen, uint32_t len, struct 
 int ns_decode_erspan_type1(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
 int ns_decode_wccp(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
 int ns_decode_etherip(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
+int ns_decode_ip_ethernet(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
 int ns_decode_geneve(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
 int ns_decode_vxlan_gpe(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
 int ns_decode_teredo(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);

@@ -190,6 +190,17 @@ int ns_encap_enter_ethertype(struct ns_packet *pkt, const struct ns_encap *e, ui
 	return ns_encap_enter(pkt, e, fn, data, caplen, len);
 }
 
+bool ns_empty_inner(struct ns_packet *pkt, bool cut)
+{
+	if (!cut)
+		return true;	/* nothing was sent after the header */
+	pkt->flags |= NS_F_TRUNCATED;
+	for (unsigned i = 0; i < pkt->nencap; i++)
+		if (pkt->encap[i].src.family)
+			return true;	/* an outer IP packet to keep */
+	return false;
+}
+
 /* ---- IP protocol dispatch ---- */
 
 static int decode_icmp4(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt)

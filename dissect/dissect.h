@@ -457,6 +457,13 @@ int ns_decode_sixlowpan(const uint8_t *data, uint32_t caplen, uint32_t len,
 /* The same as an ethertype decoder (0xa0ed, RFC 7973), with pkt->link.lowpan. */
 int ns_decode_lowpan_frame(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
 #define NS_ETHERTYPE_LOWPAN 0xa0ed
+/* A tunnel header followed by no captured byte: true when the decoder should
+ * stop there. Nothing sent after it (cut false): stop, an empty inner packet
+ * is none. Cut by the capture: truncated; inside a tunnel carried in IP,
+ * stop (the outer packet is kept rather than replaced by an empty one); at
+ * the link level go on, so the inner IP layer is reported truncated, as a
+ * capture's own link header cut at the same place is. */
+bool ns_empty_inner(struct ns_packet *pkt, bool cut);
 /* A PPP frame (optional FF 03, protocol) and what it carries. */
 int ns_decode_ppp(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
 /* PPP header length (0: cut) and its protocol; the ethertype a PPP protocol

@@ -1,10 +1,12 @@
 #!/bin/sh
 # Mutation check (`make mutation`, not part of make check): each line of
-# tests/mutations.txt is one source edit that the test suite must catch. For
-# each: copy the source tree, apply the edit (which must apply exactly once),
-# build out of tree and run the tests the line names (all of them belong to
-# `make check`); the mutation is "caught" when that run fails. Prints a table
-# and exits 1 if any mutation survived or could not be applied.
+# tests/mutations.txt is one source edit that the test suite must catch. The
+# source tree (the files git knows) is copied and built out of tree once; for
+# each line: apply the edit to the copy (it must apply exactly once), rebuild
+# (make rebuilds what depends on the file), run the tests the line names (all
+# of them belong to `make check`), restore the file. The mutation is "caught"
+# when the build or that run fails. Prints a table and exits 1 if any mutation
+# survived or could not be applied, or if the unmutated copy fails to build.
 #
 # Line format (fields separated by " ||| "):
 #   FILE ||| TEXT ||| REPLACEMENT ||| TESTS (space-separated, as for make check TESTS=)
@@ -13,9 +15,20 @@ set -u
 top=${TOP_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 list=${1:-$top/tests/mutations.txt}
 work=$(mktemp -d /tmp/ns-mutation.XXXXXX)
-trap 'rm -rf "$work"' EXIT INT TERM
+trap 'rm -rf "$work"' EXIT
+trap 'exit 1' INT TERM
 jobs=$(nproc 2>/dev/null || echo 2)
 caught=0 survived=0 broken=0 n=0
+src="$work/src" build="$work/build"
+shared=${SHARED_DIR:-$top/../shared}
+
+git -C "$top" ls-files -z | (cd "$top" && xargs -0 tar cf - --) | (mkdir -p "$src" && tar xf - -C "$src")
+mkdir -p "$build"
+if ! (cd "$src" && autoreconf -fi >/dev/null 2>&1 && cd "$build" && "$src/configure" -q SHARED_DIR="$shared" >/dev/null 2>&1 \
+      && make -s -j"$jobs" >/dev/null 2>&1 && make -s -j"$jobs" check TESTS= >/dev/null 2>&1); then
+	echo "mutation: the unmutated tree does not build"
+	exit 1
+fi
 
 printf '%-4s %-8s %-34s %s\n' "#" "result" "file" "mutation"
 while IFS= read -r line; do
@@ -25,28 +38,27 @@ while IFS= read -r line; do
 	from=$(printf '%s' "$line" | awk -F' \\|\\|\\| ' '{print $2}')
 	to=$(printf '%s' "$line" | awk -F' \\|\\|\\| ' '{print $3}')
 	tests=$(printf '%s' "$line" | awk -F' \\|\\|\\| ' '{print $4}')
-	src="$work/src-$n"
-	rm -rf "$work"/src-* "$work"/build
-	git -C "$top" ls-files -z | (cd "$top" && xargs -0 tar cf - --) | (mkdir -p "$src" && tar xf - -C "$src")
-	count=$(FROM="$from" python3 -c 'import os,sys; print(open(sys.argv[1]).read().count(os.environ["FROM"]))' "$src/$file")
+	count=$(FROM="$from" python3 -c 'import os,sys; print(open(sys.argv[1]).read().count(os.environ["FROM"]))' "$src/$file" 2>/dev/null)
 	if [ "$count" != 1 ]; then
 		printf '%-4s %-8s %-34s %s (text found %s times)\n' "$n" "BROKEN" "$file" "$from" "$count"
 		broken=$((broken + 1))
 		continue
 	fi
+	cp -p "$src/$file" "$work/orig"
 	FROM="$from" TO="$to" python3 -c 'import os,sys; p=sys.argv[1]; s=open(p).read(); open(p,"w").write(s.replace(os.environ["FROM"], os.environ["TO"], 1))' "$src/$file"
-	mkdir -p "$work/build"
-	if ! (cd "$src" && autoreconf -fi >/dev/null 2>&1 && cd "$work/build" && "$src/configure" -q >/dev/null 2>&1 \
-	      && make -s -j"$jobs" >/dev/null 2>&1); then
+	if ! (cd "$build" && make -s -j"$jobs" >/dev/null 2>&1 && make -s -j"$jobs" check TESTS= >/dev/null 2>&1); then
 		result=caught-build
 		caught=$((caught + 1))
-	elif (cd "$work/build" && make -s check TESTS="$tests" SHARED_DIR="${SHARED_DIR:-$top/../shared}" >/dev/null 2>&1); then
+	elif (cd "$build" && make -s check TESTS="$tests" SHARED_DIR="$shared" >/dev/null 2>&1); then
 		result=SURVIVED
 		survived=$((survived + 1))
 	else
 		result=caught
 		caught=$((caught + 1))
 	fi
+	# back to the original text, newer than every object built from the
+	# mutant, so the next build recompiles it
+	cat "$work/orig" >"$src/$file"
 	printf '%-4s %-8s %-34s %s -> %s  [%s]\n' "$n" "$result" "$file" "$from" "$to" "$tests"
 done < "$list"
 echo "mutation: $n mutations: $caught caught, $survived survived, $broken could not be applied"

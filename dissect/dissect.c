@@ -54,7 +54,10 @@ int ns_dissect(enum ns_linktype link, const uint8_t *data, uint32_t caplen,
 		if (caplen > wire)
 			caplen = wire;
 	}
-	ns_decode_ethertype(pkt->link.ethertype, ip, caplen, wire, pkt);
+	if (link == NS_LINK_ETHERNET && off == 14 && pkt->link.ethertype == 0x8903)
+		ns_decode_fabricpath(data, caplen + off, wire + off, pkt);	/* its own outer header */
+	else
+		ns_decode_ethertype(pkt->link.ethertype, ip, caplen, wire, pkt);
 	if (pkt->l3 == NS_L3_NONE) {
 		pkt->flags |= NS_F_NOT_IP;
 		return -1;
@@ -80,6 +83,14 @@ static const struct ethertype_entry ethertype_table[] = {
 	{ 0x88be, ns_decode_erspan_type1 }, /* ERSPAN I (GRE picks II itself: S flag) */
 	{ 0x22eb, ns_decode_erspan },       /* ERSPAN III */
 	{ 0x883e, ns_decode_wccp },         /* WCCP redirect (in GRE) */
+	{ 0x8847, ns_decode_mpls },         /* MPLS unicast */
+	{ 0x8848, ns_decode_mpls },         /* MPLS multicast */
+	{ 0x8864, ns_decode_pppoe },        /* PPPoE session stage */
+	{ 0x88e7, ns_decode_pbb },          /* 802.1ah I-TAG */
+	{ 0x8926, ns_decode_vntag },        /* Cisco VN-Tag */
+	{ 0x893f, ns_decode_etag },         /* 802.1BR E-Tag */
+	{ 0x894f, ns_decode_nsh },          /* network service header */
+	{ 0x88e5, ns_decode_macsec },       /* 802.1AE MACsec */
 };
 
 int ns_decode_ethertype(uint16_t type, const uint8_t *data, uint32_t caplen, uint32_t len,
@@ -203,6 +214,7 @@ static const ns_decoder_fn ipproto_table[256] = {
 	[47] = ns_decode_gre,
 	[58] = decode_icmp6,
 	[97] = ns_decode_etherip,
+	[137] = ns_decode_mpls,
 };
 
 /* ---- UDP port dispatch: tunnels carried in UDP ---- */
@@ -222,6 +234,7 @@ static const struct udp_port_entry udp_port_table[] = {
 	{ 3544, ns_decode_teredo },
 	{ 5072, ns_decode_ayiya },
 	{ 2152, ns_decode_gtpu },
+	{ 6635, ns_decode_mpls },
 };
 
 static ns_decoder_fn udp_tunnel(uint16_t port)

@@ -420,6 +420,18 @@ int ns_decode_vxlan_gpe(const uint8_t *data, uint32_t caplen, uint32_t len, stru
 int ns_decode_teredo(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
 int ns_decode_ayiya(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
 int ns_decode_gtpu(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
+/* Ethernet-level encapsulations, each taking the bytes after its ethertype
+ * (MPLS also after PPP 0x0281/0x0283, IP protocol 137 and UDP port 6635; NSH
+ * also after VXLAN-GPE). ns_decode_fabricpath takes the whole frame from its
+ * outer destination address (ethertype 0x8903 at offset 12). */
+int ns_decode_mpls(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
+int ns_decode_pppoe(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
+int ns_decode_pbb(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
+int ns_decode_fabricpath(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
+int ns_decode_vntag(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
+int ns_decode_etag(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
+int ns_decode_nsh(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
+int ns_decode_macsec(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
 /* A PPP frame (optional FF 03, protocol) and what it carries. */
 int ns_decode_ppp(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
 /* PPP header length (0: cut) and its protocol; the ethertype a PPP protocol

@@ -22,6 +22,8 @@ int ns_decode_ether_frame(const uint8_t *data, uint32_t caplen, uint32_t len, st
 		return -1;
 	}
 	type = ns_get16(data + 12);
+	if (type == 0x8903)
+		return ns_decode_fabricpath(data, caplen, len, pkt);	/* its own outer header */
 	/* An 802.3 length (LLC follows), or no payload captured: no IP. */
 	if (type < ETH_MIN_TYPE || caplen == ETH_HDR_LEN)
 		return -1;

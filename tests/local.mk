@@ -51,6 +51,37 @@ tests_unit_test_encap_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_encap_LDADD = $(UNIT_LDADD)
 endif
 
+if HAVE_CMOCKA
+# Ethernet-level encapsulations (helper l2enc), one test program per dissect/ file.
+L2ENC_UNIT_TESTS = tests/unit/test_mpls tests/unit/test_pppoe tests/unit/test_pbb tests/unit/test_fabricpath tests/unit/test_vntag tests/unit/test_etag tests/unit/test_nsh tests/unit/test_macsec
+check_PROGRAMS += $(L2ENC_UNIT_TESTS)
+TESTS += $(L2ENC_UNIT_TESTS)
+tests_unit_test_mpls_SOURCES = tests/unit/test_mpls.c tests/unit/l2enc_unit.h tests/unit/unit.h
+tests_unit_test_mpls_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_mpls_LDADD = $(UNIT_LDADD)
+tests_unit_test_pppoe_SOURCES = tests/unit/test_pppoe.c tests/unit/l2enc_unit.h tests/unit/unit.h
+tests_unit_test_pppoe_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_pppoe_LDADD = $(UNIT_LDADD)
+tests_unit_test_pbb_SOURCES = tests/unit/test_pbb.c tests/unit/l2enc_unit.h tests/unit/unit.h
+tests_unit_test_pbb_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_pbb_LDADD = $(UNIT_LDADD)
+tests_unit_test_fabricpath_SOURCES = tests/unit/test_fabricpath.c tests/unit/l2enc_unit.h tests/unit/unit.h
+tests_unit_test_fabricpath_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_fabricpath_LDADD = $(UNIT_LDADD)
+tests_unit_test_vntag_SOURCES = tests/unit/test_vntag.c tests/unit/l2enc_unit.h tests/unit/unit.h
+tests_unit_test_vntag_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_vntag_LDADD = $(UNIT_LDADD)
+tests_unit_test_etag_SOURCES = tests/unit/test_etag.c tests/unit/l2enc_unit.h tests/unit/unit.h
+tests_unit_test_etag_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_etag_LDADD = $(UNIT_LDADD)
+tests_unit_test_nsh_SOURCES = tests/unit/test_nsh.c tests/unit/l2enc_unit.h tests/unit/unit.h
+tests_unit_test_nsh_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_nsh_LDADD = $(UNIT_LDADD)
+tests_unit_test_macsec_SOURCES = tests/unit/test_macsec.c tests/unit/l2enc_unit.h tests/unit/unit.h
+tests_unit_test_macsec_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_macsec_LDADD = $(UNIT_LDADD)
+endif
+
 # Differential test against tshark over ../shared/pcaps and testdata/ (tsd).
 TESTS += tests/tshark-diff.sh
 EXTRA_DIST += tests/tshark-diff.sh tests/tshark_diff.py \

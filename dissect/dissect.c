@@ -393,7 +393,10 @@ uint64_t ns_encap_key(const struct ns_packet *pkt)
 	for (unsigned i = 0; i < pkt->nencap; i++) {
 		const struct ns_encap *e = &pkt->encap[i];
 		const struct ns_addr *lo = &e->src, *hi = &e->dst;
-		uint32_t id = e->has_id ? e->id : 0;
+		/* An MPLS label is chosen by the next hop of one direction
+		 * (RFC 3031 3.4): the two directions of a connection carry
+		 * different labels, so the label is no part of the key. */
+		uint32_t id = e->has_id && e->type != NS_ENC_MPLS ? e->id : 0;
 
 		/* Both directions of a tunnel give the same key: the outer
 		 * addresses in a fixed order, no ports (a VXLAN source port is

@@ -22,7 +22,8 @@ import sys
 
 FIELDS = ["frame.number", "tcp.stream", "ip.src", "ipv6.src", "tcp.srcport",
           "ip.dst", "ipv6.dst", "tcp.dstport", "tcp.flags.syn", "tcp.flags.ack",
-          "tcp.flags.fin", "tcp.flags.reset", "frame.time_epoch", "frame.protocols"]
+          "tcp.flags.fin", "tcp.flags.reset", "frame.time_epoch", "frame.protocols",
+          "vxlan.vni", "gre.key", "geneve.vni"]
 
 
 def truthy(v):
@@ -46,7 +47,14 @@ def tshark_packets(path):
         v6 = next((x for x in reversed(stack) if x in ("ip", "ipv6")), "ip") == "ipv6"
         src = (v[3] or v[2]) if v6 else (v[2] or v[3])
         dst = (v[6] or v[5]) if v6 else (v[5] or v[6])
-        pkts.append(dict(frame=int(v[0]), stream=int(v[1]), src=(src, int(v[4])),
+        # tshark's tcp.stream ignores the tunnel: two tenants with the same
+        # inner addresses share one. A tunnel id makes its own connection
+        # (netsift keys flows by their tunnel too).
+        tun = tuple(v[14:17]) if len(v) > 16 else ()
+        stream = int(v[1])
+        if any(tun):
+            stream = ("tunnel " + "/".join(tun), frozenset([(src, int(v[4])), (dst, int(v[7]))]))
+        pkts.append(dict(frame=int(v[0]), stream=stream, src=(src, int(v[4])),
                          dst=(dst, int(v[7])), syn=truthy(v[8]), ack=truthy(v[9]),
                          fin=truthy(v[10]), rst=truthy(v[11]), ts=float(v[12] or 0)))
     return pkts
@@ -123,11 +131,13 @@ def check(netsift, path, extra, quiet):
     begins = [e for e in evs if e["event"] == "net_flow_tcp_begin"]
     ends = [e for e in evs if e["event"] == "net_flow_tcp_end"]
     problems = []
-    # pair netsift's events: each end belongs to the latest open begin of its tuple
+    # pair netsift's events: each end belongs to the latest open begin of its
+    # tuple in its tunnel (two tenants may use the same inner addresses)
     open_by_tuple = {}
     pairs = []
     for e in evs:
-        t = frozenset([ep(e["srcIP"], e["srcPort"]), ep(e["dstIP"], e["dstPort"])])
+        t = (frozenset([ep(e["srcIP"], e["srcPort"]), ep(e["dstIP"], e["dstPort"])]),
+             json.dumps(e.get("encap"), sort_keys=True))
         if e["event"] == "net_flow_tcp_begin":
             if t in open_by_tuple:
                 problems.append("second begin without end at frame %d" % e["frame"])
@@ -140,14 +150,15 @@ def check(netsift, path, extra, quiet):
             else:
                 pairs[i][1] = e
     for t in open_by_tuple:
-        problems.append("begin without end: %s" % sorted(t))
+        problems.append("begin without end: %s %s" % (sorted(t[0]), t[1]))
     by_begin = {(frozenset([ep(b["srcIP"], b["srcPort"]), ep(b["dstIP"], b["dstPort"])]),
                  b["frame"]): (b, e) for b, e in pairs}
     matched = 0
     for f in exp:
         key = (f["tuple"], f["begin"]["frame"])
         got = by_begin.pop(key, None)
-        where = "stream %d (%s:%d <-> %s:%d)" % (f["stream"], *f["begin"]["src"], *f["begin"]["dst"])
+        sid = f["stream"] if isinstance(f["stream"], int) else f["stream"][0]
+        where = "stream %s (%s:%d <-> %s:%d)" % (sid, *f["begin"]["src"], *f["begin"]["dst"])
         if got is None:
             problems.append("%s: no begin at frame %d" % (where, f["begin"]["frame"]))
             continue

@@ -5,8 +5,10 @@
 # each line: apply the edit to the copy (it must apply exactly once), rebuild
 # (make rebuilds what depends on the file), run the tests the line names (all
 # of them belong to `make check`), restore the file. The mutation is "caught"
-# when the build or that run fails. Prints a table and exits 1 if any mutation
-# survived or could not be applied, or if the unmutated copy fails to build.
+# when the build or that run fails, or when the run does not end within
+# MUTATION_TIMEOUT seconds (default 600: a mutation may loop forever). Prints a
+# table and exits 1 if any mutation survived or could not be applied, or if
+# the unmutated copy fails to build.
 #
 # Line format (fields separated by " ||| "):
 #   FILE ||| TEXT ||| REPLACEMENT ||| TESTS (space-separated, as for make check TESTS=)
@@ -18,6 +20,7 @@ work=$(mktemp -d /tmp/ns-mutation.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 trap 'exit 1' INT TERM
 jobs=$(nproc 2>/dev/null || echo 2)
+limit=${MUTATION_TIMEOUT:-600}
 caught=0 survived=0 broken=0 n=0
 src="$work/src" build="$work/build"
 shared=${SHARED_DIR:-$top/../shared}
@@ -49,12 +52,15 @@ while IFS= read -r line; do
 	if ! (cd "$build" && make -s -j"$jobs" >/dev/null 2>&1 && make -s -j"$jobs" check TESTS= >/dev/null 2>&1); then
 		result=caught-build
 		caught=$((caught + 1))
-	elif (cd "$build" && make -s check TESTS="$tests" SHARED_DIR="$shared" >/dev/null 2>&1); then
-		result=SURVIVED
-		survived=$((survived + 1))
 	else
-		result=caught
-		caught=$((caught + 1))
+		rc=0
+		(cd "$build" && exec timeout -k 10 "$limit" make -s check TESTS="$tests" SHARED_DIR="$shared" \
+			>/dev/null 2>&1) || rc=$?
+		case $rc in
+		0) result=SURVIVED; survived=$((survived + 1)) ;;
+		124|137) result=caught-timeout; caught=$((caught + 1)) ;;
+		*) result=caught; caught=$((caught + 1)) ;;
+		esac
 	fi
 	# back to the original text, newer than every object built from the
 	# mutant, so the next build recompiles it

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Mutation check (`make mutation`, not part of make check): each line of
 # tests/mutations.txt is one source edit that the test suite must catch. The
-# source tree (the files git knows) is copied and built out of tree once; for
+# source tree (the files git knows, or a release tarball's) is copied and built out of tree once; for
 # each line: apply the edit to the copy (it must apply exactly once), rebuild
 # (make rebuilds what depends on the file), run the tests the line names (all
 # of them belong to `make check`), restore the file. The mutation is "caught"
@@ -25,7 +25,12 @@ caught=0 survived=0 broken=0 n=0
 src="$work/src" build="$work/build"
 shared=${SHARED_DIR:-$top/../shared}
 
-git -C "$top" ls-files -z | (cd "$top" && xargs -0 tar cf - --) | (mkdir -p "$src" && tar xf - -C "$src")
+mkdir -p "$src"
+if git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then
+	git -C "$top" ls-files -z | (cd "$top" && xargs -0 tar cf - --) | tar xf - -C "$src"
+else	# a release tarball: its files, without a build made inside it
+	(cd "$top" && tar cf - --exclude=./build --exclude=./_build --exclude='*.o' .) | tar xf - -C "$src"
+fi
 mkdir -p "$build"
 if ! (cd "$src" && autoreconf -fi >/dev/null 2>&1 && cd "$build" && "$src/configure" -q SHARED_DIR="$shared" >/dev/null 2>&1 \
       && make -s -j"$jobs" >/dev/null 2>&1 && make -s -j"$jobs" check TESTS= >/dev/null 2>&1); then

@@ -8,7 +8,7 @@
 # when the build or that run fails, or when the run does not end within
 # MUTATION_TIMEOUT seconds (default 600: a mutation may loop forever). Prints a
 # table and exits 1 if any mutation survived or could not be applied, or if
-# the unmutated copy fails to build.
+# the unmutated copy fails to build or fails (or skips) one of the named tests.
 #
 # Line format (fields separated by " ||| "):
 #   FILE ||| TEXT ||| REPLACEMENT ||| TESTS (space-separated, as for make check TESTS=)
@@ -37,6 +37,17 @@ if ! (cd "$src" && autoreconf -fi >/dev/null 2>&1 && cd "$build" && "$src/config
 	echo "mutation: the unmutated tree does not build"
 	exit 1
 fi
+
+# The tests named in the list must pass, not skip, on the unmutated tree: a
+# test that fails or skips already would "catch" every mutation.
+all_tests=$(grep -v '^#' "$list" | awk -F' \\|\\|\\| ' 'NF >= 4 {print $4}' | tr ' ' '\n' | sort -u | tr '\n' ' ')
+if ! (cd "$build" && timeout -k 10 $((limit * 3)) make -s check TESTS="$all_tests" SHARED_DIR="$shared" \
+      >"$work/baseline.out" 2>&1) || grep -q '^SKIP:' "$work/baseline.out"; then
+	echo "mutation: on the unmutated tree, these tests do not pass:"
+	grep -E '^(FAIL|ERROR|SKIP|XPASS):' "$work/baseline.out" || tail -20 "$work/baseline.out"
+	exit 1
+fi
+echo "mutation: baseline: $(echo $all_tests | wc -w) tests pass on the unmutated tree"
 
 printf '%-4s %-8s %-34s %s\n' "#" "result" "file" "mutation"
 while IFS= read -r line; do

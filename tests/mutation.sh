@@ -47,7 +47,7 @@ if ! (cd "$build" && timeout -k 10 $((limit * 3)) make -s check TESTS="$all_test
 	grep -E '^(FAIL|ERROR|SKIP|XPASS):' "$work/baseline.out" || tail -20 "$work/baseline.out"
 	exit 1
 fi
-echo "mutation: baseline: $(echo $all_tests | wc -w) tests pass on the unmutated tree"
+echo "mutation: baseline: $(echo "$all_tests" | wc -w) tests pass on the unmutated tree"
 
 printf '%-4s %-8s %-34s %s\n' "#" "result" "file" "mutation"
 while IFS= read -r line; do
@@ -66,7 +66,7 @@ while IFS= read -r line; do
 	cp -p "$src/$file" "$work/orig"
 	FROM="$from" TO="$to" python3 -c 'import os,sys; p=sys.argv[1]; s=open(p).read(); open(p,"w").write(s.replace(os.environ["FROM"], os.environ["TO"], 1))' "$src/$file"
 	if ! (cd "$build" && make -s -j"$jobs" >/dev/null 2>&1 && make -s -j"$jobs" check TESTS= >/dev/null 2>&1); then
-		result=caught-build
+		result="caught-build"
 		caught=$((caught + 1))
 	else
 		rc=0
@@ -74,7 +74,7 @@ while IFS= read -r line; do
 			>/dev/null 2>&1) || rc=$?
 		case $rc in
 		0) result=SURVIVED; survived=$((survived + 1)) ;;
-		124|137) result=caught-timeout; caught=$((caught + 1)) ;;
+		124|137) result="caught-timeout"; caught=$((caught + 1)) ;;
 		*) result=caught; caught=$((caught + 1)) ;;
 		esac
 	fi

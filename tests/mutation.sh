@@ -49,7 +49,7 @@ if ! (cd "$build" && timeout -k 10 $((limit * 3)) make -s check TESTS="$all_test
 fi
 echo "mutation: baseline: $(echo "$all_tests" | wc -w) tests pass on the unmutated tree"
 
-printf '%-4s %-8s %-34s %s\n' "#" "result" "file" "mutation"
+printf '%-4s %-14s %-34s %s\n' "#" "result" "file" "mutation"
 while IFS= read -r line; do
 	case "$line" in ''|'#'*) continue ;; esac
 	n=$((n + 1))
@@ -59,7 +59,7 @@ while IFS= read -r line; do
 	tests=$(printf '%s' "$line" | awk -F' \\|\\|\\| ' '{print $4}')
 	count=$(FROM="$from" python3 -c 'import os,sys; print(open(sys.argv[1]).read().count(os.environ["FROM"]))' "$src/$file" 2>/dev/null)
 	if [ "$count" != 1 ]; then
-		printf '%-4s %-8s %-34s %s (text found %s times)\n' "$n" "BROKEN" "$file" "$from" "$count"
+		printf '%-4s %-14s %-34s %s (text found %s times)\n' "$n" "BROKEN" "$file" "$from" "$count"
 		broken=$((broken + 1))
 		continue
 	fi
@@ -81,7 +81,7 @@ while IFS= read -r line; do
 	# back to the original text, newer than every object built from the
 	# mutant, so the next build recompiles it
 	cat "$work/orig" >"$src/$file"
-	printf '%-4s %-8s %-34s %s -> %s  [%s]\n' "$n" "$result" "$file" "$from" "$to" "$tests"
+	printf '%-4s %-14s %-34s %s -> %s  [%s]\n' "$n" "$result" "$file" "$from" "$to" "$tests"
 done < "$list"
 echo "mutation: $n mutations: $caught caught, $survived survived, $broken could not be applied"
 [ "$survived" = 0 ] && [ "$broken" = 0 ]

@@ -91,6 +91,7 @@ static const struct ethertype_entry ethertype_table[] = {
 	{ 0x893f, ns_decode_etag },         /* 802.1BR E-Tag */
 	{ 0x894f, ns_decode_nsh },          /* network service header */
 	{ 0x88e5, ns_decode_macsec },       /* 802.1AE MACsec */
+	{ NS_ETHERTYPE_LOWPAN, ns_decode_lowpan_frame }, /* 6LoWPAN (802.15.4 data frames) */
 };
 
 int ns_decode_ethertype(uint16_t type, const uint8_t *data, uint32_t caplen, uint32_t len,
@@ -189,6 +190,17 @@ int ns_encap_enter_ethertype(struct ns_packet *pkt, const struct ns_encap *e, ui
 	return ns_encap_enter(pkt, e, fn, data, caplen, len);
 }
 
+bool ns_empty_inner(struct ns_packet *pkt, bool cut)
+{
+	if (!cut)
+		return true;	/* nothing was sent after the header */
+	pkt->flags |= NS_F_TRUNCATED;
+	for (unsigned i = 0; i < pkt->nencap; i++)
+		if (pkt->encap[i].src.family)
+			return true;	/* an outer IP packet to keep */
+	return false;
+}
+
 /* ---- IP protocol dispatch ---- */
 
 static int decode_icmp4(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt)
@@ -215,6 +227,7 @@ static const ns_decoder_fn ipproto_table[256] = {
 	[58] = decode_icmp6,
 	[97] = ns_decode_etherip,
 	[137] = ns_decode_mpls,
+	[143] = ns_decode_ip_ethernet,
 };
 
 /* ---- UDP port dispatch: tunnels carried in UDP ---- */
@@ -282,7 +295,7 @@ void ns_decode_transport(const uint8_t *data, uint32_t caplen, uint32_t len, str
 static const char *const flag_names[NS_F_COUNT] = {
 	"truncated", "bad_ip_checksum", "bad_length", "fragment", "bad_header",
 	"bad_version", "bad_options", "ext_hdr_limit", "not_ip", "bad_link",
-	"encap_limit", "bad_encap",
+	"encap_limit", "bad_encap", "addr_unknown",
 };
 
 const char *ns_flag_name(uint32_t flag_bit)
@@ -338,30 +351,37 @@ const char *ns_ipproto_name(uint8_t proto)
 	return ipproto_names[proto];
 }
 
-/* Names and id keys of the encapsulations, as the JSON shows them. */
+/* Names and id keys of the encapsulations, as the JSON shows them, and
+ * whether the id names the tunnel in both directions (a VNI, a GRE key, a
+ * PPPoE session) or only one (MPLS labels and GTP-U TEIDs are chosen by
+ * each receiver, NSH service paths, VN-Tag VIFs, E-Tag E-CIDs and
+ * FabricPath switch ids name a destination): only the first kind goes
+ * into ns_encap_key, or the two directions of a connection would differ. */
 static const struct {
 	const char *name, *id;
+	bool id_is_tunnel;
 } encap_names[NS_ENC_COUNT] = {
-	[NS_ENC_MPLS] = { "mpls", "label" },
-	[NS_ENC_PPPOE] = { "pppoe", "session" },
-	[NS_ENC_GRE] = { "gre", "key" },
-	[NS_ENC_ERSPAN] = { "erspan", "session" },
-	[NS_ENC_VXLAN] = { "vxlan", "vni" },
-	[NS_ENC_GENEVE] = { "geneve", "vni" },
-	[NS_ENC_IPIP] = { "ipip", NULL },
-	[NS_ENC_TEREDO] = { "teredo", NULL },
-	[NS_ENC_AYIYA] = { "ayiya", NULL },
-	[NS_ENC_GTPU] = { "gtpu", "teid" },
-	[NS_ENC_PBB] = { "pbb", "isid" },
-	[NS_ENC_FABRICPATH] = { "fabricpath", "switchId" },
-	[NS_ENC_VNTAG] = { "vntag", "vif" },
-	[NS_ENC_ETAG] = { "etag", "ecid" },
-	[NS_ENC_NSH] = { "nsh", "spi" },
-	[NS_ENC_MACSEC] = { "macsec", NULL },
-	[NS_ENC_ETHERIP] = { "etherip", NULL },
-	[NS_ENC_VXLAN_GPE] = { "vxlan-gpe", "vni" },
-	[NS_ENC_WCCP] = { "wccp", NULL },
-	[NS_ENC_ARUBA] = { "aruba", NULL },
+	[NS_ENC_MPLS] = { "mpls", "label", false },
+	[NS_ENC_PPPOE] = { "pppoe", "session", true },
+	[NS_ENC_GRE] = { "gre", "key", true },
+	[NS_ENC_ERSPAN] = { "erspan", "session", true },
+	[NS_ENC_VXLAN] = { "vxlan", "vni", true },
+	[NS_ENC_GENEVE] = { "geneve", "vni", true },
+	[NS_ENC_IPIP] = { "ipip", NULL, false },
+	[NS_ENC_TEREDO] = { "teredo", NULL, false },
+	[NS_ENC_AYIYA] = { "ayiya", NULL, false },
+	[NS_ENC_GTPU] = { "gtpu", "teid", false },
+	[NS_ENC_PBB] = { "pbb", "isid", true },
+	[NS_ENC_FABRICPATH] = { "fabricpath", "switchId", false },
+	[NS_ENC_VNTAG] = { "vntag", "vif", false },
+	[NS_ENC_ETAG] = { "etag", "ecid", false },
+	[NS_ENC_NSH] = { "nsh", "spi", false },
+	[NS_ENC_MACSEC] = { "macsec", NULL, false },
+	[NS_ENC_ETHERIP] = { "etherip", NULL, false },
+	[NS_ENC_VXLAN_GPE] = { "vxlan-gpe", "vni", true },
+	[NS_ENC_WCCP] = { "wccp", NULL, false },
+	[NS_ENC_ARUBA] = { "aruba", NULL, false },
+	[NS_ENC_IP_ETHERNET] = { "ethernet", NULL, false },
 };
 
 const char *ns_encap_name(uint8_t type)
@@ -390,25 +410,17 @@ uint64_t ns_encap_key(const struct ns_packet *pkt)
 
 	if (!pkt->nencap)
 		return 0;
+	/* The chain of tunnel types and the ids that name a tunnel in both
+	 * directions (see encap_names). Not the outer addresses: the two
+	 * directions of one connection may cross different tunnel endpoints
+	 * (SRv6, anycast, each direction mirrored by another switch). */
 	for (unsigned i = 0; i < pkt->nencap; i++) {
 		const struct ns_encap *e = &pkt->encap[i];
-		const struct ns_addr *lo = &e->src, *hi = &e->dst;
-		/* An MPLS label is chosen by the next hop of one direction
-		 * (RFC 3031 3.4): the two directions of a connection carry
-		 * different labels, so the label is no part of the key. */
-		uint32_t id = e->has_id && e->type != NS_ENC_MPLS ? e->id : 0;
+		bool keyed = e->type < NS_ENC_COUNT && encap_names[e->type].id_is_tunnel;
+		uint32_t id = e->has_id && keyed ? e->id : 0;
 
-		/* Both directions of a tunnel give the same key: the outer
-		 * addresses in a fixed order, no ports (a VXLAN source port is
-		 * a hash of the inner flow, not part of the tunnel). */
-		if (memcmp(lo, hi, sizeof(*lo)) > 0) {
-			lo = &e->dst;
-			hi = &e->src;
-		}
 		h = fnv(h, &e->type, 1);
 		h = fnv(h, &id, sizeof(id));
-		h = fnv(h, lo, sizeof(*lo));
-		h = fnv(h, hi, sizeof(*hi));
 	}
 	return h ? h : 1;	/* 0 means "no tunnel" */
 }

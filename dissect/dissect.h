@@ -96,8 +96,11 @@ enum ns_flag {
 	NS_F_BAD_LINK         = 1u << 9,  /* link header truncated or malformed */
 	NS_F_ENCAP_LIMIT      = 1u << 10, /* more nested encapsulations than NS_MAX_ENCAP: decoding stopped */
 	NS_F_BAD_ENCAP        = 1u << 11, /* a tunnel header is malformed or cut: its inner packet is not decoded */
+	NS_F_ADDR_UNKNOWN     = 1u << 12, /* an IP address could not be recovered (6LoWPAN IPHC compressed against
+					   * a context we do not know, or an IID from an absent link address):
+					   * reported as no address */
 };
-#define NS_F_COUNT 12
+#define NS_F_COUNT 13
 /* Stable, lower-case, JSON-ready name of one flag bit ("truncated", ...). NULL if unknown. */
 const char *ns_flag_name(uint32_t flag_bit);
 
@@ -129,6 +132,11 @@ size_t ns_addr_format(const struct ns_addr *addr, char *buf);
 bool ns_addr_equal(const struct ns_addr *x, const struct ns_addr *y);
 
 /* ---- link layer ---- */
+/* Link addresses a 6LoWPAN payload rebuilds elided IPv6 interface ids from. */
+struct ns_lowpan_addrs {
+	uint8_t src_len, dst_len;   /* 0 (absent), 2 (short) or 8 (extended) */
+	uint8_t src[8], dst[8];     /* network byte order (802.15.4 sends them little-endian) */
+};
 #define NS_MAX_VLAN 4
 struct ns_link {
 	uint8_t type;            /* enum ns_linktype */
@@ -141,6 +149,7 @@ struct ns_link {
 	uint32_t sll2_ifindex;   /* SLL2 interface index (0 otherwise) */
 	uint16_t trailer_len;    /* bytes at the end of the frame that are not the
 				    payload's (802.11 FCS, NFLOG TLVs after the payload) */
+	struct ns_lowpan_addrs lowpan; /* IEEE 802.15.4 MAC addresses (ethertype NS_ETHERTYPE_LOWPAN) */
 };
 
 /* ---- IPv4 ---- */
@@ -184,8 +193,10 @@ struct ns_ip6_ext {
 	uint8_t segments_left;
 };
 struct ns_ipv6 {
-	const uint8_t *hdr;      /* start of the IPv6 header */
-	uint16_t hdr_avail;      /* bytes of the 40-byte fixed header captured (fields past it are absent) */
+	const uint8_t *hdr;      /* start of the IPv6 header; NULL when it was rebuilt from a
+				  * compressed form (6LoWPAN IPHC): not in the packet's bytes */
+	uint16_t hdr_avail;      /* bytes of the 40-byte fixed header captured (fields past it are absent);
+				  * rebuilt header: 40 when every field is known */
 	uint8_t version;
 	uint8_t traffic_class;
 	uint32_t flow_label;
@@ -230,7 +241,8 @@ struct ns_tcp {
 
 /* ---- UDP ---- */
 struct ns_udp {
-	uint16_t hdr_avail;      /* bytes of the 8-byte header captured */
+	uint16_t hdr_avail;      /* bytes of the 8-byte header captured (6LoWPAN NHC: 8, or 6
+				  * when the checksum was elided) */
 	uint16_t src_port, dst_port;
 	uint16_t length;
 	uint16_t checksum;
@@ -294,6 +306,7 @@ enum ns_encap_type {
 	NS_ENC_VXLAN_GPE,   /* id: VNI */
 	NS_ENC_WCCP,
 	NS_ENC_ARUBA,       /* Aruba ERM/GRE mirror */
+	NS_ENC_IP_ETHERNET, /* Ethernet directly in IP (protocol 143, SRv6 L2) */
 	NS_ENC_COUNT
 };
 #define NS_MAX_ENCAP 8
@@ -365,8 +378,9 @@ int ns_decode_udp(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_
 int ns_decode_icmp(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
 int ns_decode_icmpv6(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
 
-/* A key for the tunnel a packet came through, the same for both directions
- * (types, ids and outer addresses of the whole chain); 0 for a plain packet.
+/* A key for the tunnels a packet came through, the same for both directions
+ * (the chain's types and its ids that name a tunnel both ways: VNI, GRE key,
+ * PPPoE session, I-SID, ERSPAN session); 0 for a plain packet.
  * Flows and analysis add it to their connection key, so equal inner 4-tuples
  * in different tunnels (VNIs, GRE keys, ...) stay apart. */
 uint64_t ns_encap_key(const struct ns_packet *pkt);
@@ -415,6 +429,7 @@ int ns_decode_erspan(const uint8_t *data, uint32_t caplen, uint32_t len, struct 
 int ns_decode_erspan_type1(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
 int ns_decode_wccp(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
 int ns_decode_etherip(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
+int ns_decode_ip_ethernet(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
 int ns_decode_geneve(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
 int ns_decode_vxlan_gpe(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
 int ns_decode_teredo(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
@@ -432,6 +447,23 @@ int ns_decode_vntag(const uint8_t *data, uint32_t caplen, uint32_t len, struct n
 int ns_decode_etag(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
 int ns_decode_nsh(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
 int ns_decode_macsec(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
+/* 6LoWPAN (RFC 4944 mesh, broadcast and fragment headers; RFC 6282 IPHC
+ * with NHC UDP and extension headers; the uncompressed IPv6 dispatch) in
+ * the payload of an IEEE 802.15.4 data frame. IPHC fields are rebuilt into
+ * pkt->ip6 (hdr NULL: the header is not in the bytes) and, for NHC UDP,
+ * pkt->udp; interface ids elided by IPHC come from the link addresses. */
+int ns_decode_sixlowpan(const uint8_t *data, uint32_t caplen, uint32_t len,
+			const struct ns_lowpan_addrs *ll, struct ns_packet *pkt);
+/* The same as an ethertype decoder (0xa0ed, RFC 7973), with pkt->link.lowpan. */
+int ns_decode_lowpan_frame(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
+#define NS_ETHERTYPE_LOWPAN 0xa0ed
+/* A tunnel header followed by no captured byte: true when the decoder should
+ * stop there. Nothing sent after it (cut false): stop, an empty inner packet
+ * is none. Cut by the capture: truncated; inside a tunnel carried in IP,
+ * stop (the outer packet is kept rather than replaced by an empty one); at
+ * the link level go on, so the inner IP layer is reported truncated, as a
+ * capture's own link header cut at the same place is. */
+bool ns_empty_inner(struct ns_packet *pkt, bool cut);
 /* A PPP frame (optional FF 03, protocol) and what it carries. */
 int ns_decode_ppp(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt);
 /* PPP header length (0: cut) and its protocol; the ethertype a PPP protocol

@@ -24,8 +24,10 @@ int ns_decode_ether_frame(const uint8_t *data, uint32_t caplen, uint32_t len, st
 	type = ns_get16(data + 12);
 	if (type == 0x8903)
 		return ns_decode_fabricpath(data, caplen, len, pkt);	/* its own outer header */
-	/* An 802.3 length (LLC follows), or no payload captured: no IP. */
-	if (type < ETH_MIN_TYPE || caplen == ETH_HDR_LEN)
+	/* An 802.3 length (LLC follows): no IP. No payload: see ns_empty_inner. */
+	if (type < ETH_MIN_TYPE)
+		return -1;
+	if (caplen == ETH_HDR_LEN && ns_empty_inner(pkt, len > ETH_HDR_LEN))
 		return -1;
 	return ns_decode_ethertype(type, data + ETH_HDR_LEN, caplen - ETH_HDR_LEN,
 				   len - ETH_HDR_LEN, pkt);

@@ -57,9 +57,9 @@ int ns_decode_ppp(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_
 		pkt->flags |= NS_F_BAD_ENCAP | NS_F_TRUNCATED;
 		return -1;
 	}
-	/* Nothing after the header (or none of it captured): no network layer
-	 * to report, rather than an empty one. */
-	if (off == caplen)
+	/* Nothing after the header: no network layer to report, rather than
+	 * an empty one. Cut by the capture, see ns_empty_inner. */
+	if (off == caplen && ns_empty_inner(pkt, len > off))
 		return -1;
 	return ns_decode_ethertype(ns_ppp_ethertype(proto), data + off, caplen - off, len - off, pkt);
 }

@@ -248,7 +248,8 @@ const char *ns_an_backoff(const struct ns_an_rtx *r);
  * retry) or "capture end" (no ACK until the capture ended). */
 const char *ns_an_gave_up(const struct ns_an_conn *c, int side);
 
-/* ---- report rendering (analyze_out.c) ---- */
+/* ---- report rendering (analyze_verdict.c; the text and JSON records in
+ * src/output/table_analysis.c and json_analysis.c) ---- */
 #include <stdio.h>
 /* One text block: problems and verdict first, then the details. */
 void ns_an_write_text(FILE *fp, const struct ns_an_conn *c);

@@ -5,17 +5,6 @@
 
 #include "cli_common.h"
 
-int ns_cli_parse_format(const char *s, enum out_format *out)
-{
-	if (strcmp(s, "json") == 0)
-		*out = OUT_JSON;
-	else if (strcmp(s, "table") == 0)
-		*out = OUT_TABLE;
-	else
-		return -1;
-	return 0;
-}
-
 int ns_cli_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {
 	char *end;

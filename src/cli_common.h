@@ -5,10 +5,6 @@
 
 #include <stdint.h>
 
-#include "pipeline.h"
-
-/* The -o argument: "json" or "table". Returns 0, or -1 for any other name. */
-int ns_cli_parse_format(const char *s, enum out_format *out);
 
 /* A decimal number from min to max: no minus sign, no trailing characters.
  * Returns 0, or -1 (out untouched). */

@@ -19,6 +19,7 @@
 #include "out_flow.h"
 #include "analyze.h"
 #include "cli_common.h"
+#include "output/output.h"
 
 void cmd_read_usage(FILE *fp)
 {
@@ -29,8 +30,8 @@ void cmd_read_usage(FILE *fp)
 		"line for every IP packet. Frame numbers restart at 1 in each file.\n"
 		"\n"
 		"Options:\n"
-		"  -o, --output FORMAT  json or table (default: table if standard output is a\n"
-		"                       terminal, json otherwise)\n"
+		"  -o, --output FORMAT  %s (default: table if standard output\n"
+		"                       is a terminal, json otherwise)\n"
 		"  -e, --events LIST    comma-separated events to emit (default: all packet\n"
 		"                       events and the TCP flow events)\n"
 		"  -f, --filter EXPR    libpcap filter expression (as for tcpdump); frames that do\n"
@@ -46,7 +47,7 @@ void cmd_read_usage(FILE *fp)
 		"  -v, --stats          print frame counts to standard error at the end\n"
 		"  -h, --help           show this help\n"
 		"\n"
-		"Events (see netsift-events(7)):\n ");
+		"Events (see netsift-events(7)):\n ", ns_output_names(NS_OUT_EVENTS));
 	for (size_t i = 0, col = 1; i < ns_nevents; i++) {
 		size_t w = strlen(ns_events[i].name) + 1;
 		if (!ns_events[i].available)
@@ -82,7 +83,7 @@ static const struct option long_opts[] = {
 };
 
 struct read_opts {
-	int fmt;                 /* -1: not given */
+	const struct ns_output *fmt;   /* -o, NULL: not given */
 	uint32_t events;
 	const char *filter;
 	uint64_t count;
@@ -114,19 +115,16 @@ static int parse_opts(int argc, char **argv, struct read_opts *o)
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	o->fmt = -1;
 	o->events = NS_EV_DEFAULT;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:e:f:c:w:vh", long_opts, NULL)) != -1) {
 		switch (c) {
-		case 'o': {
-			enum out_format fmt;
-
-			if (ns_cli_parse_format(optarg, &fmt) < 0)
-				return usage_error("unknown output format '%s' (json or table)", optarg);
-			o->fmt = (int)fmt;
+		case 'o':
+			o->fmt = ns_output_find(optarg, NS_OUT_EVENTS);
+			if (!o->fmt)
+				return usage_error("unknown output format '%s' (%s)", optarg,
+						   ns_output_names(NS_OUT_EVENTS));
 			break;
-		}
 		case 'e':
 			if (ns_events_parse(optarg, &o->events, err, sizeof(err)) < 0) {
 				fprintf(stderr, "netsift read: %s\n", err);
@@ -212,14 +210,18 @@ int cmd_read(int argc, char **argv)
 		return NS_EXIT_ERROR;
 	}
 	pipeline_init(&p, &ob);
-	p.fmt = o.fmt >= 0 ? (enum out_format)o.fmt
-			   : (isatty(STDOUT_FILENO) ? OUT_TABLE : OUT_JSON);
+	if (ns_out_open(&p.out, o.fmt ? o.fmt : isatty(STDOUT_FILENO) ? &ns_output_table
+					      : &ns_output_json, &ob) < 0) {
+		fprintf(stderr, "netsift: %s\n", strerror(p.out.err));
+		ob_free(&ob);
+		return NS_EXIT_ERROR;
+	}
 	p.events = o.events;
 	p.filter = o.filter;
 	p.max_frames = o.count;
 	memcpy(p.local, o.local, sizeof(o.local));
 	p.nlocal = o.nlocal;
-	p.emit = !(o.write && o.fmt < 0);
+	p.emit = !(o.write && !o.fmt);
 
 	if (pipeline_check_filter(&p) < 0) {
 		fprintf(stderr, "netsift: %s\n", p.err);

@@ -64,8 +64,7 @@ struct trace_opts {
 	const char *events;
 	const char *filter;
 	const char *wfile;
-	bool fmt_set;
-	enum out_format fmt;
+	const struct ns_output *fmt;   /* -o, NULL: not given (json) */
 	uint64_t count;
 	uint32_t snaplen;
 	uint32_t ring_kib;
@@ -107,14 +106,14 @@ static void usage(FILE *fp)
 "                       until it exits; exit with its status\n"
 "  -e, --events LIST    events to emit (as netsift read)\n"
 "  -f, --filter EXPR    pcap filter expression, applied to the IP packet\n"
-"  -o, --output FMT     json (default) or table\n"
+"  -o, --output FMT     %s (default json)\n"
 "  -c, --count N        stop after N packets\n"
 "  -w, --write FILE     record the packets as pcapng (process kept per packet)\n"
 "  -s, --snaplen N      bytes captured from the IP header on (default %u, max %u)\n"
 "  -B, --buffer-size K  ring buffer size in KiB (default 8192)\n"
 "  -v, --verbose        libbpf messages and start-up details on stderr\n"
 NS_FLOWOUT_USAGE,
-		NS_SNAPLEN_DEFAULT, NS_SNAPLEN_MAX);
+		ns_output_names(NS_OUT_EVENTS), NS_SNAPLEN_DEFAULT, NS_SNAPLEN_MAX);
 }
 
 __attribute__((format(printf, 1, 2)))
@@ -214,9 +213,10 @@ static int parse_opts(int argc, char **argv, struct trace_opts *o)
 			o->filter = optarg;
 			break;
 		case 'o':
-			if (ns_cli_parse_format(optarg, &o->fmt) < 0)
-				return bad("trace: unknown output format %s (json, table)", optarg);
-			o->fmt_set = true;
+			o->fmt = ns_output_find(optarg, NS_OUT_EVENTS);
+			if (!o->fmt)
+				return bad("trace: unknown output format %s (%s)", optarg,
+					   ns_output_names(NS_OUT_EVENTS));
 			break;
 		case 'c':
 			if (ns_cli_parse_u64(optarg, 1, UINT64_MAX, &o->count) < 0)
@@ -505,13 +505,14 @@ static int setup_output(struct live *lv, struct outbuf *ob, const struct trace_o
 	if (ob_init(ob, STDOUT_FILENO, OB_DEFAULT_CAP) < 0)
 		return fail("trace: %s", strerror(errno));
 	pipeline_init(p, ob);
-	p->fmt = o->fmt;
+	if (ns_out_open(&p->out, o->fmt ? o->fmt : &ns_output_json, ob) < 0)
+		return fail("trace: %s", strerror(p->out.err));
 	p->events = NS_EV_DEFAULT;
 	if (o->events && ns_events_parse(o->events, &p->events, err, sizeof(err)) < 0)
 		return fail("trace: %s", err);
 	p->max_frames = o->count;
 	p->filter = NULL;  /* applied in on_record, see the top of this file */
-	p->emit = !(o->wfile && !o->fmt_set);
+	p->emit = !(o->wfile && !o->fmt);
 	if (o->filter) {
 		/* the live bytes start at the IP header: LINKTYPE_RAW */
 		pcap_t *dead = pcap_open_dead(DLT_RAW, (int)o->snaplen);

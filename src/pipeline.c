@@ -7,7 +7,7 @@
 #include <string.h>
 #include <pcap/pcap.h>
 
-#include "out.h"
+#include "output/output.h"
 #include "pcapng.h"
 
 #define LINKTYPE_RAW 101
@@ -37,7 +37,7 @@ void pipeline_init(struct pipeline *p, struct outbuf *ob)
 {
 	memset(p, 0, sizeof(*p));
 	p->ob = ob;
-	p->fmt = OUT_JSON;
+	ns_out_open(&p->out, &ns_output_json, ob);   /* JSON has no open(): cannot fail */
 	p->emit = true;
 	p->events = NS_EV_DEFAULT;
 }
@@ -318,12 +318,7 @@ int pipeline_packet(struct pipeline *p, struct ns_source *src,
 		p->st.unselected++;
 	} else if (p->emit) {
 		p->st.emitted++;
-		if (p->fmt == OUT_TABLE) {
-			out_table_packet(p->ob, pkt, sel);
-			p->st.events += (uint64_t)__builtin_popcount(sel);
-		} else {
-			p->st.events += out_json_packet(p->ob, pkt, data + caplen, sel);
-		}
+		p->st.events += p->out.fmt->packet(&p->out, pkt, data + caplen, sel);
 	}
 	/* ---- FLOW HOOK: later stages (flow tracker, DNS) see the packet here ---- */
 	if (p->nconsumers && consume(p, data, caplen) < 0)
@@ -355,5 +350,6 @@ void pipeline_finish(struct pipeline *p)
 		ns_reasm_free(p->reasm);
 		p->reasm = NULL;
 	}
+	ns_out_close(&p->out);
 	ob_flush(p->ob);
 }

@@ -3,7 +3,7 @@
  * header with NS_LINK_NONE):
  *
  *   filter (-f) -> count (-c) -> ns_dissect -> direction (SLL, --local)
- *   -> pcapng writer (-w) -> packet events (json/table)
+ *   -> pcapng writer (-w) -> packet events (the -o format, src/output/)
  *   -> IP reassembly (src/reasm.c) -> consumers (flow, dns, analysis)
  *
  * Consumers never see a fragment: they see the datagram it completes (with
@@ -20,14 +20,13 @@
 #include "dissect.h"
 #include "events.h"
 #include "outbuf.h"
+#include "output/output.h"
 #include "reasm.h"
 
 struct pcapng_writer;
 struct pipeline;
 struct bpf_program;  /* libpcap's; kept opaque so this header can be included
 			next to <linux/bpf.h> (both define struct bpf_insn) */
-
-enum out_format { OUT_JSON = 0, OUT_TABLE = 1 };
 
 /* Where packets come from: one per classic pcap file, one per pcapng interface,
  * one for the live source. The pipeline caches the compiled filter in it. */
@@ -50,7 +49,7 @@ void ns_source_free(struct ns_source *src);
  * packet() runs after the packet's own events were emitted, for every frame
  * that passed the filter and has an IP layer and is not a fragment, and for
  * every datagram reassembled from fragments; it may emit events of its own
- * through p->ob in p->fmt. end_source() runs at the end of each input file
+ * through p->out (src/output/output.h). end_source() runs at the end of each input file
  * (flows still open end with reason capture_end there), finish() once at exit. */
 struct ns_consumer {
 	const char *name;
@@ -86,7 +85,7 @@ struct ns_stats {
 
 struct pipeline {
 	struct outbuf *ob;
-	enum out_format fmt;
+	struct ns_out out;       /* the output format (-o), writing into ob */
 	bool emit;               /* false with -w and no explicit -o */
 	uint32_t events;         /* enum ns_event mask */
 	const char *filter;      /* -f expression, NULL for none */
@@ -104,6 +103,8 @@ struct pipeline {
 	char err[512];           /* message of the last failure, without "netsift: " */
 };
 
+/* Output goes to ob as JSON; a command picks another format with
+ * ns_out_open(&p->out, format, ob). */
 void pipeline_init(struct pipeline *p, struct outbuf *ob);
 int pipeline_add_consumer(struct pipeline *p, const struct ns_consumer *c);
 
@@ -120,7 +121,8 @@ int pipeline_packet(struct pipeline *p, struct ns_source *src,
 		    const uint8_t *data, uint32_t caplen, struct ns_ctx *ctx);
 /* End of one input (file). */
 void pipeline_end_source(struct pipeline *p);
-/* End of all input: consumers finish, output is flushed. */
+/* End of all input: consumers finish, the output format is closed and the
+ * output flushed. */
 void pipeline_finish(struct pipeline *p);
 /* Is the run over (-c reached, or stdout gone)? */
 bool pipeline_done(const struct pipeline *p);

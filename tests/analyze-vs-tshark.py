@@ -10,13 +10,21 @@ Against `tcptrace -l -r`: data retransmissions, RTT samples and min/avg/max
 (tcptrace prints 0.1 ms), zero-window advertisements, packets.
 
 Differences are failures unless tests/analyze-allowlist.txt explains them.
-Usage: analyze-vs-tshark.py [--table] NETSIFT ALLOWLIST CAPTURE...
+A tool that is missing, times out or exits non-zero is a failure, never an
+empty comparison; so is comparing fewer captures or connections than expected.
+Usage: analyze-vs-tshark.py [--table] [--expect-min-captures N]
+                            [--expect-min-connections N] NETSIFT ALLOWLIST CAPTURE...
 """
+import argparse
 import fnmatch
 import json
+import os
 import re
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tshark_diff import SUPPORTED_LINKTYPES, linktypes  # noqa: E402
 
 TIMEOUT = 120
 
@@ -59,20 +67,41 @@ BASE_FIELDS = ["frame.number", "tcp.stream", "ip.src", "ipv6.src", "tcp.srcport"
                "tcp.analysis.initial_rtt"]
 
 
+class ToolError(RuntimeError):
+    def __init__(self, msg, rc=None):
+        RuntimeError.__init__(self, msg)
+        self.rc = rc
+
+
+class Unreadable(Exception):
+    """A tool cannot read this capture's link type, which it does not support:
+    a stated, counted skip (of the whole capture for netsift, of the tcptrace
+    comparison for tcptrace), never a silent one."""
+
+
 def run(cmd):
+    """stdout of cmd; ToolError if it is missing, times out or exits non-zero."""
     try:
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
-        return None, "timeout"
+        raise ToolError("%s: timeout after %ds" % (" ".join(cmd[:2]), TIMEOUT))
     except FileNotFoundError:
-        return None, "%s not installed" % cmd[0]
-    return p.stdout, p.stderr if p.returncode == 0 else (p.stderr or "exit %d" % p.returncode)
+        raise ToolError("%s not installed" % cmd[0])
+    if p.returncode != 0:
+        err = " ".join(l for l in p.stderr.splitlines() if "Running as user" not in l)
+        raise ToolError("%s exit %d: %s" % (cmd[0], p.returncode, err[:300]), p.returncode)
+    return p.stdout
 
 
 def netsift_conns(netsift, cap):
-    out, err = run([netsift, "analyze", "-o", "json", cap])
-    if out is None:
-        raise RuntimeError("netsift analyze %s: %s" % (cap, err))
+    try:
+        out = run([netsift, "analyze", "-o", "json", cap])
+    except ToolError as e:
+        lts = linktypes(cap)
+        if "unsupported link type" in str(e) and lts and \
+                not any(t in SUPPORTED_LINKTYPES for t in lts):
+            raise Unreadable("netsift does not decode link type %s" % lts)
+        raise
     return [json.loads(line) for line in out.splitlines() if line.strip()]
 
 
@@ -82,9 +111,7 @@ def tshark_streams(cap):
            "-E", "separator=\t", "-E", "occurrence=f"]
     for f in BASE_FIELDS + FLAG_FIELDS:
         cmd += ["-e", f]
-    out, err = run(cmd)
-    if out is None:
-        return None
+    out = run(cmd)
     streams = {"frames": {}}
     for line in out.splitlines():
         v = line.split("\t")
@@ -92,8 +119,9 @@ def tshark_streams(cap):
             continue
         row = dict(zip(BASE_FIELDS + FLAG_FIELDS, v))
         flags = {k for k, f in FRAME_FLAGS.items() if row[f]}
-        # tshark marks a fast retransmission as a retransmission too
-        if "fast_retransmission" in flags:
+        # tshark marks a fast or a spurious retransmission as a retransmission
+        # too; netsift gives each segment one of the three
+        if flags & {"fast_retransmission", "spurious_retransmission"}:
             flags.discard("retransmission")
         streams["frames"][int(row["frame.number"])] = flags
         st = streams.setdefault(int(row["tcp.stream"]),
@@ -115,11 +143,16 @@ TCPTRACE_KEYS = {
 }
 
 
-def tcptrace_conns(cap):
+def tcptrace_conns(cap, rules):
     """[(a "ip:port", b "ip:port", {"a": {...}, "b": {...}})] in tcptrace's order."""
-    out, err = run(["tcptrace", "-l", "-r", "-n", cap])
-    if out is None or "TCP connection 1:" not in out:
-        return None
+    try:
+        out = run(["tcptrace", "-l", "-r", "-n", cap])
+    except ToolError as e:
+        if "did not understand link format" in str(e):
+            raise Unreadable("tcptrace does not read link type %s" % linktypes(cap))
+        if e.rc is not None and e.rc < 0 and allowed(rules, cap, "*", "*", "crash", "tcptrace"):
+            raise Unreadable("tcptrace crashes (signal %d), allow-listed" % -e.rc)
+        raise
     conns = []
     for block in re.split(r"\nTCP connection \d+:\n", out)[1:]:
         a = re.search(r"host a:\s+(\S+)", block)
@@ -167,9 +200,7 @@ def ep_str(e):
 
 def netsift_frames(netsift, cap):
     """{frame: set of flags} from `netsift read --analysis`."""
-    out, err = run([netsift, "read", "--analysis", "-o", "json", "-e", "net_packet_tcp", cap])
-    if out is None:
-        raise RuntimeError("netsift read --analysis %s: %s" % (cap, err))
+    out = run([netsift, "read", "--analysis", "-o", "json", "-e", "net_packet_tcp", cap])
     frames = {}
     for line in out.splitlines():
         if '"net_tcp_analysis"' not in line:
@@ -180,20 +211,17 @@ def netsift_frames(netsift, cap):
     return frames
 
 
-def compare(netsift, rules, cap, table):
+def compare(netsift, rules, cap, table, notes):
     diffs, unexplained = [], 0
     conns = netsift_conns(netsift, cap)
     ts = tshark_streams(cap)
-    if ts is None:
-        print("SKIP tshark %s" % cap)
-        ts = {"frames": {}}
     # per frame: the event stream's flags against tshark's
     theirs_frames = ts.pop("frames")
     mine_frames = netsift_frames(netsift, cap)
     for fr in sorted(set(theirs_frames) | set(mine_frames)):
         stream, mine = mine_frames.get(fr, ("*", set()))
         theirs = theirs_frames.get(fr, set())
-        if ts and mine != theirs:
+        if mine != theirs:
             diffs.append((stream, "frame %d" % fr, "flags", sorted(theirs), sorted(mine), "tshark"))
     # the event stream and the report must agree on the counts
     for c in conns:
@@ -208,8 +236,7 @@ def compare(netsift, rules, cap, table):
     for c in conns:
         st = ts.get(c["stream"])
         if st is None:
-            if ts:
-                diffs.append((c["stream"], "*", "stream", "absent", "present", "tshark"))
+            diffs.append((c["stream"], "*", "stream", "absent", "present", "tshark"))
             continue
         if st["first"] != c["firstFrame"]:
             diffs.append((c["stream"], "*", "firstFrame", st["first"], c["firstFrame"], "tshark"))
@@ -234,41 +261,42 @@ def compare(netsift, rules, cap, table):
         if st["irtt"] is not None and (irtt is None or abs(st["irtt"] * 1e6 - irtt) > 1):
             diffs.append((c["stream"], "*", "initialRttUs", round(st["irtt"] * 1e6), irtt, "tshark"))
 
-    tt = tcptrace_conns(cap)
-    if tt is None:
-        print("SKIP tcptrace %s" % cap)
-    else:
-        used = set()
-        for c in conns:
-            # tcptrace keeps one connection per 4-tuple and port reuse; take the first unused
-            for k, (a, b, vals) in enumerate(tt):
-                if k in used:
-                    continue
-                sides = None
-                if (a, b) == (ep_str(c["initiator"]), ep_str(c["responder"])):
-                    sides = {"initiator": "a", "responder": "b"}
-                elif (b, a) == (ep_str(c["initiator"]), ep_str(c["responder"])):
-                    sides = {"initiator": "b", "responder": "a"}
-                if not sides:
-                    continue
-                used.add(k)
-                for side, t in sides.items():
-                    mine, theirs = c[side + "Stats"], vals[t]
-                    checks = [("packets", mine["packets"], theirs.get("packets")),
-                              ("dataRetransmissions",
-                               sum(1 for r in c["retransmittedSegments"] if r["from"] == side and r["len"] > 0
-                                   for _ in r["transmissions"][1 if r["originalSeen"] else 0:]),
-                               theirs.get("rexmt")),
-                              ("zeroWindows", mine["zeroWindows"], theirs.get("zwin")),
-                              ("rttSamples", mine["rttSamples"], theirs.get("rttSamples"))]
-                    for key, m, t2 in checks:
-                        if t2 is not None and m != t2:
-                            diffs.append((c["stream"], side, key, int(t2), m, "tcptrace"))
-                    for key, tk in (("rttMinUs", "rttMin"), ("rttAvgUs", "rttAvg"), ("rttMaxUs", "rttMax")):
-                        if mine[key] is not None and theirs.get("rttSamples"):
-                            if abs(mine[key] / 1000.0 - theirs[tk]) > 0.051:
-                                diffs.append((c["stream"], side, key, theirs[tk], mine[key] / 1000.0, "tcptrace"))
-                break
+    try:
+        tt = tcptrace_conns(cap, rules)
+    except Unreadable as e:
+        print("NOTE %s: %s: tshark compared, tcptrace not" % (cap, e))
+        tt, notes["tcptrace"] = [], notes.get("tcptrace", 0) + 1
+    used = set()
+    for c in conns:
+        # tcptrace keeps one connection per 4-tuple and port reuse; take the first unused
+        for k, (a, b, vals) in enumerate(tt):
+            if k in used:
+                continue
+            sides = None
+            if (a, b) == (ep_str(c["initiator"]), ep_str(c["responder"])):
+                sides = {"initiator": "a", "responder": "b"}
+            elif (b, a) == (ep_str(c["initiator"]), ep_str(c["responder"])):
+                sides = {"initiator": "b", "responder": "a"}
+            if not sides:
+                continue
+            used.add(k)
+            for side, t in sides.items():
+                mine, theirs = c[side + "Stats"], vals[t]
+                checks = [("packets", mine["packets"], theirs.get("packets")),
+                          ("dataRetransmissions",
+                           sum(1 for r in c["retransmittedSegments"] if r["from"] == side and r["len"] > 0
+                               for _ in r["transmissions"][1 if r["originalSeen"] else 0:]),
+                           theirs.get("rexmt")),
+                          ("zeroWindows", mine["zeroWindows"], theirs.get("zwin")),
+                          ("rttSamples", mine["rttSamples"], theirs.get("rttSamples"))]
+                for key, m, t2 in checks:
+                    if t2 is not None and m != t2:
+                        diffs.append((c["stream"], side, key, int(t2), m, "tcptrace"))
+                for key, tk in (("rttMinUs", "rttMin"), ("rttAvgUs", "rttAvg"), ("rttMaxUs", "rttMax")):
+                    if mine[key] is not None and theirs.get("rttSamples"):
+                        if abs(mine[key] / 1000.0 - theirs[tk]) > 0.051:
+                            diffs.append((c["stream"], side, key, theirs[tk], mine[key] / 1000.0, "tcptrace"))
+            break
     for s, side, key, theirs, mine, tool in diffs:
         ok = allowed(rules, cap, s, side, key, tool)
         if not ok:
@@ -279,23 +307,45 @@ def compare(netsift, rules, cap, table):
 
 
 def main(argv):
-    table = False
-    if argv and argv[0] == "--table":
-        table, argv = True, argv[1:]
-    netsift, allow, caps = argv[0], argv[1], argv[2:]
-    rules = load_allow(allow)
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--table", action="store_true", help="print the per-direction counts")
+    ap.add_argument("--expect-min-captures", type=int, default=0, metavar="N",
+                    help="fail unless at least N captures were compared")
+    ap.add_argument("--expect-min-connections", type=int, default=0, metavar="N",
+                    help="fail unless at least N connections were compared")
+    ap.add_argument("netsift")
+    ap.add_argument("allowlist")
+    ap.add_argument("captures", nargs="+")
+    opts = ap.parse_args(argv)
+    rules = load_allow(opts.allowlist)
     bad = 0
-    nconn = 0
-    for cap in caps:
+    nconn = ncap = 0
+    notes = {}
+    for cap in opts.captures:
         try:
-            conns, unexplained = compare(netsift, rules, cap, table)
+            conns, unexplained = compare(opts.netsift, rules, cap, opts.table, notes)
+        except Unreadable as e:
+            print("SKIP %s: %s" % (cap, e))
+            notes["netsift"] = notes.get("netsift", 0) + 1
+            continue
         except (RuntimeError, ValueError) as e:
             print("FAIL %s: %s" % (cap, e))
             bad += 1
             continue
+        ncap += 1
         nconn += len(conns)
         bad += unexplained
-    print("%d captures, %d connections, %d unexplained differences" % (len(caps), nconn, bad))
+    print("%d captures (%d compared, %d skipped: link type netsift does not decode; "
+          "%d without tcptrace: it cannot read them), %d connections, "
+          "%d unexplained differences"
+          % (len(opts.captures), ncap, notes.get("netsift", 0), notes.get("tcptrace", 0),
+             nconn, bad))
+    for what, have, want in (("captures", ncap, opts.expect_min_captures),
+                             ("connections", nconn, opts.expect_min_connections)):
+        if want:
+            ok = have >= want
+            print("expected at least %d %s: %d%s" % (want, what, have, "" if ok else "  FAIL"))
+            bad += not ok
     return 1 if bad else 0
 
 

@@ -1,6 +1,8 @@
 #!/bin/sh
-# Robustness over the tcpdump test captures (many deliberately malformed):
-# `netsift read -o json` on every $SHARED_DIR/pcaps/tcpdump/*.pcap* must
+# Robustness over other projects' test captures (tcpdump's, Suricata's,
+# scapy's: many deliberately malformed), run under ASan+UBSan by check-asan:
+# `netsift read -o json` and `netsift analyze -o json` on every capture under
+# $SHARED_DIR/pcaps must
 #  - never die from a signal or hang (timeout 30 s per file),
 #  - exit 0, or exit 1 with exactly one error line on stderr,
 #  - print only valid JSON lines with the envelope keys in the contract's order.
@@ -10,7 +12,7 @@ set -u
 : "${NETSIFT:=$TOP_SRCDIR/build/netsift}"
 [ -x "$NETSIFT" ] || { echo "ERROR: $NETSIFT not built"; exit 99; }
 : "${SHARED_DIR:=$TOP_SRCDIR/../shared}"
-corpus=$SHARED_DIR/pcaps/tcpdump
+corpus=$SHARED_DIR/pcaps
 if [ ! -d "$corpus" ]; then
 	echo "SKIP: corpus $corpus not found (set SHARED_DIR)"
 	exit 77
@@ -18,11 +20,21 @@ fi
 tmp=$(mktemp -d) || exit 99
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
-files=0 ok=0 errs=0 fail=0 stderr_lines=0 events=0
-for f in "$corpus"/*.pcap "$corpus"/*.pcapng; do
-	[ -f "$f" ] || continue
+files=0 ok=0 errs=0 fail=0 stderr_lines=0 events=0 analyzed=0
+find "$corpus" -type f \( -name '*.pcap' -o -name '*.pcapng' -o -name '*.cap' \) | sort >"$tmp/list"
+while IFS= read -r f; do
 	files=$((files + 1))
-	b=$(basename "$f")
+	b=$(echo "${f#"$corpus"/}" | tr / _)
+	# analyze: the same rules for its exit status; its output must be JSON
+	timeout 30 "$NETSIFT" analyze -o json "$f" >"$tmp/$b.an" 2>"$tmp/err"
+	rc=$?
+	case $rc in
+	0|1) [ "$rc" = 1 ] && [ "$(grep -vc '^netsift: stats: ' "$tmp/err")" -ne 1 ] && {
+		echo "FAIL: $b: analyze exit 1 without exactly one error line:"; cat "$tmp/err"; fail=1; }
+	     analyzed=$((analyzed + 1)) ;;
+	124) echo "FAIL: $b: analyze timed out"; fail=1 ;;
+	*) echo "FAIL: $b: analyze exit status $rc (signal or unexpected)"; cat "$tmp/err"; fail=1 ;;
+	esac
 	timeout 30 "$NETSIFT" read -o json "$f" >"$tmp/$b.out" 2>"$tmp/err"
 	rc=$?
 	n=$(wc -l <"$tmp/err")
@@ -49,7 +61,8 @@ for f in "$corpus"/*.pcap "$corpus"/*.pcapng; do
 		echo "FAIL: $b: exit status $rc (signal or unexpected)"; cat "$tmp/err"; fail=1 ;;
 	esac
 	events=$((events + $(wc -l <"$tmp/$b.out")))
-done
+done <"$tmp/list"
+[ "$files" -gt 0 ] || { echo "FAIL: no captures under $corpus"; fail=1; }
 
 # Every output line is JSON with the envelope keys in order.
 if command -v python3 >/dev/null 2>&1; then
@@ -74,10 +87,22 @@ for name in sorted(os.listdir(d)):
                 bad += 1
                 if bad <= 10:
                     print("FAIL: %s line %d: %s" % (name[:-4], i, e))
+for name in sorted(os.listdir(d)):
+    if not name.endswith(".an"):
+        continue
+    with open(os.path.join(d, name), "rb") as fh:
+        for i, line in enumerate(fh, 1):
+            try:
+                json.loads(line)
+            except Exception as e:
+                bad += 1
+                if bad <= 10:
+                    print("FAIL: %s analyze line %d: %s" % (name[:-3], i, e))
 sys.exit(1 if bad else 0)
 EOF
 fi
 
 echo "corpus: $files files: $ok read completely, $errs rejected with one error line," \
-	"$events events, $stderr_lines stderr lines; $([ $fail -eq 0 ] && echo PASS || echo FAIL)"
+	"$events events, $stderr_lines stderr lines, $analyzed analyzed;" \
+	"$([ $fail -eq 0 ] && echo PASS || echo FAIL)"
 exit $fail

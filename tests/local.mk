@@ -159,7 +159,9 @@ ANALYZE_UNIT_TESTS = tests/unit/test_analyze
 check_PROGRAMS += $(ANALYZE_UNIT_TESTS)
 TESTS += $(ANALYZE_UNIT_TESTS)
 tests_unit_test_analyze_SOURCES = tests/unit/test_analyze.c tests/unit/unit.h \
-	src/analyze.c src/analyze.h src/analyze_out.c \
+	src/analyze.c src/analyze.h src/analyze_verdict.c src/analyze_report.h \
+	src/output/json_analysis.c src/output/table_analysis.c \
+	src/output/json_packet.c src/output/select.c \
 	src/outbuf.c src/outbuf.h
 tests_unit_test_analyze_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/src
 tests_unit_test_analyze_LDADD = $(UNIT_LDADD)
@@ -184,7 +186,7 @@ EXTRA_DIST += tests/reasm.sh
 if HAVE_CMOCKA
 # The link types other than Ethernet / SLL / PPP / raw (helper linktypes):
 # one test program per dissect/ file.
-LINK_UNIT_TESTS = tests/unit/test_ieee80211 tests/unit/test_nflog tests/unit/test_lan tests/unit/test_arcnet tests/unit/test_wan tests/unit/test_ieee802154 tests/unit/test_pseudo
+LINK_UNIT_TESTS = tests/unit/test_ieee80211 tests/unit/test_nflog tests/unit/test_lan tests/unit/test_arcnet tests/unit/test_wan tests/unit/test_ieee802154 tests/unit/test_sixlowpan tests/unit/test_pseudo
 check_PROGRAMS += $(LINK_UNIT_TESTS)
 TESTS += $(LINK_UNIT_TESTS)
 tests_unit_test_ieee80211_SOURCES = tests/unit/test_ieee80211.c tests/unit/linkunit.h tests/unit/unit.h
@@ -205,6 +207,9 @@ tests_unit_test_wan_LDADD = $(UNIT_LDADD)
 tests_unit_test_ieee802154_SOURCES = tests/unit/test_ieee802154.c tests/unit/linkunit.h tests/unit/unit.h
 tests_unit_test_ieee802154_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_ieee802154_LDADD = $(UNIT_LDADD)
+tests_unit_test_sixlowpan_SOURCES = tests/unit/test_sixlowpan.c tests/unit/linkunit.h tests/unit/unit.h
+tests_unit_test_sixlowpan_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_sixlowpan_LDADD = $(UNIT_LDADD)
 tests_unit_test_pseudo_SOURCES = tests/unit/test_pseudo.c tests/unit/linkunit.h tests/unit/unit.h
 tests_unit_test_pseudo_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_pseudo_LDADD = $(UNIT_LDADD)

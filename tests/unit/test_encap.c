@@ -129,6 +129,35 @@ static void test_limit(void **state)
 	assert_int_equal(pkt.src.a[3], NS_MAX_ENCAP);	/* the layer reached */
 }
 
+/* IP protocol 143: an Ethernet frame right after the IP header (SRv6 L2);
+ * cut inside the frame's header, the packet stays the outer one, flagged. */
+static void test_ip_ethernet(void **state)
+{
+	(void)state;
+	uint8_t b[20 + 14 + 20 + 8];
+	struct ns_packet pkt;
+	size_t n = ip4(b, 143, sizeof(b), 1, 2);
+
+	memset(b + n, 0, 12);
+	b[n + 12] = 0x08;
+	b[n + 13] = 0x00;
+	n += 14;
+	n += ip4(b + n, 17, 28, 7, 8);
+	memset(b + n, 0, 8);
+	b[n + 5] = 8;
+	n += 8;
+	assert_int_equal(dissect(b, n, &pkt), 0);
+	assert_int_equal(pkt.nencap, 1);
+	assert_int_equal(pkt.encap[0].type, NS_ENC_IP_ETHERNET);
+	assert_string_equal(ns_encap_name(NS_ENC_IP_ETHERNET), "ethernet");
+	assert_int_equal(pkt.src.a[3], 7);
+	assert_int_equal(pkt.l4, NS_L4_UDP);
+	assert_int_equal(dissect(b, 20 + 10, &pkt), 0);
+	assert_int_equal(pkt.nencap, 0);
+	assert_int_equal(pkt.src.a[3], 1);
+	assert_true(pkt.flags & NS_F_BAD_ENCAP);
+}
+
 static void test_key(void **state)
 {
 	(void)state;
@@ -143,6 +172,11 @@ static void test_key(void **state)
 	/* The other direction of the same tunnel: outer addresses swapped. */
 	b[15] = 2;
 	b[19] = 1;
+	dissect(b, n, &pkt);
+	assert_int_equal(ns_encap_key(&pkt), k);
+	/* Other tunnel endpoints, same key: the same connection may cross
+	 * different endpoints in its two directions. */
+	b[15] = 3;
 	dissect(b, n, &pkt);
 	assert_int_equal(ns_encap_key(&pkt), k);
 	/* Another GRE key: another tunnel. */
@@ -161,6 +195,7 @@ int main(void)
 		cmocka_unit_test(test_restore_outer),
 		cmocka_unit_test(test_restore_outer_vlans),
 		cmocka_unit_test(test_limit),
+		cmocka_unit_test(test_ip_ethernet),
 		cmocka_unit_test(test_key),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

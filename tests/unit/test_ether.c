@@ -10,6 +10,8 @@ static int decode(const struct pk *p, uint32_t caplen, unit_decoder fn, uint8_t 
 
 	memset(pkt, 0, sizeof(*pkt));
 	pkt->nencap = nencap;
+	if (nencap)	/* inside a tunnel carried in IP */
+		pkt->encap[0].src.family = 4;
 	rc = fn(copy, caplen, pk_len(p), pkt);
 	free(copy);
 	return rc;
@@ -32,10 +34,16 @@ static void test_frame(void **state)
 		assert_int_equal(pkt.flags, NS_F_BAD_ENCAP | NS_F_TRUNCATED);
 		assert_int_equal(pkt.l3, NS_L3_NONE);
 	}
-	/* the header and nothing of its payload: no IP, no flag */
+	/* the header and nothing of its payload captured, inside an IP-borne
+	 * tunnel: no IP (the outer packet is kept), truncated */
 	assert_int_equal(decode(&p, 14, ns_decode_ether_frame, 1, &pkt), -1);
-	assert_int_equal(pkt.flags, 0);
+	assert_int_equal(pkt.flags, NS_F_TRUNCATED);
 	assert_int_equal(pkt.l3, NS_L3_NONE);
+	/* the same at the link level (no outer packet): the IP layer is
+	 * reported, truncated, as for a capture's own Ethernet header */
+	assert_int_equal(decode(&p, 14, ns_decode_ether_frame, 0, &pkt), 0);
+	assert_int_equal(pkt.l3, NS_L3_IPV4);
+	assert_true(pkt.flags & NS_F_TRUNCATED);
 	assert_int_equal(decode(&p, 15, ns_decode_ether_frame, 1, &pkt), 0);
 	assert_int_equal(pkt.l3, NS_L3_IPV4);
 	assert_true(pkt.flags & NS_F_TRUNCATED);

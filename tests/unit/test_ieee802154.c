@@ -1,5 +1,5 @@
-/* Unit tests for dissect/ieee802154.c: the MAC header is walked, nothing in
- * it is IP. */
+/* Unit tests for dissect/ieee802154.c: the MAC header is walked; a data
+ * frame's payload is 6LoWPAN (test_sixlowpan.c tests that layer). */
 #include "linkunit.h"
 
 static void test_wpan(void **state)
@@ -17,8 +17,16 @@ static void test_wpan(void **state)
 	struct ns_packet pkt;
 
 	(void)state;
-	lu_expect_not_ip(NS_LINK_IEEE802154_NOFCS, shorts, sizeof(shorts), lowpan, sizeof(lowpan), 0);
-	lu_expect_not_ip(NS_LINK_IEEE802154_NOFCS, ext, sizeof(ext), lowpan, sizeof(lowpan), 0);
+	/* IPHC, ICMPv6 inline: IPv6 from the data frames */
+	assert_int_equal(lu_dissect(NS_LINK_IEEE802154_NOFCS, shorts, sizeof(shorts), lowpan,
+				    sizeof(lowpan), NULL, 0, ~0u, &pkt), 0);
+	assert_int_equal(pkt.link.hdr_len, sizeof(shorts));
+	assert_int_equal(pkt.l3, NS_L3_IPV6);
+	assert_int_equal(pkt.l4, NS_L4_ICMPV6);
+	assert_int_equal(lu_dissect(NS_LINK_IEEE802154_NOFCS, ext, sizeof(ext), lowpan,
+				    sizeof(lowpan), NULL, 0, ~0u, &pkt), 0);
+	assert_int_equal(pkt.link.hdr_len, sizeof(ext));
+	assert_int_equal(pkt.l3, NS_L3_IPV6);
 	lu_expect_not_ip(NS_LINK_IEEE802154, ack, sizeof(ack), lowpan, 2, 0);
 	lu_expect_not_ip(NS_LINK_IEEE802154_NOFCS, nosq, sizeof(nosq), NULL, 0, 0);
 	lu_expect_cut(NS_LINK_IEEE802154, ext, sizeof(ext));

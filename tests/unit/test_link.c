@@ -435,7 +435,7 @@ static void test_flag_names(void **state)
 {
 	static const char *const want[NS_F_COUNT] = {
 		"truncated", "bad_ip_checksum", "bad_length", "fragment", "bad_header",
-		"bad_version", "bad_options", "ext_hdr_limit", "not_ip", "bad_link", "encap_limit", "bad_encap",
+		"bad_version", "bad_options", "ext_hdr_limit", "not_ip", "bad_link", "encap_limit", "bad_encap", "addr_unknown",
 	};
 
 	(void)state;

@@ -1,5 +1,5 @@
 /* Unit tests for the output formatters (src/outbuf.c), the JSON event writer
- * (src/out_json.c) on a hand-built packet, -e parsing and --local matching. */
+ * (src/output/json_packet.c) on a hand-built packet, -e parsing and --local matching. */
 #include "unit.h"
 
 #include <stdio.h>
@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "outbuf.h"
-#include "out.h"
+#include "output/json.h"
 #include "events.h"
 #include "pipeline.h"
 
@@ -281,6 +281,55 @@ static void test_cidr(void **state)
 	assert_true(ns_cidr_match(&c, &b));
 }
 
+/* The output registry: -o names per command kind, and the lists that
+ * --help and the error messages print. */
+static void test_output_registry(void **state)
+{
+	(void)state;
+	assert_ptr_equal(ns_output_find("json", NS_OUT_EVENTS), &ns_output_json);
+	assert_ptr_equal(ns_output_find("table", NS_OUT_EVENTS), &ns_output_table);
+	assert_null(ns_output_find("text", NS_OUT_EVENTS));
+	assert_null(ns_output_find("xml", NS_OUT_EVENTS));
+	assert_null(ns_output_find("", NS_OUT_REPORT));
+	assert_ptr_equal(ns_output_find("json", NS_OUT_REPORT), &ns_output_json);
+	assert_ptr_equal(ns_output_find("text", NS_OUT_REPORT), &ns_output_table);
+	assert_string_equal(ns_output_names(NS_OUT_EVENTS), "json or table");
+	assert_string_equal(ns_output_names(NS_OUT_REPORT), "json or text");
+	assert_string_equal(ns_output_name(&ns_output_table, NS_OUT_REPORT), "text");
+	assert_string_equal(ns_output_name(&ns_output_table, NS_OUT_EVENTS), "table");
+	/* every format that offers events writes every kind of event */
+	for (const struct ns_output *f = &ns_output_json; f; f = f == &ns_output_json ? &ns_output_table : NULL) {
+		assert_non_null(f->packet);
+		assert_non_null(f->flow);
+		assert_non_null(f->dns);
+		assert_non_null(f->tcp_analysis);
+		assert_non_null(f->conn);
+	}
+}
+
+/* The table format's packet member counts every selected event, on one line. */
+static void test_output_table_packet(void **state)
+{
+	struct outbuf ob;
+	struct ns_out o;
+	struct ns_packet pkt;
+	struct ns_ctx ctx;
+
+	(void)state;
+	memset(&pkt, 0, sizeof(pkt));
+	memset(&ctx, 0, sizeof(ctx));
+	pkt.ctx = &ctx;
+	pkt.l3 = NS_L3_IPV4;
+	pkt.src.family = pkt.dst.family = 4;
+	assert_int_equal(ob_init(&ob, -1, 256), 0);
+	assert_int_equal(ns_out_open(&o, &ns_output_table, &ob), 0);
+	assert_int_equal(o.fmt->packet(&o, &pkt, NULL, NS_EV_IPV4), 1);
+	assert_int_equal(ob.buf[ob.len - 1], '\n');
+	ns_out_close(&o);
+	ns_out_close(&o);   /* twice is harmless */
+	ob_free(&ob);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -294,6 +343,8 @@ int main(void)
 		cmocka_unit_test(test_json_tcp_truncated),
 		cmocka_unit_test(test_events_parse),
 		cmocka_unit_test(test_cidr),
+		cmocka_unit_test(test_output_registry),
+		cmocka_unit_test(test_output_table_packet),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

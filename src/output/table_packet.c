@@ -2,7 +2,7 @@
  * guide's summary lines:
  *   FRAME HH:MM:SS.uuuuuu SRC[:PORT] -> DST[:PORT] PROTO DETAILS [FLAGS]
  * Time is UTC. IPv6 endpoints with a port are written [addr]:port. */
-#include "out.h"
+#include "output/table.h"
 
 void out_table_time(struct outbuf *ob, uint64_t ts_ns)
 {
@@ -202,4 +202,13 @@ void out_table_packet(struct outbuf *ob, const struct ns_packet *pkt, uint32_t s
 	}
 	put_flags(ob, pkt->flags);
 	ob_putc(ob, '\n');
+}
+
+/* The format's packet member (table.c): one line for all of sel's events. */
+unsigned out_table_packet_out(struct ns_out *o, const struct ns_packet *pkt,
+			      const uint8_t *end, uint32_t sel)
+{
+	(void)end;
+	out_table_packet(o->ob, pkt, sel);
+	return (unsigned)__builtin_popcount(sel);
 }

@@ -1,7 +1,9 @@
-/* Event output: JSON (the contract in notes-coord/json-format.md) and the
- * one-line-per-packet table. Both write into an outbuf; no stdio, no malloc. */
-#ifndef NETSIFT_OUT_H
-#define NETSIFT_OUT_H
+/* The JSON output format (the contract in notes-coord/json-format.md):
+ * packet events (json_packet.c), flow and DNS events (json_flow.c), analysis
+ * records (json_analysis.c). Everything writes into an outbuf; no stdio, no
+ * malloc on the packet path. */
+#ifndef NETSIFT_OUTPUT_JSON_H
+#define NETSIFT_OUTPUT_JSON_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -10,13 +12,7 @@
 #include "events.h"
 #include "outbuf.h"
 
-/* Which packet events a decoded packet yields under the mask `events`
- * (a subset of NS_EV_PACKET_ALL; 0 = none). */
-uint32_t out_packet_events(const struct ns_packet *pkt, uint32_t events);
-
-/* Is the transport header readable enough for a transport event (its first
- * 4 bytes captured, and not a non-first fragment)? */
-bool out_has_transport(const struct ns_packet *pkt);
+#include "output/output.h"
 
 /* Write the packet's events (one JSON line each) for the bits in `sel`, as
  * returned by out_packet_events(). `end` is one past the last captured byte of
@@ -25,13 +21,23 @@ bool out_has_transport(const struct ns_packet *pkt);
 unsigned out_json_packet(struct outbuf *ob, const struct ns_packet *pkt,
 			 const uint8_t *end, uint32_t sel);
 
-/* One table line for the packet (if `sel` is not 0). */
-void out_table_packet(struct outbuf *ob, const struct ns_packet *pkt, uint32_t sel);
-/* Pieces of the table line, shared with the flow and DNS table lines:
- * the time of day (UTC) as HH:MM:SS.uuuuuu, and an endpoint as addr,
- * addr:port, or [v6addr]:port when `port` is set. */
-void out_table_time(struct outbuf *ob, uint64_t ts_ns);
-void out_table_endpoint(struct outbuf *ob, const struct ns_addr *a, bool port, uint16_t p);
+/* The records of the format (its struct ns_output is in json.c). */
+unsigned out_json_packet_out(struct ns_out *o, const struct ns_packet *pkt,
+			     const uint8_t *end, uint32_t sel);
+/* net_flow_tcp_begin / net_flow_tcp_end, with the names d gives the ends. */
+void out_json_flow(struct ns_out *o, const struct ns_flow_event *ev,
+		   const struct ns_flow_domains *d);
+/* net_packet_dns for the message m carried by pkt. */
+void out_json_dns(struct ns_out *o, const struct ns_packet *pkt, uint16_t sport,
+		  uint16_t dport, const struct ns_dns *m);
+/* net_tcp_analysis: the analysis flags of one TCP packet (read --analysis). */
+void out_json_tcp_analysis(struct ns_out *out, const struct ns_packet *pkt,
+			   const struct ns_an_pkt *o);
+/* analyze -o json: one object per connection, in stream order per file. */
+void out_json_input_begin(struct ns_out *o);
+void out_json_conn(struct ns_out *o, const struct ns_an_conn *c);
+void out_json_input_end(struct ns_out *o);
+void out_json_close(struct ns_out *o);
 
 /* ---- building blocks for other event producers (flow tracker, DNS) ----
  * oj_begin writes the envelope up to and including "args":[ ; then each

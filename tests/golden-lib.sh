@@ -58,13 +58,34 @@ golden_run() {
 	return 0
 }
 
-# golden_compare EXPECTED WHAT: $tmp/out against the file EXPECTED, counted in
-# $checked. check mode: on a difference, "FAIL: WHAT:" and the start of the
-# diff (40 lines, 20 kB at most: JSON lines are long); --update and --create:
-# write the output to EXPECTED if it differs.
+# golden_nothing: is $tmp/out "nothing to show"? Empty, or the one line
+# `netsift analyze -o text` prints for a capture without TCP.
+golden_nothing() {
+	[ ! -s "$tmp/out" ] || [ "$(cat "$tmp/out")" = "No TCP connections." ]
+}
+
+# golden_compare EXPECTED WHAT [absent-ok]: $tmp/out against the file EXPECTED,
+# counted in $checked. check mode: on a difference, "FAIL: WHAT:" and the start
+# of the diff (40 lines, 20 kB at most: JSON lines are long); --update and
+# --create: write the output to EXPECTED if it differs.
+# A missing EXPECTED is a failure (a new capture must come with its expected
+# outputs: --create makes them), except with absent-ok when the output is
+# nothing (golden_nothing): then the missing file stands for "no output", and
+# --create does not make it.
 golden_compare() {
-	g_exp=$1 g_what=$2
+	g_exp=$1 g_what=$2 g_absent_ok=${3:-}
 	checked=$((checked + 1))
+	if [ ! -e "$g_exp" ]; then
+		[ "$g_absent_ok" = absent-ok ] && golden_nothing && return 0
+		if [ "$mode" = create ]; then
+			cp "$tmp/out" "$g_exp" && echo "created $(basename "$g_exp")"
+			return 0
+		fi
+		echo "FAIL: expected file $(basename "$g_exp") is missing" \
+			"(make it with $0 --create, review it, commit it)"
+		fail=1
+		return 0
+	fi
 	cmp -s "$tmp/out" "$g_exp" 2>/dev/null && return 0
 	if [ "$mode" = check ]; then
 		echo "FAIL: $g_what:"
@@ -72,5 +93,21 @@ golden_compare() {
 		fail=1
 	else
 		cp "$tmp/out" "$g_exp" && echo "wrote $(basename "$g_exp")"
+	fi
+}
+
+# golden_count NAME CAPTURES PER_CAPTURE: print how many captures were found
+# and comparisons made; fail (set $fail) unless there was at least one capture
+# and $checked is exactly CAPTURES * PER_CAPTURE (a capture whose run failed
+# made no comparison: no silent zero, no silently skipped capture).
+golden_count() {
+	g_want=$(($2 * $3))
+	echo "$1: $2 captures, $checked of $g_want comparisons made"
+	if [ "$2" -eq 0 ]; then
+		echo "FAIL: $1: no captures found in $TOP_SRCDIR/testdata"
+		fail=1
+	elif [ "$checked" -ne "$g_want" ]; then
+		echo "FAIL: $1: $checked comparisons, want $g_want ($3 per capture)"
+		fail=1
 	fi
 }

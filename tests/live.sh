@@ -3,7 +3,8 @@
 # veth pair, traced and untraced endpoints, tcpdump alongside for comparison.
 #   1. traced client, untraced server: every packet of the client carries its
 #      pid and comm, nothing of the server's; the events equal those of
-#      `netsift read` over a tcpdump capture of the same traffic (header fields);
+#      `netsift read` over a tcpdump capture of the same traffic (header fields,
+#      direction, order within a direction; the traced veth as interface);
 #      `netsift read` of the -w recording gives the live events byte for byte.
 #   2. traced server (accepting), untraced client: the same three checks.
 #   3. --pid of a server that was listening before netsift started (/proc
@@ -143,7 +144,7 @@ $CHECK attrib "$TMP/c1.json" "$(cat "$TMP/c1.pid")" python3
 $CHECK count "$TMP/c1.json" net_packet_tcp 12
 # the traced side is local, as the live hooks know: same context, same events
 timeout $T "$NETSIFT" read -o json --local $IP4C "$TMP/c1.pcap" >"$TMP/c1.read.json"
-$CHECK same "$TMP/c1.json" "$TMP/c1.read.json"
+$CHECK same "$TMP/c1.json" "$TMP/c1.read.json" "$VC"
 timeout $T "$NETSIFT" read -o json "$TMP/c1.pcapng" >"$TMP/c1.replay.json"
 cmp "$TMP/c1.json" "$TMP/c1.replay.json" || die "replay of -w differs from the live events"
 log "1: -w replay identical ($(wc -l <"$TMP/c1.json") events)"
@@ -164,7 +165,7 @@ cap_stop
 $CHECK attrib "$TMP/s2.json" "$(cat "$TMP/s2.pid")" python3
 $CHECK count "$TMP/s2.json" net_packet_tcp 10
 timeout $T "$NETSIFT" read -o json --local $IP6S "$TMP/s2.pcap" >"$TMP/s2.read.json"
-$CHECK same "$TMP/s2.json" "$TMP/s2.read.json"
+$CHECK same "$TMP/s2.json" "$TMP/s2.read.json" "$VS"
 timeout $T "$NETSIFT" read -o json "$TMP/s2.pcapng" >"$TMP/s2.replay.json"
 cmp "$TMP/s2.json" "$TMP/s2.replay.json" || die "replay of -w differs from the live events"
 log "2: -w replay identical"

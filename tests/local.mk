@@ -264,3 +264,7 @@ tests_unit_test_nesting_SOURCES = tests/unit/test_nesting.c tests/unit/encap.h t
 tests_unit_test_nesting_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_nesting_LDADD = $(UNIT_LDADD)
 endif
+
+# Mutation check (`make mutation`, not in make check): the script and its list
+# of source edits that the tests above must catch.
+EXTRA_DIST += tests/mutation.sh tests/mutations.txt

@@ -4,11 +4,18 @@
 attrib FILE PID COMM [EVENT,...]
     every event (of the given names, default all) has processId PID (or any
     single pid if PID is "any") and processName COMM; there is at least one.
-same FILE_A FILE_B
-    the two streams describe the same packets with the same header fields:
-    events compared without time, frame, process, iface, direction and the
-    TCP/UDP checksum (the kernel fills those in after the egress hook runs
-    when the device offloads them), as multisets.
+same FILE_A FILE_B [IFACE]
+    the two streams describe the same packets with the same header fields
+    and the same direction (FILE_A: the live events; FILE_B: `netsift read
+    --local` of a capture of the same traffic, whose direction comes from the
+    addresses: egress for the traced side's packets): events compared without
+    time, frame, process and the TCP/UDP checksum (the kernel fills those in
+    after the egress hook runs when the device offloads them), as multisets
+    keyed with direction and interface (the interface where both streams know
+    it), and in the same order within each direction (the ring merge orders
+    the live events by time; only packets of opposite directions may be seen
+    in another order by the two capture points). Every event of FILE_A has a
+    direction, and the interface IFACE if given.
 kernel-rst FILE
     a RST sent by the kernel (egress) is labelled processId 0, "[kernel]".
 icmp FILE COMM EVENT
@@ -60,7 +67,7 @@ def attrib(path, pid, comm, names=None):
     print("check: %s: %d events, all %s pid %s" % (path, len(evs), comm, sorted(pids)))
 
 
-def norm(ev):
+def norm(ev, keep_iface=True):
     e = dict(ev)
     for k in ("timestamp", "frame", "processId", "threadId", "processName",
               "cgroupId", "userId"):
@@ -74,9 +81,8 @@ def norm(ev):
             a["value"] = None
         if isinstance(a["value"], dict):
             v = dict(a["value"])
-            if a["name"] == "metadata":
+            if a["name"] == "metadata" and not keep_iface:
                 v.pop("iface", None)
-                v.pop("direction", None)
             if a["name"] in ("proto_tcp", "proto_udp"):
                 v.pop("checksum", None)
             a["value"] = v
@@ -85,18 +91,50 @@ def norm(ev):
     return json.dumps(e, sort_keys=True)
 
 
-def same(pa, pb):
-    a = collections.Counter(norm(e) for e in load(pa))
-    b = collections.Counter(norm(e) for e in load(pb))
-    if not a:
+def md(ev):
+    """metadata of a packet event; flow and DNS summaries have none"""
+    return arg(ev, "metadata") or {}
+
+
+def direction(ev):
+    return md(ev).get("direction")
+
+
+def same(pa, pb, iface=None):
+    ea, eb = load(pa), load(pb)
+    if not ea:
         fail("%s: no events" % pa)
+    for e in ea:
+        if not md(e):
+            continue
+        if direction(e) not in ("ingress", "egress"):
+            fail("%s: frame %d: direction %r" % (pa, e["frame"], direction(e)))
+        if iface is not None and md(e)["iface"] != iface:
+            fail("%s: frame %d: iface %r, want %r" % (
+                pa, e["frame"], md(e)["iface"], iface))
+    # the interface counts where both sides name one (a pcap from tcpdump
+    # names none)
+    both = all(md(e)["iface"] for e in ea + eb if md(e))
+    a = collections.Counter(norm(e, both) for e in ea)
+    b = collections.Counter(norm(e, both) for e in eb)
     if a != b:
         only_a = list((a - b).elements())
         only_b = list((b - a).elements())
         fail("%d events only in %s, %d only in %s; first: %s | %s" % (
             len(only_a), pa, len(only_b), pb,
             only_a[:1], only_b[:1]))
-    print("check: %s and %s: the same %d events" % (pa, pb, sum(a.values())))
+    for d in ("egress", "ingress"):
+        sa = [norm(e, both) for e in ea if direction(e) == d]
+        sb = [norm(e, both) for e in eb if direction(e) == d]
+        for i, (x, y) in enumerate(zip(sa, sb)):
+            if x != y:
+                fail("%s events in another order: #%d of %s: %s | %s" % (
+                    d, i + 1, d, x, y))
+    print("check: %s and %s: the same %d events (%d egress, %d ingress)%s" % (
+        pa, pb, sum(a.values()),
+        sum(1 for e in ea if direction(e) == "egress"),
+        sum(1 for e in ea if direction(e) == "ingress"),
+        ", iface " + iface if iface else ""))
 
 
 def kernel_rst(path):

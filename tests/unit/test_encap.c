@@ -84,6 +84,33 @@ static void test_restore_outer(void **state)
 	assert_int_equal(pkt.ip_wire_len, 68);
 }
 
+/* GRE bridging an Ethernet frame with a VLAN tag and ARP inside: nothing IP
+ * inside, the packet stays the outer one, and so does its VLAN list (the
+ * inner frame's tag was counted while it was decoded). */
+static void test_restore_outer_vlans(void **state)
+{
+	(void)state;
+	uint8_t b[128];
+	size_t n = ip4(b, 47, 20 + 4 + 18 + 28, 1, 2);
+	const uint8_t gre[4] = { 0, 0, 0x65, 0x58 };	/* transparent Ethernet bridging */
+	const uint8_t eth[18] = { 2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1,
+				  0x81, 0x00, 0x00, 0x05, 0x08, 0x06 };
+	struct ns_packet pkt;
+
+	memcpy(b + n, gre, sizeof(gre));
+	n += sizeof(gre);
+	memcpy(b + n, eth, sizeof(eth));
+	n += sizeof(eth);
+	memset(b + n, 0, 28);	/* ARP */
+	n += 28;
+	assert_int_equal(dissect(b, n, &pkt), 0);
+	assert_int_equal(pkt.nencap, 0);
+	assert_int_equal(pkt.l3, NS_L3_IPV4);
+	assert_int_equal(pkt.src.a[3], 1);
+	assert_int_equal(pkt.ipproto, 47);
+	assert_int_equal(pkt.link.nvlan, 0);
+}
+
 /* Ten IP-in-IP headers: NS_MAX_ENCAP are recorded, the rest is flagged. */
 static void test_limit(void **state)
 {
@@ -166,6 +193,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_gre_inner),
 		cmocka_unit_test(test_restore_outer),
+		cmocka_unit_test(test_restore_outer_vlans),
 		cmocka_unit_test(test_limit),
 		cmocka_unit_test(test_ip_ethernet),
 		cmocka_unit_test(test_key),

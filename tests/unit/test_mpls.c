@@ -225,6 +225,28 @@ static void test_dispatch(void **state)
 
 /* Random bytes after the ethertype never read past the capture (the
  * sanitizer build checks) and never leave a half-entered tunnel. */
+/* The labels of the two directions differ (each is the next hop's choice):
+ * both directions of one connection get the same tunnel key, and the key of
+ * a labelled packet is never "no tunnel". */
+static void test_key_ignores_label(void **state)
+{
+	uint8_t b[64];
+	struct ns_packet pkt;
+	uint32_t n;
+	uint64_t k;
+
+	(void)state;
+	n = put_lse(b, 100, 1, 64);
+	n += l2_ipv4_udp(b + n);
+	assert_int_equal(decode(b, n, n, &pkt), 0);
+	k = ns_encap_key(&pkt);
+	assert_int_not_equal(k, 0);
+	put_lse(b, 200, 1, 64);
+	assert_int_equal(decode(b, n, n, &pkt), 0);
+	assert_int_equal(pkt.encap[0].id, 200);
+	assert_int_equal(ns_encap_key(&pkt), k);
+}
+
 static void test_fuzz(void **state)
 {
 	uint8_t f[80];
@@ -252,6 +274,7 @@ int main(void)
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_depth_limit),
 		cmocka_unit_test(test_dispatch),
+		cmocka_unit_test(test_key_ignores_label),
 		cmocka_unit_test(test_fuzz),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

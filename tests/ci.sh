@@ -17,6 +17,9 @@ jobs=$(nproc 2>/dev/null || echo 2)
 make -s -j"$jobs"
 make -s -j"$jobs" check || { cat tests/*.log tests/*/*.log 2>/dev/null | tail -200; exit 1; }
 make -s check-asan || { cat _asan/tests/*.log _asan/tests/*/*.log 2>/dev/null | tail -200; exit 1; }
+# The release tarball builds and passes the suite outside this tree.
+make -s distcheck >distcheck.log 2>&1 || { tail -100 distcheck.log; \
+	cat netsift-*/_build/sub/tests/*.log 2>/dev/null | tail -100; exit 1; }
 # One closing line with the totals of both runs (automake's test-suite.log headers).
 sum() { sed -n "s/^# $1: *//p" test-suite.log _asan/test-suite.log | awk '{n += $1} END {print n + 0}'; }
 echo "tests/ci.sh: plain and ASan+UBSan runs:"

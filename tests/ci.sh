@@ -1,6 +1,6 @@
 #!/bin/sh
 # The test command: install dependencies, build out of tree, run the whole suite,
-# then the whole suite again under ASan + UBSan.
+# then the whole suite again under ASan + UBSan, then make distcheck.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/tests/deps.sh"

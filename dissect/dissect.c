@@ -94,13 +94,21 @@ static const struct ethertype_entry ethertype_table[] = {
 	{ NS_ETHERTYPE_LOWPAN, ns_decode_lowpan_frame }, /* 6LoWPAN (802.15.4 data frames) */
 };
 
-int ns_decode_ethertype(uint16_t type, const uint8_t *data, uint32_t caplen, uint32_t len,
-			struct ns_packet *pkt)
+/* The decoder for an ethertype, NULL if none. */
+static ns_decoder_fn ethertype_decoder(uint16_t type)
 {
 	for (size_t i = 0; i < sizeof(ethertype_table) / sizeof(ethertype_table[0]); i++)
 		if (ethertype_table[i].type == type)
-			return ethertype_table[i].decode(data, caplen, len, pkt);
-	return -1;
+			return ethertype_table[i].decode;
+	return NULL;
+}
+
+int ns_decode_ethertype(uint16_t type, const uint8_t *data, uint32_t caplen, uint32_t len,
+			struct ns_packet *pkt)
+{
+	ns_decoder_fn fn = ethertype_decoder(type);
+
+	return fn ? fn(data, caplen, len, pkt) : -1;
 }
 
 int ns_decode_ip_version(const uint8_t *data, uint32_t caplen, uint32_t len, struct ns_packet *pkt)
@@ -177,11 +185,8 @@ int ns_encap_enter_ethertype(struct ns_packet *pkt, const struct ns_encap *e, ui
 {
 	/* Most tunnels name their payload by ethertype; IPv4/IPv6 and whole
 	 * frames have their own decoders, anything else has no IP inside. */
-	ns_decoder_fn fn = NULL;
+	ns_decoder_fn fn = ethertype_decoder(ethertype);
 
-	for (size_t i = 0; i < sizeof(ethertype_table) / sizeof(ethertype_table[0]); i++)
-		if (ethertype_table[i].type == ethertype)
-			fn = ethertype_table[i].decode;
 	if (!fn) {
 		if (pkt->l3 != NS_L3_NONE)
 			return -1;	/* nothing to enter: stays the outer packet */

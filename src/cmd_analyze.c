@@ -16,12 +16,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "analyze.h"
+#include "analyze/analyze.h"
 #include "commands.h"
 #include "output/output.h"
 #include "outbuf.h"
 #include "pipeline.h"
-#include "reader.h"
+#include "reader/reader.h"
 
 enum { OPT_ACKS = 256 };
 

@@ -22,20 +22,20 @@ src_libnetsift_a_SOURCES = \
 	src/events.c src/events.h \
 	src/outbuf.c src/outbuf.h \
 	$(OUTPUT_SOURCES) \
-	src/pipeline.c src/pipeline.h src/reasm.c src/reasm.h \
-	src/reader.c src/reader.h src/reader_pcap.c \
-	src/pcapng.c src/pcapng.h \
-	src/flow.c src/flow.h src/dnscache.c src/dnscache.h src/nshash.h \
-	src/out_flow.c src/out_flow.h \
-	src/analyze.c src/analyze.h src/analyze_verdict.c src/analyze_report.h \
+	src/pipeline.c src/pipeline.h src/flow/reasm.c src/flow/reasm.h \
+	src/reader/reader.c src/reader/reader.h src/reader/reader_pcap.c \
+	src/reader/pcapng.c src/reader/pcapng.h \
+	src/flow/flow.c src/flow/flow.h src/flow/dnscache.c src/flow/dnscache.h src/nshash.h \
+	src/flow/out_flow.c src/flow/out_flow.h \
+	src/analyze/analyze.c src/analyze/analyze.h src/analyze/analyze_verdict.c src/analyze/analyze_report.h \
 	src/cmd_analyze.c \
 	src/cli_common.c src/cli_common.h
 
 # Live backend (netsift trace): eBPF loader and attribution, only with HAVE_LIVE.
 if HAVE_LIVE
-netsift_SOURCES += src/live.c src/live.h src/live_bpf.c src/live_bpf.h \
-	src/ringread.c src/ringread.h \
-	src/cgroup.c src/cgroup.h src/procsock.c src/procsock.h
+netsift_SOURCES += src/live/live.c src/live/live.h src/live/live_bpf.c src/live/live_bpf.h \
+	src/live/ringread.c src/live/ringread.h \
+	src/live/cgroup.c src/live/cgroup.h src/live/procsock.c src/live/procsock.h
 nodist_netsift_SOURCES = bpf/netsift.skel.h
 netsift_LDADD += $(LIBBPF_LIBS)
 netsift_CFLAGS += $(LIBBPF_CFLAGS) -I$(top_srcdir)/bpf -I$(top_builddir)/bpf

@@ -8,7 +8,7 @@
 #include "commands.h"
 
 #ifdef HAVE_LIVE
-#include "live.h"
+#include "live/live.h"
 #else
 /* Built without libbpf/clang/bpftool: say so instead of "unknown command". */
 static int cmd_trace(int argc, char **argv)

@@ -8,7 +8,7 @@
 #include <pcap/pcap.h>
 
 #include "output/output.h"
-#include "pcapng.h"
+#include "reader/pcapng.h"
 
 #define LINKTYPE_RAW 101
 #define FILTER_SNAPLEN 262144

@@ -21,7 +21,7 @@
 #include "events.h"
 #include "outbuf.h"
 #include "output/output.h"
-#include "reasm.h"
+#include "flow/reasm.h"
 
 struct pcapng_writer;
 struct pipeline;

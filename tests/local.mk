@@ -96,11 +96,11 @@ tests_unit_test_dns_SOURCES = tests/unit/test_dns.c tests/unit/unit.h
 tests_unit_test_dns_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_dns_LDADD = $(UNIT_LDADD)
 tests_unit_test_dnscache_SOURCES = tests/unit/test_dnscache.c tests/unit/unit.h \
-	src/dnscache.c src/dnscache.h src/nshash.h
+	src/flow/dnscache.c src/flow/dnscache.h src/nshash.h
 tests_unit_test_dnscache_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_dnscache_LDADD = $(UNIT_LDADD)
 tests_unit_test_flow_SOURCES = tests/unit/test_flow.c tests/unit/unit.h \
-	src/flow.c src/flow.h src/nshash.h
+	src/flow/flow.c src/flow/flow.h src/nshash.h
 tests_unit_test_flow_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_flow_LDADD = $(UNIT_LDADD)
 endif
@@ -111,7 +111,7 @@ if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_ringread
 TESTS += tests/unit/test_ringread
 tests_unit_test_ringread_SOURCES = tests/unit/test_ringread.c tests/unit/unit.h \
-	src/ringread.c src/ringread.h
+	src/live/ringread.c src/live/ringread.h
 tests_unit_test_ringread_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/src
 tests_unit_test_ringread_LDADD = $(CMOCKA_LIBS)
 endif
@@ -159,7 +159,7 @@ ANALYZE_UNIT_TESTS = tests/unit/test_analyze
 check_PROGRAMS += $(ANALYZE_UNIT_TESTS)
 TESTS += $(ANALYZE_UNIT_TESTS)
 tests_unit_test_analyze_SOURCES = tests/unit/test_analyze.c tests/unit/unit.h \
-	src/analyze.c src/analyze.h src/analyze_verdict.c src/analyze_report.h \
+	src/analyze/analyze.c src/analyze/analyze.h src/analyze/analyze_verdict.c src/analyze/analyze_report.h \
 	src/output/json_analysis.c src/output/table_analysis.c \
 	src/output/json_packet.c src/output/select.c \
 	src/outbuf.c src/outbuf.h
@@ -175,7 +175,7 @@ if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_reasm
 TESTS += tests/unit/test_reasm
 tests_unit_test_reasm_SOURCES = tests/unit/test_reasm.c tests/unit/unit.h \
-	src/reasm.c src/reasm.h src/nshash.h
+	src/flow/reasm.c src/flow/reasm.h src/nshash.h
 tests_unit_test_reasm_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/src
 tests_unit_test_reasm_LDADD = $(UNIT_LDADD)
 endif

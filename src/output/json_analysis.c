@@ -1,7 +1,7 @@
 /* The analysis report as JSON (`netsift analyze -o json`): one object per
  * connection per line, in a stable key order.
  */
-#include "analyze_report.h"
+#include "analyze/analyze_report.h"
 #include "output/json.h"
 
 #include <errno.h>

@@ -5,7 +5,7 @@
 #include "output/json.h"
 #include "output/output.h"
 #include "dns.h"
-#include "flow.h"
+#include "flow/flow.h"
 
 static void put_addr_json(struct outbuf *ob, const struct ns_addr *a)
 {

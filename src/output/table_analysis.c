@@ -2,7 +2,7 @@
  * per connection, problems and verdict first, then the details; and the
  * summary table.
  */
-#include "analyze_report.h"
+#include "analyze/analyze_report.h"
 #include "output/table.h"
 
 #include <errno.h>

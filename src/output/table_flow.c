@@ -8,7 +8,7 @@
 #include "output/table.h"
 #include "output/output.h"
 #include "dns.h"
-#include "flow.h"
+#include "flow/flow.h"
 
 static void put_line_head(struct outbuf *ob, uint64_t frame, uint64_t ts,
 			  const struct ns_addr *src, uint16_t sport,

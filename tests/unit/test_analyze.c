@@ -5,7 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include "analyze.h"
+#include "analyze/analyze.h"
 
 #define MS 1000000ull
 #define S 1000000000ull

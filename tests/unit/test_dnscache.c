@@ -2,7 +2,7 @@
  * the question, several names per address, the size bound. */
 #include "unit.h"
 #include "dns.h"
-#include "src/dnscache.h"
+#include "flow/dnscache.h"
 #include <stdio.h>
 
 #define S 1000000000ull

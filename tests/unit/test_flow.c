@@ -2,7 +2,7 @@
  * simultaneous open, RST before established, FIN both ways, port reuse,
  * midstream, refused), expiry and eviction, capture_end, and the hash. */
 #include "unit.h"
-#include "src/flow.h"
+#include "flow/flow.h"
 #include "src/nshash.h"
 #include <stdio.h>
 #include <stdlib.h>

@@ -7,7 +7,7 @@
 #include <unistd.h>
 #include <sys/mman.h>
 
-#include "pcapng.h"
+#include "reader/pcapng.h"
 
 /* ---- a tiny block builder ---- */
 struct buf {

@@ -2,7 +2,7 @@
  * hand-built byte arrays, decoded by the real dissector (NS_LINK_NONE) from
  * exact-size heap copies, then fed to the reassembler as the pipeline does. */
 #include "unit.h"
-#include "reasm.h"
+#include "flow/reasm.h"
 
 #define SEC 1000000000ull
 

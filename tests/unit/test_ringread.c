@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ringread.h"
+#include "live/ringread.h"
 
 #define RSZ 4096u
 

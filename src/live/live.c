@@ -43,9 +43,9 @@
 #include "events.h"
 #include "live.h"
 #include "live_bpf.h"
-#include "out_flow.h"
+#include "flow/out_flow.h"
 #include "outbuf.h"
-#include "pcapng.h"
+#include "reader/pcapng.h"
 #include "pipeline.h"
 #include "procsock.h"
 

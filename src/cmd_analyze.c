@@ -18,12 +18,13 @@
 
 #include "analyze/analyze.h"
 #include "commands.h"
+#include "conn/zeekconn.h"
 #include "output/output.h"
 #include "outbuf.h"
 #include "pipeline.h"
 #include "reader/reader.h"
 
-enum { OPT_ACKS = 256 };
+enum { OPT_ACKS = 256, OPT_CID_SEED };
 
 struct an_run {
 	struct ns_an *an;
@@ -50,6 +51,9 @@ void cmd_analyze_usage(FILE *fp)
 		"                       it covers, bytes, and its RTT (none for retransmitted\n"
 		"                       segments: Karn's rule). Memory grows with the length of\n"
 		"                       each connection (about 72 bytes per advancing ACK)\n"
+		"      --community-id-seed N  seed of the Community ID (0-65535, default 0)\n"
+		"  -o zeek, -o zeek-json  Zeek's conn.log (TSV or JSON lines): TCP, UDP and ICMP\n"
+		"                       connections by Zeek's rules (see netsift-events(7))\n"
 		"  -h, --help           show this help\n"
 		"\n"
 		"Exit status: 0 success (also when problems were found), 1 an input could not\n"
@@ -92,11 +96,48 @@ static void an_end_source(void *arg, struct pipeline *p)
 	ob_flush(p->ob);
 }
 
+/* ---- analyze -o zeek / zeek-json: Zeek's connections (src/conn/zeekconn.c) ---- */
+
+struct zk_run {
+	struct ns_zk *zk;
+	struct ns_out *out;
+};
+
+static void zk_emit(const struct ns_zk_conn *c, void *user)
+{
+	struct zk_run *r = user;
+
+	r->out->fmt->zeek_conn(r->out, c);
+}
+
+static void zk_packet(void *arg, struct pipeline *p, const struct ns_packet *pkt)
+{
+	struct zk_run *r = arg;
+	uint64_t t = pkt->ctx ? pkt->ctx->ts_ns : 0;
+
+	if (!r->out->first_ts_ns || t < r->out->first_ts_ns)
+		r->out->first_ts_ns = t;
+	if (t > r->out->last_ts_ns)
+		r->out->last_ts_ns = t;
+	(void)p;
+	ns_zk_packet(r->zk, pkt);
+}
+
+/* End of one file: its connections end with it, as when Zeek terminates. */
+static void zk_end_source(void *arg, struct pipeline *p)
+{
+	struct zk_run *r = arg;
+
+	ns_zk_finish(r->zk);
+	ob_flush(p->ob);
+}
+
 static const struct option long_opts[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "filter", required_argument, NULL, 'f' },
 	{ "help",   no_argument,       NULL, 'h' },
 	{ "acks",   no_argument,       NULL, OPT_ACKS },
+	{ "community-id-seed", required_argument, NULL, OPT_CID_SEED },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -116,6 +157,8 @@ int cmd_analyze(int argc, char **argv)
 	bool failed = false;
 	const char *filter = NULL;
 	bool acks = false;
+	long cid_seed = 0;
+	char *endp;
 	int c;
 
 	optind = 1;
@@ -135,6 +178,11 @@ int cmd_analyze(int argc, char **argv)
 			break;
 		case OPT_ACKS:
 			acks = true;
+			break;
+		case OPT_CID_SEED:
+			cid_seed = strtol(optarg, &endp, 10);
+			if (!*optarg || *endp || cid_seed < 0 || cid_seed > 65535)
+				return usage_error("--community-id-seed wants 0-65535: ", optarg);
 			break;
 		case 'h':
 			cmd_analyze_usage(stdout);
@@ -156,6 +204,7 @@ int cmd_analyze(int argc, char **argv)
 		ob_free(&ob);
 		return NS_EXIT_ERROR;
 	}
+	p.out.cid_seed = (uint16_t)cid_seed;
 	p.emit = false;              /* no packet events: the report is the output */
 	p.filter = filter;
 	if (pipeline_check_filter(&p) < 0) {
@@ -168,6 +217,20 @@ int cmd_analyze(int argc, char **argv)
 		.name = "analyze", .arg = &run,
 		.packet = an_packet, .end_source = an_end_source,
 	};
+	struct zk_run zrun = { .out = &p.out };
+	if (fmt->zeek_conn) {
+		zrun.zk = ns_zk_new(zk_emit, &zrun, (uint16_t)cid_seed);
+		if (!zrun.zk) {
+			fprintf(stderr, "netsift: out of memory\n");
+			ns_out_close(&p.out);
+			ob_free(&ob);
+			return NS_EXIT_ERROR;
+		}
+		cons = (struct ns_consumer){
+			.name = "zeek", .arg = &zrun,
+			.packet = zk_packet, .end_source = zk_end_source,
+		};
+	}
 	pipeline_add_consumer(&p, &cons);
 	p.out.many_files = argc - optind > 1;
 
@@ -176,6 +239,15 @@ int cmd_analyze(int argc, char **argv)
 		p.out.no_input = false;
 		if (fmt->input_begin)
 			fmt->input_begin(&p.out);
+		if (zrun.zk) {
+			if (read_capture(&p, argv[i], err, sizeof(err)) < 0) {
+				ob_flush(&ob);
+				fprintf(stderr, "netsift: %s\n", err);
+				failed = true;
+			}
+			pipeline_end_source(&p);
+			continue;
+		}
 		run.an = ns_an_new(on_conn, &run);
 		if (!run.an) {
 			fprintf(stderr, "netsift: out of memory\n");
@@ -200,6 +272,14 @@ int cmd_analyze(int argc, char **argv)
 		}
 	}
 	pipeline_finish(&p);
+	if (zrun.zk) {
+		if (ns_zk_dropped(zrun.zk)) {
+			fprintf(stderr, "netsift: %llu connections not logged (out of memory)\n",
+				(unsigned long long)ns_zk_dropped(zrun.zk));
+			failed = true;
+		}
+		ns_zk_free(zrun.zk);
+	}
 	/* fragments that made no datagram are not in the report: say so */
 	if (!failed && !ob.err && ns_reasm_drops(&p.st.reasm))
 		ns_reasm_print_stats(stderr, &p.st.reasm);

@@ -1,6 +1,6 @@
 bin_PROGRAMS += netsift
 netsift_SOURCES = src/main.c src/commands.h
-netsift_LDADD = src/libnetsift.a dissect/libdissect.a $(PCAP_LIBS)
+netsift_LDADD = src/libnetsift.a dissect/libdissect.a $(PCAP_LIBS) $(CRYPTO_LIBS)
 netsift_CFLAGS = $(AM_CFLAGS) $(PCAP_CFLAGS)
 
 # Output formats (src/output/): the interface and registry (output.h,
@@ -16,7 +16,7 @@ OUTPUT_SOURCES = \
 # Everything of `netsift read` except main(): linked by netsift and by the unit
 # tests (tests/unit/test_pcapng, test_outbuf).
 noinst_LIBRARIES += src/libnetsift.a
-src_libnetsift_a_CFLAGS = $(AM_CFLAGS) $(PCAP_CFLAGS) -I$(top_srcdir)/src
+src_libnetsift_a_CFLAGS = $(AM_CFLAGS) $(PCAP_CFLAGS) $(CRYPTO_CFLAGS) -I$(top_srcdir)/src
 src_libnetsift_a_SOURCES = \
 	src/cmd_read.c \
 	src/events.c src/events.h \
@@ -40,3 +40,7 @@ nodist_netsift_SOURCES = bpf/netsift.skel.h
 netsift_LDADD += $(LIBBPF_LIBS)
 netsift_CFLAGS += $(LIBBPF_CFLAGS) -I$(top_srcdir)/bpf -I$(top_builddir)/bpf
 endif
+
+# Community ID (src/communityid.c) and Zeek conn.log (src/conn/, src/output/zeek.c).
+src_libnetsift_a_SOURCES += src/communityid.c src/communityid.h \
+	src/conn/zeekconn.c src/conn/zeekconn.h src/output/zeek.c

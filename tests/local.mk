@@ -134,7 +134,7 @@ CLI_UNIT_TESTS = tests/unit/test_pcapng tests/unit/test_outbuf
 check_PROGRAMS += $(CLI_UNIT_TESTS)
 TESTS += $(CLI_UNIT_TESTS)
 CLI_UNIT_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/src $(PCAP_CFLAGS)
-CLI_UNIT_LDADD = src/libnetsift.a dissect/libdissect.a $(CMOCKA_LIBS) $(PCAP_LIBS)
+CLI_UNIT_LDADD = src/libnetsift.a dissect/libdissect.a $(CMOCKA_LIBS) $(PCAP_LIBS) $(CRYPTO_LIBS)
 tests_unit_test_pcapng_SOURCES = tests/unit/test_pcapng.c tests/unit/unit.h
 tests_unit_test_pcapng_CFLAGS = $(CLI_UNIT_CFLAGS)
 tests_unit_test_pcapng_LDADD = $(CLI_UNIT_LDADD)
@@ -268,3 +268,13 @@ endif
 # Mutation check (`make mutation`, not in make check): the script and its list
 # of source edits that the tests above must catch.
 EXTRA_DIST += tests/mutation.sh tests/mutations.txt
+
+# Community ID (src/communityid.c): the spec's baseline values.
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_communityid
+TESTS += tests/unit/test_communityid
+tests_unit_test_communityid_SOURCES = tests/unit/test_communityid.c tests/unit/unit.h \
+	src/communityid.c src/communityid.h
+tests_unit_test_communityid_CFLAGS = $(UNIT_CFLAGS) $(CRYPTO_CFLAGS) -I$(top_srcdir)/src
+tests_unit_test_communityid_LDADD = $(UNIT_LDADD) $(CRYPTO_LIBS)
+endif

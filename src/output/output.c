@@ -9,12 +9,14 @@
 static const struct ns_output *const outputs[] = {
 	&ns_output_json,
 	&ns_output_table,
+	&ns_output_zeek,
+	&ns_output_zeek_json,
 };
 #define NOUTPUTS (sizeof(outputs) / sizeof(outputs[0]))
 
 static bool serves(const struct ns_output *f, enum ns_output_use use)
 {
-	return use == NS_OUT_EVENTS ? f->packet != NULL : f->conn != NULL;
+	return use == NS_OUT_EVENTS ? f->packet != NULL : (f->conn != NULL || f->zeek_conn != NULL);
 }
 
 const char *ns_output_name(const struct ns_output *f, enum ns_output_use use)

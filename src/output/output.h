@@ -41,6 +41,7 @@ struct ns_flow_event;
 struct ns_dns;
 struct ns_an_pkt;
 struct ns_an_conn;
+struct ns_zk_conn;
 struct ns_output;
 
 /* The names the DNS cache gives the two ends of a flow, as of its first
@@ -62,6 +63,12 @@ struct ns_out {
 	bool no_input;           /* the input gave no frame at all (could not be read) */
 	int err;                 /* set by the format when it lost a record (ENOMEM) */
 	bool closed;
+	/* Community ID (src/communityid.h): its seed, and whether packet
+	 * events carry it (read --community-id) */
+	uint16_t cid_seed;
+	bool cid_packets;
+	/* analyze -o zeek: the first and last packet time of the run (#open, #close) */
+	uint64_t first_ts_ns, last_ts_ns;
 };
 
 struct ns_output {
@@ -85,6 +92,9 @@ struct ns_output {
 	void (*input_begin)(struct ns_out *o);
 	void (*conn)(struct ns_out *o, const struct ns_an_conn *c);
 	void (*input_end)(struct ns_out *o);
+	/* Zeek conn.log records (analyze -o zeek, zeek-json): a format with
+	 * this gets its connections from src/conn/zeekconn.c instead of conn */
+	void (*zeek_conn)(struct ns_out *o, const struct ns_zk_conn *c);
 };
 
 /* ---- the registry (output.c) ---- */
@@ -109,6 +119,8 @@ void ns_out_close(struct ns_out *o);
 /* The formats (one line each in the registry of output.c). */
 extern const struct ns_output ns_output_json;   /* json.c */
 extern const struct ns_output ns_output_table;  /* table.c */
+extern const struct ns_output ns_output_zeek;       /* zeek.c */
+extern const struct ns_output ns_output_zeek_json;  /* zeek.c */
 
 /* ---- shared by every format: which packet events a packet yields ---- */
 

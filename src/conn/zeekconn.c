@@ -714,21 +714,49 @@ static bool update_state(struct zconn *c, uint64_t t, struct ep *e, struct ep *p
 	return do_close;
 }
 
-/* TCP_Reassembler: data [lo, hi) of endpoint e arrived. */
+static void drop_block(struct ep *e, uint8_t i)
+{
+	e->blo[i] = e->blo[e->nblocks - 1];
+	e->bhi[i] = e->bhi[e->nblocks - 1];
+	e->nblocks--;
+}
+
+/* TCP_Reassembler: data [lo, hi) of endpoint e arrived. Blocks above the
+ * frontier are kept merged; the frontier swallows the blocks it reaches. */
 static void reasm_data(struct ep *e, int64_t lo, int64_t hi)
 {
-	if (hi <= e->frontier)
-		return;
-	if (lo <= e->frontier) {
-		e->frontier = hi;
-	} else if (e->nblocks < MAX_BLOCKS) {
-		e->blo[e->nblocks] = lo;
-		e->bhi[e->nblocks] = hi;
-		e->nblocks++;
-	} else {
-		return;   /* too many holes: this block will count as missing */
+	if (hi > e->frontier) {
+		if (lo <= e->frontier) {
+			e->frontier = hi;
+		} else {
+			uint8_t i;
+			for (i = 0; i < e->nblocks; i++)
+				if (lo <= e->bhi[i] && hi >= e->blo[i])
+					break;
+			if (i < e->nblocks) {
+				if (lo < e->blo[i])
+					e->blo[i] = lo;
+				if (hi > e->bhi[i])
+					e->bhi[i] = hi;
+				/* it may now touch another block */
+				for (uint8_t j = 0; j < e->nblocks; j++) {
+					if (j != i && e->blo[j] <= e->bhi[i] && e->bhi[j] >= e->blo[i]) {
+						if (e->blo[j] < e->blo[i])
+							e->blo[i] = e->blo[j];
+						if (e->bhi[j] > e->bhi[i])
+							e->bhi[i] = e->bhi[j];
+						drop_block(e, j);
+						break;
+					}
+				}
+			} else if (e->nblocks < MAX_BLOCKS) {
+				e->blo[e->nblocks] = lo;
+				e->bhi[e->nblocks] = hi;
+				e->nblocks++;
+			}
+			/* else: too many holes; this block will count as missing */
+		}
 	}
-	/* blocks that now touch the frontier move it */
 	bool moved = true;
 	while (moved) {
 		moved = false;
@@ -736,9 +764,7 @@ static void reasm_data(struct ep *e, int64_t lo, int64_t hi)
 			if (e->blo[i] <= e->frontier) {
 				if (e->bhi[i] > e->frontier)
 					e->frontier = e->bhi[i];
-				e->blo[i] = e->blo[e->nblocks - 1];
-				e->bhi[i] = e->bhi[e->nblocks - 1];
-				e->nblocks--;
+				drop_block(e, i);
 				moved = true;
 				break;
 			}

@@ -42,6 +42,9 @@ void cmd_read_usage(FILE *fp)
 		NS_FLOWOUT_USAGE
 		"      --analysis       after each TCP packet with TCP analysis flags (as tshark's\n"
 		"                       tcp.analysis.*), a net_tcp_analysis event naming them\n"
+		"      --community-id   packet events (JSON) carry the packet's Community ID v1\n"
+		"                       (flow events always do)\n"
+		"      --community-id-seed N  seed of the Community ID (0-65535, default 0)\n"
 		"  -w, --write FILE     write the frames that passed the filter to FILE (pcapng);\n"
 		"                       events are then printed only if -o is given\n"
 		"  -v, --stats          print frame counts to standard error at the end\n"
@@ -66,7 +69,7 @@ void cmd_read_usage(FILE *fp)
 		"failed, 2 usage error.\n");
 }
 
-enum { OPT_LOCAL = 256, OPT_ANALYSIS };
+enum { OPT_LOCAL = 256, OPT_ANALYSIS, OPT_CID, OPT_CID_SEED };
 
 static const struct option long_opts[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -75,6 +78,8 @@ static const struct option long_opts[] = {
 	{ "count",  required_argument, NULL, 'c' },
 	{ "local",  required_argument, NULL, OPT_LOCAL },
 	{ "analysis", no_argument,     NULL, OPT_ANALYSIS },
+	{ "community-id", no_argument, NULL, OPT_CID },
+	{ "community-id-seed", required_argument, NULL, OPT_CID_SEED },
 	NS_FLOWOUT_LONG_OPTS,
 	{ "write",  required_argument, NULL, 'w' },
 	{ "stats",  no_argument,       NULL, 'v' },
@@ -93,6 +98,8 @@ struct read_opts {
 	unsigned nlocal;
 	struct ns_flowout_opts flow;   /* --max-flows, --flow-timeout, --no-capture-end */
 	bool analysis;           /* --analysis: net_tcp_analysis events (cmd_analyze.c) */
+	bool cid;                /* --community-id */
+	uint64_t cid_seed;       /* --community-id-seed */
 };
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -140,6 +147,13 @@ static int parse_opts(int argc, char **argv, struct read_opts *o)
 			break;
 		case OPT_ANALYSIS:
 			o->analysis = true;
+			break;
+		case OPT_CID:
+			o->cid = true;
+			break;
+		case OPT_CID_SEED:
+			if (ns_cli_parse_u64(optarg, 0, 65535, &o->cid_seed) < 0)
+				return usage_error("bad --community-id-seed '%s' (0-65535)", optarg);
 			break;
 		case OPT_LOCAL:
 			if (o->nlocal >= NS_MAX_LOCAL)
@@ -216,6 +230,8 @@ int cmd_read(int argc, char **argv)
 		ob_free(&ob);
 		return NS_EXIT_ERROR;
 	}
+	p.out.cid_packets = o.cid;
+	p.out.cid_seed = (uint16_t)o.cid_seed;
 	p.events = o.events;
 	p.filter = o.filter;
 	p.max_frames = o.count;

@@ -101,15 +101,28 @@ void ns_zk_uid(uint8_t proto, const struct ns_addr *oa, uint16_t op,
 		"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 	uint8_t key[1 + 17 + 2 + 17 + 2 + 8];
 	size_t n = 0;
+	int c = memcmp(oa->a, ra->a, oa->family == 6 ? 16 : 4);
+
+	/* either role order gives the same uid: analyze -o json (whose
+	 * initiator may be Zeek's responder) names a connection as -o zeek does */
+	if (oa->family > ra->family || (oa->family == ra->family && (c > 0 || (c == 0 && op > rp)))) {
+		const struct ns_addr *ta = oa;
+		uint16_t tp = op;
+		oa = ra;
+		op = rp;
+		ra = ta;
+		rp = tp;
+	}
 
 	key[n++] = proto;
+	memset(key, 0, sizeof(key));
 	key[n++] = oa->family;
-	memcpy(key + n, oa->a, 16);
+	memcpy(key + n, oa->a, oa->family == 6 ? 16 : 4);
 	n += 16;
 	key[n++] = (uint8_t)(op >> 8);
 	key[n++] = (uint8_t)op;
 	key[n++] = ra->family;
-	memcpy(key + n, ra->a, 16);
+	memcpy(key + n, ra->a, ra->family == 6 ? 16 : 4);
 	n += 16;
 	key[n++] = (uint8_t)(rp >> 8);
 	key[n++] = (uint8_t)rp;
@@ -203,14 +216,15 @@ static uint64_t key_hash(const struct key *k)
 {
 	uint8_t buf[1 + 8 + 17 + 17 + 4];
 	size_t n = 0;
+	memset(buf, 0, sizeof(buf));
 	buf[n++] = k->proto;
 	memcpy(buf + n, &k->tunnel, 8);
 	n += 8;
 	buf[n++] = k->a.family;
-	memcpy(buf + n, k->a.a, 16);
+	memcpy(buf + n, k->a.a, k->a.family == 6 ? 16 : 4);
 	n += 16;
 	buf[n++] = k->b.family;
-	memcpy(buf + n, k->b.a, 16);
+	memcpy(buf + n, k->b.a, k->b.family == 6 ? 16 : 4);
 	n += 16;
 	memcpy(buf + n, &k->pa, 2);
 	n += 2;

@@ -75,9 +75,9 @@ void ns_zk_free(struct ns_zk *z);
 /* Connections that could not be tracked for lack of memory. */
 uint64_t ns_zk_dropped(const struct ns_zk *z);
 
-/* The deterministic uid of a connection: "C" + base62 of a hash of the
- * protocol, both endpoints (as given: originator first) and the first
- * packet's time. */
+/* The deterministic uid of a connection: "C" + base62 of a 96-bit hash of
+ * the protocol, both endpoints (in either order: the result is the same) and
+ * the first packet's time. */
 void ns_zk_uid(uint8_t proto, const struct ns_addr *oa, uint16_t op,
 	       const struct ns_addr *ra, uint16_t rp, uint64_t ts_ns, char out[NS_ZK_UID_LEN]);
 

@@ -2,6 +2,8 @@
  * connection per line, in a stable key order.
  */
 #include "analyze/analyze_report.h"
+#include "communityid.h"
+#include "conn/zeekconn.h"
 #include "output/json.h"
 
 #include <errno.h>
@@ -421,7 +423,51 @@ static void js_acks(struct outbuf *ob, const struct ns_an_conn *c)
 	ob_putc(ob, ']');
 }
 
+/* Epoch seconds with 6 decimals (Zeek's ts), from nanoseconds. */
+static void js_epoch6(struct outbuf *ob, uint64_t ns)
+{
+	uint64_t us = (ns + 500) / 1000;
+	char b[32];
+	int n = snprintf(b, sizeof(b), "%llu.%06llu", (unsigned long long)(us / 1000000),
+			 (unsigned long long)(us % 1000000));
+	ob_mem(ob, b, (size_t)n);
+}
+
+/* uid (src/conn/zeekconn.h: the same connection gets the same uid in
+ * -o zeek), Community ID, epoch ts and duration. */
+static void js_ids(struct outbuf *ob, const struct ns_an_conn *c, uint16_t seed)
+{
+	char uid[NS_ZK_UID_LEN], cid[NS_CID_STRLEN];
+	struct ns_cid_tuple t = {
+		.src = c->init.addr, .dst = c->resp.addr, .proto = 6, .has_ports = true,
+		.sport = c->init.port, .dport = c->resp.port,
+	};
+
+	ns_zk_uid(6, &c->init.addr, c->init.port, &c->resp.addr, c->resp.port,
+		  c->first_ts_ns, uid);
+	JS_KEY(ob, "uid");
+	js_str(ob, uid);
+	JS_KEY(ob, "communityId");
+	if (ns_community_id(seed, &t, cid) == 0)
+		js_str(ob, cid);
+	else
+		OB_LIT(ob, "null");
+	JS_KEY(ob, "ts");
+	js_epoch6(ob, c->first_ts_ns);
+	JS_KEY(ob, "duration");
+	js_epoch6(ob, c->last_ts_ns - c->first_ts_ns);
+}
+
+static void an_json(struct outbuf *ob, const struct ns_an_conn *c, const char *file,
+		    uint16_t seed);
+
 void ns_an_json_ob(struct outbuf *ob, const struct ns_an_conn *c, const char *file)
+{
+	an_json(ob, c, file, 0);
+}
+
+static void an_json(struct outbuf *ob, const struct ns_an_conn *c, const char *file,
+		    uint16_t seed)
 {
 	OB_LIT(ob, "{\"file\":");
 	if (file)
@@ -430,6 +476,7 @@ void ns_an_json_ob(struct outbuf *ob, const struct ns_an_conn *c, const char *fi
 		OB_LIT(ob, "null");
 	JS_KEY(ob, "stream");
 	ob_u64(ob, c->stream);
+	js_ids(ob, c, seed);
 	JS_KEY(ob, "initiator");
 	js_endpoint(ob, &c->init);
 	JS_KEY(ob, "responder");
@@ -649,7 +696,7 @@ static void report_conn(struct json_report *r, const struct ns_an_conn *c)
 {
 	if (c->stream == r->next_emit) {
 		/* the common case: straight into the output, no copy */
-		ns_an_json_ob(r->out->ob, c, r->out->file);
+		an_json(r->out->ob, c, r->out->file, r->out->cid_seed);
 		r->next_emit++;
 		json_drain(r, false);
 		return;
@@ -657,7 +704,7 @@ static void report_conn(struct json_report *r, const struct ns_an_conn *c)
 	if (items_room(r) < 0)
 		return;
 	r->scratch.len = 0;
-	ns_an_json_ob(&r->scratch, c, r->out->file);
+	an_json(&r->scratch, c, r->out->file, r->out->cid_seed);
 	struct rendered it = { .stream = c->stream, .block_len = r->scratch.len };
 	if (r->held + it.block_len > SPILL_AT &&
 	    spill(r, &it, r->scratch.buf, r->scratch.len)) {

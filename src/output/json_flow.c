@@ -6,6 +6,7 @@
 #include "output/output.h"
 #include "dns.h"
 #include "flow/flow.h"
+#include "communityid.h"
 
 static void put_addr_json(struct outbuf *ob, const struct ns_addr *a)
 {
@@ -60,7 +61,7 @@ void out_json_flow(struct ns_out *o, const struct ns_flow_event *ev, const struc
 	memcpy(c.comm, ev->comm, sizeof(c.comm));
 	/* "encap" is an extra argument, only for a flow inside tunnels. */
 	oj_begin(ob, &c, begin ? "net_flow_tcp_begin" : "net_flow_tcp_end",
-		 (begin ? 8u : 14u) + (ev->nencap ? 1u : 0u));
+		 (begin ? 9u : 15u) + (ev->nencap ? 1u : 0u));
 	oj_arg(ob, true, "connectionDirection", "const char*");
 	ob_json_cstr(ob, ns_flow_dir_name(ev->direction));
 	oj_arg_end(ob);
@@ -94,6 +95,13 @@ void out_json_flow(struct ns_out *o, const struct ns_flow_event *ev, const struc
 		json_u64_arg(ob, "responderPackets", ev->rsp_packets);
 		json_u64_arg(ob, "responderBytes", ev->rsp_bytes);
 	}
+	/* Community ID v1 of the connection (the same for begin and end) */
+	struct ns_cid_tuple t = {
+		.src = ev->src, .dst = ev->dst, .proto = 6, .has_ports = true,
+		.sport = ev->src_port, .dport = ev->dst_port,
+	};
+	char cid[NS_CID_STRLEN];
+	json_str_arg(ob, "communityId", ns_community_id(o->cid_seed, &t, cid) == 0 ? cid : NULL);
 	if (ev->nencap) {
 		oj_arg(ob, false, "encap", "[]trace.Encap");
 		ob_json_encap(ob, ev->encap, ev->nencap);

@@ -1,6 +1,7 @@
 /* JSON event output. Key order and number formatting are fixed by
  * notes-coord/json-format.md; this file is the only place that knows it. */
 #include "output/json.h"
+#include "communityid.h"
 
 #include "bytes.h"
 
@@ -184,6 +185,7 @@ struct pktfmt {
 	uint8_t qsrclen, qdstlen, psrclen, pdstlen;
 	uint16_t sport, dport;
 	struct seg ts, env, sd, md;
+	const char *cid;         /* read --community-id: the packet's Community ID, or NULL */
 };
 
 /* Whole-buffer copies of constant size (a few vector moves), then the cursor
@@ -232,6 +234,7 @@ static void pktfmt_init(struct pktfmt *f, const struct ns_packet *pkt, const uin
 {
 	f->pkt = pkt;
 	f->end = end;
+	f->cid = NULL;
 	f->qsrclen = (uint8_t)qaddr(&pkt->src, f->qsrc);
 	f->qdstlen = (uint8_t)qaddr(&pkt->dst, f->qdst);
 	f->sport = f->dport = 0;
@@ -825,6 +828,26 @@ char *put_head(struct outbuf *ob, char *p, struct pktfmt *f, const char *name,
 	put_head((ob), (p), (f), name, sizeof(name) - 1, \
 		 ",\"argsNum\":" #nargs ",\"args\":[", sizeof(",\"argsNum\":" #nargs ",\"args\":[") - 1)
 
+/* The end of a packet event; with --community-id a top-level
+ * "communityId" key after the arguments (so args and argsNum stay as
+ * without the option). */
+static void event_end(struct outbuf *ob, const struct pktfmt *f)
+{
+	if (!f->cid) {
+		oj_end(ob);
+		return;
+	}
+	OB_LIT(ob, "],\"communityId\":");
+	if (f->cid[0]) {
+		ob_putc(ob, '"');
+		ob_str(ob, f->cid);
+		ob_putc(ob, '"');
+	} else {
+		OB_LIT(ob, "null");
+	}
+	OB_LIT(ob, "}\n");
+}
+
 /* The metadata argument; commits. */
 static void put_metadata_ob(struct outbuf *ob, char *p, struct pktfmt *f)
 {
@@ -847,7 +870,7 @@ static inline __attribute__((always_inline)) void event_ip(struct outbuf *ob, st
 		put_proto_ipv4(ob, f);
 	else
 		put_proto_ipv6(ob, f);
-	oj_end(ob);
+	event_end(ob, f);
 }
 
 static inline __attribute__((always_inline)) void event_transport(struct outbuf *ob, struct pktfmt *f, uint32_t ev)
@@ -880,7 +903,7 @@ static inline __attribute__((always_inline)) void event_transport(struct outbuf 
 	default:
 		return;
 	}
-	oj_end(ob);
+	event_end(ob, f);
 }
 
 /* The format's packet member (json.c). The only copy of this path: with a
@@ -896,6 +919,14 @@ unsigned out_json_packet_out(struct ns_out *o, const struct ns_packet *pkt,
 	if (!sel)
 		return 0;
 	pktfmt_init(&f, pkt, end);
+	char cid[NS_CID_STRLEN];
+	if (o->cid_packets) {
+		struct ns_cid_tuple t;
+		cid[0] = '\0';
+		if (ns_cid_packet_tuple(pkt, &t))
+			ns_community_id(o->cid_seed, &t, cid);
+		f.cid = cid;
+	}
 	if (sel & (NS_EV_IPV4 | NS_EV_IPV6)) {
 		event_ip(ob, &f);
 		n++;

@@ -278,3 +278,8 @@ tests_unit_test_communityid_SOURCES = tests/unit/test_communityid.c tests/unit/u
 tests_unit_test_communityid_CFLAGS = $(UNIT_CFLAGS) $(CRYPTO_CFLAGS) -I$(top_srcdir)/src
 tests_unit_test_communityid_LDADD = $(UNIT_LDADD) $(CRYPTO_LIBS)
 endif
+
+# Zeek conn.log (analyze -o zeek / zeek-json): golden logs, zeek-cut (our
+# stand-in), sqlite3 import, Community ID against tshark.
+TESTS += tests/zeek-golden.sh
+EXTRA_DIST += tests/zeek-golden.sh tests/zeek-cut

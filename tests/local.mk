@@ -283,3 +283,16 @@ endif
 # stand-in), sqlite3 import, Community ID against tshark.
 TESTS += tests/zeek-golden.sh
 EXTRA_DIST += tests/zeek-golden.sh tests/zeek-cut
+
+# Zeek connection tracker (src/conn/zeekconn.c).
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_zeekconn
+TESTS += tests/unit/test_zeekconn
+tests_unit_test_zeekconn_SOURCES = tests/unit/test_zeekconn.c tests/unit/unit.h \
+	src/conn/zeekconn.c src/conn/zeekconn.h src/communityid.c src/communityid.h
+tests_unit_test_zeekconn_CFLAGS = $(UNIT_CFLAGS) $(CRYPTO_CFLAGS) -I$(top_srcdir)/src
+tests_unit_test_zeekconn_LDADD = $(UNIT_LDADD) $(CRYPTO_LIBS)
+# the analysis JSON carries the uid and Community ID
+tests_unit_test_analyze_SOURCES += src/communityid.c src/conn/zeekconn.c
+tests_unit_test_analyze_LDADD += $(CRYPTO_LIBS)
+endif

@@ -92,6 +92,42 @@ PY
 	fi
 	ncid=$((ncid + 1))
 done
-echo "zeek-cut: $ncut logs, sqlite3: $nsql imports, Community ID vs tshark: $ncid captures"
+# 5. read --community-id: every packet event's communityId is tshark's for
+#    that frame, with seed 0 and with --community-id-seed 1 (tshark's
+#    communityid.seed); analyze -o zeek --community-id-seed 1 agrees too.
+npk=0
+# (no fragmented captures: tshark hashes a first fragment without its ports
+# and the reassembling one with them, netsift the first fragment with its
+# ports and the others not at all)
+for cap in abort.pcap dns-connect.pcap http-ipv6.pcap ping.pcap udp-unreach.pcap refused.pcap; do
+	for seed in 0 1; do
+		"$NETSIFT" read -o json --community-id --community-id-seed $seed "$cap" |
+			python3 -c '
+import json, sys
+for l in sys.stdin:
+    j = json.loads(l)
+    if "communityId" in j and j["communityId"]:
+        print("%d\t%s" % (j["frame"], j["communityId"]))' | sort -u >"$tmp/ours"
+		tshark -r "$cap" --enable-protocol communityid -o communityid.seed:$seed \
+			-T fields -e frame.number -e communityid 2>/dev/null |
+			awk -F'\t' '$2 != ""' | sort -u >"$tmp/theirs"
+		if [ ! -s "$tmp/ours" ] || ! cmp -s "$tmp/ours" "$tmp/theirs"; then
+			echo "FAIL: $cap seed $seed: packet communityId differs from tshark's:"
+			diff "$tmp/theirs" "$tmp/ours" | head -10; fail=1
+		fi
+		npk=$((npk + 1))
+	done
+	"$NETSIFT" analyze -o zeek --community-id-seed 1 "$cap" | "$CUT" community_id | sort -u >"$tmp/ours"
+	cut -f2 "$tmp/theirs" | sort -u >"$tmp/theirs1"
+	if ! cmp -s "$tmp/ours" "$tmp/theirs1"; then
+		echo "FAIL: $cap: conn.log community_id with seed 1 differs from tshark's"; fail=1
+	fi
+done
+# a seed out of range is a usage error
+"$NETSIFT" analyze -o zeek --community-id-seed 65536 ping.pcap >/dev/null 2>&1
+[ $? -eq 2 ] || { echo "FAIL: --community-id-seed 65536 accepted"; fail=1; }
+"$NETSIFT" read --community-id-seed x ping.pcap >/dev/null 2>&1
+[ $? -eq 2 ] || { echo "FAIL: read --community-id-seed x accepted"; fail=1; }
+echo "zeek-cut: $ncut logs, sqlite3: $nsql imports, Community ID vs tshark: $ncid captures, $npk packet comparisons"
 [ "$ncut" -gt 0 ] && [ "$nsql" -gt 0 ] && [ "$ncid" -gt 0 ] || fail=1
 exit $fail

@@ -23,7 +23,7 @@
 #define UDP_INACTIVITY (60 * SEC)
 #define ICMP_INACTIVITY (60 * SEC)
 #define TOO_LARGE_SEQ_DELTA 1048576
-#define SWEEP_EVERY SEC
+#define SWEEP_EVERY (5 * SEC)   /* emission and memory only: expiry is exact at lookup */
 
 enum zs { ZS_INACTIVE, ZS_SYN_SENT, ZS_SYN_ACK_SENT, ZS_PARTIAL, ZS_ESTABLISHED,
 	  ZS_CLOSED, ZS_RESET };

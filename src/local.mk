@@ -40,3 +40,8 @@ nodist_netsift_SOURCES = bpf/netsift.skel.h
 netsift_LDADD += $(LIBBPF_LIBS)
 netsift_CFLAGS += $(LIBBPF_CFLAGS) -I$(top_srcdir)/bpf -I$(top_builddir)/bpf
 endif
+
+# The HTML report and SVG graphs of `netsift analyze` (--report, -o html,
+# --plot): the format and its graphs, and the per-packet record they draw.
+src_libnetsift_a_SOURCES += src/output/html.h src/output/html.c src/output/html_svg.c \
+	src/analyze/timeseq.h src/analyze/timeseq.c

@@ -85,6 +85,12 @@ struct ns_output {
 	void (*input_begin)(struct ns_out *o);
 	void (*conn)(struct ns_out *o, const struct ns_an_conn *c);
 	void (*input_end)(struct ns_out *o);
+
+	/* analyze: every packet after the engine analysed it (a->tcp false
+	 * for one it did not), for formats that draw connections (html);
+	 * NULL for the others, which then cost nothing per packet. */
+	void (*an_packet)(struct ns_out *o, const struct ns_packet *pkt,
+			  const struct ns_an_pkt *a);
 };
 
 /* ---- the registry (output.c) ---- */
@@ -109,6 +115,7 @@ void ns_out_close(struct ns_out *o);
 /* The formats (one line each in the registry of output.c). */
 extern const struct ns_output ns_output_json;   /* json.c */
 extern const struct ns_output ns_output_table;  /* table.c */
+extern const struct ns_output ns_output_html;   /* html.c */
 
 /* ---- shared by every format: which packet events a packet yields ---- */
 

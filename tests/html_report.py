@@ -2,6 +2,8 @@
 """Render netsift's HTML reports in real headless Chromium and check them.
 
 Usage: html_report.py --chromium PATH --outdir DIR REPORT.html:ANALYSIS.json[:TOP] ...
+(ANALYSIS.json: `netsift analyze -o json` of the same capture, or - to only
+load the page; TOP: the --report-top of the report, default 10)
 
 For each report: load it (file://) in one Chromium driven over the DevTools
 protocol on a pipe (--remote-debugging-pipe: fd 3 commands, fd 4 replies,
@@ -173,10 +175,11 @@ def check_report(ch, report, analysis, top, outdir):
         if bad in text:
             fail("%s: the page contains %r (something could be fetched)" % (name, bad))
     conns = []
-    with open(analysis) as f:
-        for line in f:
-            if line.strip():
-                conns.append(json.loads(line))
+    if analysis != "-":      # "-": the page is only loaded and checked for errors
+        with open(analysis) as f:
+            for line in f:
+                if line.strip():
+                    conns.append(json.loads(line))
 
     t = ch.cmd("Target.createTarget", {"url": "about:blank"})
     s = ch.cmd("Target.attachToTarget", {"targetId": t["targetId"], "flatten": True})["sessionId"]
@@ -222,6 +225,10 @@ def check_report(ch, report, analysis, top, outdir):
             fail("%s: exception after sorting: %s" % (name, e["params"]["exceptionDetails"].get("text")))
     ch.events.clear()
 
+    if analysis == "-":
+        ch.cmd("Target.closeTarget", {"targetId": t["targetId"]})
+        print("ok %s: loaded, %d graphs" % (name, len(dom["graphs"])))
+        return {"graphs": len(dom["graphs"]), "retrans": 0, "zw": 0}
     # which graphs: problems, plus the `top` largest others (ties either way)
     probs, others = expected(conns, top)
     drawn = {g["stream"] for g in dom["graphs"]}

@@ -268,3 +268,8 @@ endif
 # Mutation check (`make mutation`, not in make check): the script and its list
 # of source edits that the tests above must catch.
 EXTRA_DIST += tests/mutation.sh tests/mutations.txt
+
+# The HTML report of `netsift analyze` (--report, -o html, --plot) rendered in
+# headless Chromium (tests/html_report.py drives it over the DevTools pipe).
+TESTS += tests/html-report.sh
+EXTRA_DIST += tests/html-report.sh tests/html_report.py

@@ -21,6 +21,7 @@
 #include "analyze/timeseq.h"
 
 #include <inttypes.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -450,7 +451,10 @@ static void draw_segments(FILE *fp, const struct view *v, const struct frame *f)
 			nbars++;
 	}
 	bool dec = nbars > HTML_MAX_POINTS;
-	struct bar b = { 0 };
+	/* decimated: one pending bar per kind in the current pixel column, so
+	 * a column never holds more than K_NKIND bars */
+	struct bar pend[K_NKIND] = { { 0 } };
+	long col = LONG_MIN;
 	struct pts rlab = { 0 };
 	for (uint32_t i = 0; i <= t->n; i++) {
 		const struct ts_pkt *p = i < t->n ? &t->p[i] : NULL;
@@ -461,25 +465,32 @@ static void draw_segments(FILE *fp, const struct view *v, const struct frame *f)
 		enum kind k = p ? seg_kind(p) : K_SEG;
 		uint32_t end = p ? p->seq + p->len + ((p->tcpflags & (NS_TCP_SYN | NS_TCP_FIN)) ? 1 : 0) : 0;
 		double tt = p ? tsec(v, p->ts_ns) : 0, x = fx(f, tt);
-		if (p && b.on && dec && b.k == k && (long)x == b.col) {
-			if (p->seq < b.s0) { b.s0 = p->seq; b.ylo = fy(f, p->seq); }
-			if (end > b.s1) { b.s1 = end; b.yhi = fy(f, end); }
-			b.f1 = p->frame;
-			b.n++;
+		struct bar *b = &pend[k];
+		if (p && dec && b->on && (long)x == col) {
+			if (p->seq < b->s0) { b->s0 = p->seq; b->ylo = fy(f, p->seq); }
+			if (end > b->s1) { b->s1 = end; b->yhi = fy(f, end); }
+			b->f1 = p->frame;
+			b->n++;
 			continue;
 		}
-		if (b.on) {
-			bar_out(fp, &b);
-			if (b.k >= K_RTX && b.k <= K_SRTX) {
-				nrtx++;
-				pts_add(&rlab, b.x, b.yhi);
+		if (!p || !dec || (long)x != col) {
+			for (int q = 0; q < K_NKIND; q++) {
+				if (!pend[q].on)
+					continue;
+				bar_out(fp, &pend[q]);
+				if (q >= K_RTX && q <= K_SRTX) {
+					nrtx++;
+					pts_add(&rlab, pend[q].x, pend[q].yhi);
+				}
+				pend[q].on = false;
 			}
 		}
 		if (!p)
 			break;
-		b = (struct bar){ .on = true, .k = k, .col = (long)x, .x = x, .ylo = fy(f, p->seq),
-				  .yhi = fy(f, end), .f0 = p->frame, .f1 = p->frame, .s0 = p->seq,
-				  .s1 = end, .n = 1, .t = tt };
+		col = (long)x;
+		*b = (struct bar){ .on = true, .k = k, .col = (long)x, .x = x, .ylo = fy(f, p->seq),
+				   .yhi = fy(f, end), .f0 = p->frame, .f1 = p->frame, .s0 = p->seq,
+				   .s1 = end, .n = 1, .t = tt };
 	}
 	/* tcptrace's "R" over each retransmission, while they are few */
 	if (nrtx <= 300)

@@ -371,8 +371,7 @@ static void out_html_conn(struct ns_out *o, const struct ns_an_conn *c)
 					fputs("</span>", m);
 				}
 				fputs("</span><br>", m);
-				html_esc(m, v ? v : "");
-				fputs("</li>\n", m);
+				html_esc(m, v ? v : "");   /* </li> when the page is written */
 				fclose(m);
 				hvec_push(o, &r->verdicts, it);
 			} else {
@@ -598,7 +597,8 @@ static void write_page(FILE *m, struct html_report *r)
 		const struct hitem *it = &r->verdicts.v[i];
 		fwrite(it->html, 1, it->len, m);
 		if (graphed(r, it->file, it->stream))
-			fprintf(m, "<a href=\"#c%u-%" PRIu64 "\">graph</a>", it->file, it->stream);
+			fprintf(m, " <a href=\"#c%u-%" PRIu64 "\">graph</a>", it->file, it->stream);
+		fputs("</li>\n", m);
 	}
 	if (r->nproblems)
 		fputs("</ol>", m);

@@ -415,10 +415,17 @@ static int cmp_bytes(const void *x, const void *y)
 	return cmp_item(x, y);
 }
 
+/* qsort and bsearch want a real array even for 0 items */
+static void sort_items(struct hvec *v, int (*cmp)(const void *, const void *))
+{
+	if (v->n)
+		qsort(v->v, v->n, sizeof(*v->v), cmp);
+}
+
 static bool graphed(const struct html_report *r, unsigned file, uint64_t stream)
 {
 	struct hitem key = { .file = file, .stream = stream };
-	if (bsearch(&key, r->pgraphs.v, r->pgraphs.n, sizeof(key), cmp_item))
+	if (r->pgraphs.n && bsearch(&key, r->pgraphs.v, r->pgraphs.n, sizeof(key), cmp_item))
 		return true;
 	for (size_t i = 0; i < r->tgraphs.n; i++)
 		if (r->tgraphs.v[i].file == file && r->tgraphs.v[i].stream == stream)
@@ -661,10 +668,10 @@ static void out_html_close(struct ns_out *o)
 	if (!r)
 		return;
 	if (!r->opts->plot) {
-		qsort(r->rows.v, r->rows.n, sizeof(struct hitem), cmp_item);
-		qsort(r->verdicts.v, r->verdicts.n, sizeof(struct hitem), cmp_item);
-		qsort(r->pgraphs.v, r->pgraphs.n, sizeof(struct hitem), cmp_item);
-		qsort(r->tgraphs.v, r->tgraphs.n, sizeof(struct hitem), cmp_bytes);
+		sort_items(&r->rows, cmp_item);
+		sort_items(&r->verdicts, cmp_item);
+		sort_items(&r->pgraphs, cmp_item);
+		sort_items(&r->tgraphs, cmp_bytes);
 		char *buf = NULL;
 		size_t len = 0;
 		FILE *m = open_memstream(&buf, &len);

@@ -48,7 +48,8 @@ const char html_graph_css[] =
 	".g .tp{fill:#1f3f8f;fill-opacity:.75}"
 	".g .rtt{fill:#1a9641}"
 	".g .fl{stroke:#8e44ad;stroke-width:1.2;fill:none}"
-	".g .sw{stroke-width:6}";
+	".g line.sw{stroke-width:6}"
+	".dense .rtx,.dense .frtx,.dense .srtx,.dense .ooo,.dense .probe{stroke-width:2}";
 
 void html_esc(FILE *fp, const char *s)
 {
@@ -162,34 +163,71 @@ static void pts_add(struct pts *s, double x, double y)
 	s->p[s->n++] = (struct pt){ x, y };
 }
 
-/* One polyline; past HTML_MAX_POINTS points, per pixel column the first,
- * lowest, highest and last (in that time order). */
-static void polyline(FILE *fp, const char *cls, const char *title, const struct pts *s)
+/* A line decimated as it is built (M4): per pixel column only the first,
+ * lowest, highest and last point, in time order; at pixel resolution the
+ * drawn line is the same, and a long connection costs no memory here. */
+struct line {
+	struct pts out;
+	size_t cnt;              /* points in the current column */
+	long col;
+	struct pt first, lo, hi, last;
+	size_t lo_i, hi_i;       /* their order within the column */
+};
+
+static void line_flush(struct line *l)
 {
-	if (s->n < 2)
+	if (!l->cnt)
 		return;
-	fprintf(fp, "<polyline class=\"%s\" points=\"", cls);
-	bool dec = s->n > HTML_MAX_POINTS;
-	for (size_t i = 0; i < s->n;) {
-		if (!dec) {
-			fprintf(fp, "%.1f,%.1f ", s->p[i].x, s->p[i].y);
-			i++;
-			continue;
-		}
-		long col = (long)s->p[i].x;
-		size_t j = i, lo = i, hi = i;
-		while (j < s->n && (long)s->p[j].x == col) {
-			if (s->p[j].y < s->p[lo].y) lo = j;
-			if (s->p[j].y > s->p[hi].y) hi = j;
-			j++;
-		}
-		size_t k[4] = { i, lo < hi ? lo : hi, lo < hi ? hi : lo, j - 1 };
-		for (int q = 0; q < 4; q++)
-			if (q == 0 || k[q] != k[q - 1])
-				fprintf(fp, "%.1f,%.1f ", s->p[k[q]].x, s->p[k[q]].y);
-		i = j;
+	pts_add(&l->out, l->first.x, l->first.y);
+	struct pt a = l->lo_i < l->hi_i ? l->lo : l->hi, b = l->lo_i < l->hi_i ? l->hi : l->lo;
+	size_t ai = l->lo_i < l->hi_i ? l->lo_i : l->hi_i, bi = l->lo_i < l->hi_i ? l->hi_i : l->lo_i;
+	if (ai != 0)
+		pts_add(&l->out, a.x, a.y);
+	if (bi != 0 && bi != ai)
+		pts_add(&l->out, b.x, b.y);
+	if (l->cnt > 1 && bi != l->cnt - 1)
+		pts_add(&l->out, l->last.x, l->last.y);
+	l->cnt = 0;
+}
+
+static void line_add(struct line *l, double x, double y)
+{
+	struct pt p = { x, y };
+	if (l->cnt && (long)x == l->col) {
+		if (y < l->lo.y) { l->lo = p; l->lo_i = l->cnt; }
+		if (y > l->hi.y) { l->hi = p; l->hi_i = l->cnt; }
+		l->last = p;
+		l->cnt++;
+		return;
 	}
-	fprintf(fp, "\"><title>%s</title></polyline>", title);
+	line_flush(l);
+	l->col = (long)x;
+	l->first = l->lo = l->hi = l->last = p;
+	l->lo_i = l->hi_i = 0;
+	l->cnt = 1;
+}
+
+static double line_last_y(const struct line *l)
+{
+	return l->cnt ? l->last.y : l->out.n ? l->out.p[l->out.n - 1].y : 0;
+}
+
+static bool line_empty(const struct line *l)
+{
+	return !l->cnt && !l->out.n;
+}
+
+static void polyline(FILE *fp, const char *cls, const char *title, struct line *l)
+{
+	line_flush(l);
+	if (l->out.n >= 2) {
+		fprintf(fp, "<polyline class=\"%s\" points=\"", cls);
+		for (size_t i = 0; i < l->out.n; i++)
+			fprintf(fp, "%.1f,%.1f ", l->out.p[i].x, l->out.p[i].y);
+		fprintf(fp, "\"><title>%s</title></polyline>", title);
+	}
+	free(l->out.p);
+	memset(l, 0, sizeof(*l));
 }
 
 /* ---------------------------------------------------------------- bars */
@@ -224,12 +262,12 @@ struct bar {                 /* one bar, or several merged in one column */
 	double t;
 };
 
-static void bar_out(FILE *fp, const struct bar *b)
+static void bar_out(FILE *fp, const struct bar *b, bool dense)
 {
 	double y0 = b->ylo, y1 = b->yhi;
 	/* a bare SYN/FIN is still visible; a retransmission or other
 	 * anomaly is seen at first glance even on a long connection */
-	double min = b->k == K_SEG ? 3 : 16;
+	double min = b->k == K_SEG ? 3 : dense ? 6 : 16;
 	if (y0 - y1 < min) {
 		double m = (y0 + y1) / 2;
 		y0 = m + min / 2;
@@ -253,6 +291,7 @@ struct view {                /* what the graphs of a connection share */
 	const struct ts_conn *t;
 	int side;                /* the data sender: 0 initiator, 1 responder */
 	uint32_t shift;          /* the receiver's window scale */
+	bool dense;              /* many anomalies: thinner, shorter marks */
 };
 
 static bool is_sender(const struct view *v, const struct ts_pkt *p)
@@ -282,6 +321,11 @@ static void view_init(struct view *v, const struct ns_an_conn *c, const struct t
 	v->side = c->resp.payload_bytes > c->init.payload_bytes ? 1 : 0;
 	const struct ns_an_dir *r = side_dir(c, !v->side), *s = side_dir(c, v->side);
 	v->shift = 0;
+	v->dense = false;
+	uint32_t nspecial = 0;
+	for (uint32_t i = 0; i < t->n && !v->dense; i++)
+		if (is_sender(v, &t->p[i]) && seg_kind(&t->p[i]) != K_SEG)
+			v->dense = ++nspecial > 100;
 	if (r->wscale >= 0 && !(s->syn_seen && s->wscale < 0))
 		v->shift = (uint32_t)r->wscale;
 }
@@ -371,7 +415,7 @@ static void draw_zero_windows(FILE *fp, const struct view *v, const struct frame
 static void draw_lines(FILE *fp, const struct view *v, const struct frame *f)
 {
 	const struct ts_conn *t = v->t;
-	struct pts ack = { 0 }, win = { 0 };
+	struct line ack = { 0 }, win = { 0 };
 	bool have = false;
 	double pa = 0, pw = 0;
 	for (uint32_t i = 0; i < t->n; i++) {
@@ -381,19 +425,19 @@ static void draw_lines(FILE *fp, const struct view *v, const struct frame *f)
 		double x = fx(f, tsec(v, p->ts_ns));
 		double ya = fy(f, p->ack), yw = fy(f, (double)p->ack + (double)scaled_win(v, p));
 		if (have) {
-			pts_add(&ack, x, pa);
-			pts_add(&win, x, pw);
+			line_add(&ack, x, pa);
+			line_add(&win, x, pw);
 		}
-		pts_add(&ack, x, ya);
-		pts_add(&win, x, yw);
+		line_add(&ack, x, ya);
+		line_add(&win, x, yw);
 		pa = ya;
 		pw = yw;
 		have = true;
 	}
 	if (have) {   /* the lines run on to the end of the connection */
 		double xe = fx(f, tsec(v, v->c->last_ts_ns));
-		pts_add(&ack, xe, pa);
-		pts_add(&win, xe, pw);
+		line_add(&ack, xe, pa);
+		line_add(&win, xe, pw);
 	}
 	char title[96];
 	snprintf(title, sizeof(title), "receive window: ACK + window advertised by the %s",
@@ -401,8 +445,6 @@ static void draw_lines(FILE *fp, const struct view *v, const struct frame *f)
 	polyline(fp, "win", title, &win);
 	snprintf(title, sizeof(title), "cumulative ACK from the %s", who(v->c, !v->side));
 	polyline(fp, "ack", title, &ack);
-	free(ack.p);
-	free(win.p);
 }
 
 static void draw_sacks(FILE *fp, const struct view *v, const struct frame *f)
@@ -477,7 +519,7 @@ static void draw_segments(FILE *fp, const struct view *v, const struct frame *f)
 			for (int q = 0; q < K_NKIND; q++) {
 				if (!pend[q].on)
 					continue;
-				bar_out(fp, &pend[q]);
+				bar_out(fp, &pend[q], v->dense);
 				if (q >= K_RTX && q <= K_SRTX) {
 					nrtx++;
 					pts_add(&rlab, pend[q].x, pend[q].yhi);
@@ -500,8 +542,9 @@ static void draw_segments(FILE *fp, const struct view *v, const struct frame *f)
 	free(rlab.p);
 }
 
-/* The receiver's own retransmissions (its SYN+ACK, FIN or data) and its
- * SYN/FIN/RST, placed at its ACK; the sender's SYN/FIN/RST at its seq. */
+/* The receiver's own retransmissions (its SYN+ACK, FIN or data; the first
+ * 500) and its SYN/FIN/RST, placed at its ACK; the sender's SYN/FIN/RST at
+ * its seq. */
 static void draw_marks(FILE *fp, const struct view *v, const struct frame *f)
 {
 	const struct ts_conn *t = v->t;
@@ -515,7 +558,7 @@ static void draw_marks(FILE *fp, const struct view *v, const struct frame *f)
 			last_ack = p->ack;
 		double yv = snd ? p->seq : last_ack, y = fy(f, yv);
 		const char *by = who(v->c, snd ? v->side : !v->side);
-		if (!snd && (p->aflags & NS_AN_ANY_RETRANS) && nrev < HTML_MAX_POINTS) {
+		if (!snd && (p->aflags & NS_AN_ANY_RETRANS) && nrev < 500) {
 			enum kind k = seg_kind(p);
 			fprintf(fp, "<path class=\"%s rev\" d=\"M%.1f %.1fl8 8m0 -8l-8 8\"><title>frame %"
 				PRIu64 ": the %s retransmitted its own seq %" PRIu32 " (%" PRIu32
@@ -583,9 +626,9 @@ void html_tseq_svg(FILE *fp, const struct ns_an_conn *c, const struct ts_conn *t
 	ranges(&v, &f);
 	if (standalone)
 		fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", fp);
-	fprintf(fp, "<svg %sclass=\"g tseq\" data-stream=\"%" PRIu64 "\" data-sender=\"%s\" viewBox=\"0 0 %.0f %.0f\" "
+	fprintf(fp, "<svg %sclass=\"g tseq%s\" data-stream=\"%" PRIu64 "\" data-sender=\"%s\" viewBox=\"0 0 %.0f %.0f\" "
 		"width=\"%.0f\" height=\"%.0f\" role=\"img\">",
-		standalone ? "xmlns=\"http://www.w3.org/2000/svg\" " : "", c->stream,
+		standalone ? "xmlns=\"http://www.w3.org/2000/svg\" " : "", v.dense ? " dense" : "", c->stream,
 		v.side ? "responder" : "initiator", TS_W, TS_H, TS_W, TS_H);
 	if (standalone)
 		fprintf(fp, "<style>%s</style><rect width=\"100%%\" height=\"100%%\" fill=\"#fff\"/>",
@@ -715,7 +758,7 @@ static void small_rtt(FILE *fp, const struct view *v, const struct frame *base)
 
 static void small_flight(FILE *fp, const struct view *v, const struct frame *base)
 {
-	struct pts s = { 0 };
+	struct line s = { 0 };
 	double mx = 0, last_ack = 0, hi = 0;
 	bool have_ack = false, have_hi = false;
 	/* first pass for the scale, second for the points */
@@ -746,9 +789,9 @@ static void small_flight(FILE *fp, const struct view *v, const struct frame *bas
 				mx = fl;
 			if (pass == 1) {     /* a step line: the value holds until the next */
 				double x = fx(&f, tsec(v, p->ts_ns));
-				if (s.n)
-					pts_add(&s, x, s.p[s.n - 1].y);
-				pts_add(&s, x, fy(&f, fl));
+				if (!line_empty(&s))
+					line_add(&s, x, line_last_y(&s));
+				line_add(&s, x, fy(&f, fl));
 			}
 		}
 		if (pass == 1) {
@@ -756,7 +799,6 @@ static void small_flight(FILE *fp, const struct view *v, const struct frame *bas
 			fputs("</svg>", fp);
 		}
 	}
-	free(s.p);
 }
 
 void html_small_svgs(FILE *fp, const struct ns_an_conn *c, const struct ts_conn *t)

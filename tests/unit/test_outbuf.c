@@ -294,7 +294,13 @@ static void test_output_registry(void **state)
 	assert_ptr_equal(ns_output_find("json", NS_OUT_REPORT), &ns_output_json);
 	assert_ptr_equal(ns_output_find("text", NS_OUT_REPORT), &ns_output_table);
 	assert_string_equal(ns_output_names(NS_OUT_EVENTS), "json or table");
-	assert_string_equal(ns_output_names(NS_OUT_REPORT), "json or text");
+	assert_string_equal(ns_output_names(NS_OUT_REPORT), "json, text or html");
+	/* html draws connections: analyze only, and it sees every packet */
+	assert_ptr_equal(ns_output_find("html", NS_OUT_REPORT), &ns_output_html);
+	assert_null(ns_output_find("html", NS_OUT_EVENTS));
+	assert_non_null(ns_output_html.an_packet);
+	assert_null(ns_output_json.an_packet);
+	assert_null(ns_output_table.an_packet);
 	assert_string_equal(ns_output_name(&ns_output_table, NS_OUT_REPORT), "text");
 	assert_string_equal(ns_output_name(&ns_output_table, NS_OUT_EVENTS), "table");
 	/* every format that offers events writes every kind of event */

@@ -600,7 +600,7 @@ static void legend(FILE *fp, double x, double y)
 		fprintf(fp, "<line class=\"%s sw\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
 			"<text x=\"%.1f\" y=\"%.1f\">%s</text>",
 			items[i].cls, x, y, x + 14, y, x + 18, y + 4, items[i].name);
-		x += 26 + 6.0 * (double)strlen(items[i].name);
+		x += 30 + 6.0 * (double)strlen(items[i].name);
 	}
 	fprintf(fp, "<rect class=\"zw key\" x=\"%.1f\" y=\"%.1f\" width=\"14\" height=\"10\"/>"
 		"<text x=\"%.1f\" y=\"%.1f\">zero window</text>", x, y - 5, x + 18, y + 4);

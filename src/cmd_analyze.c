@@ -10,7 +10,9 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,11 +22,12 @@
 #include "commands.h"
 #include "conn/zeekconn.h"
 #include "output/output.h"
+#include "output/html.h"
 #include "outbuf.h"
 #include "pipeline.h"
 #include "reader/reader.h"
 
-enum { OPT_ACKS = 256, OPT_CID_SEED };
+enum { OPT_ACKS = 256, OPT_CID_SEED, OPT_REPORT, OPT_REPORT_TOP, OPT_PLOT };
 
 struct an_run {
 	struct ns_an *an;
@@ -55,12 +58,19 @@ void cmd_analyze_usage(FILE *fp)
 		"                       segments: Karn's rule). Memory grows with the length of\n"
 		"                       each connection (about 72 bytes per advancing ACK)\n"
 		"      --community-id-seed N  seed of the Community ID (0-65535, default 0)\n"
-
+		"      --report FILE    write the HTML report (-o html) to FILE: overview, verdicts,\n"
+		"                       a table of all connections, and graphs (time-sequence,\n"
+		"                       throughput, RTT, bytes in flight) of every problem\n"
+		"                       connection (at most %d) and the largest others\n"
+		"      --report-top N   graphs for the N largest connections without problems,\n"
+		"                       by payload bytes (default 10; with --report or -o html)\n"
+		"      --plot STREAM    write connection STREAM's time-sequence graph to standard\n"
+		"                       output as a standalone SVG file (one input file)\n"
 		"  -h, --help           show this help\n"
 		"\n"
 		"Exit status: 0 success (also when problems were found), 1 an input could not\n"
 		"be read completely or output failed, 2 usage error.\n",
-		ns_output_names(NS_OUT_REPORT));
+		ns_output_names(NS_OUT_REPORT), HTML_MAX_PROBLEM_GRAPHS);
 }
 
 static int usage_error(const char *what, const char *arg)
@@ -84,6 +94,12 @@ static void an_packet(void *arg, struct pipeline *p, const struct ns_packet *pkt
 {
 	struct an_run *r = arg;
 	(void)p;
+	if (r->out->fmt->an_packet) {    /* a format that draws: it sees each packet */
+		struct ns_an_pkt a;
+		ns_an_packet(r->an, pkt, &a);
+		r->out->fmt->an_packet(r->out, pkt, &a);
+		return;
+	}
 	ns_an_packet(r->an, pkt, NULL);
 }
 
@@ -140,6 +156,9 @@ static const struct option long_opts[] = {
 	{ "help",   no_argument,       NULL, 'h' },
 	{ "acks",   no_argument,       NULL, OPT_ACKS },
 	{ "community-id-seed", required_argument, NULL, OPT_CID_SEED },
+	{ "report", required_argument, NULL, OPT_REPORT },
+	{ "report-top", required_argument, NULL, OPT_REPORT_TOP },
+	{ "plot",   required_argument, NULL, OPT_PLOT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -162,6 +181,11 @@ int cmd_analyze(int argc, char **argv)
 	long cid_seed = 0;
 	char *endp;
 	int c;
+	struct html_opts hopts = { .top = 10 };
+	const char *report = NULL;
+	bool fmt_set = false, top_set = false;
+	int out_fd = STDOUT_FILENO;
+	char *end;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:f:h", long_opts, NULL)) != -1) {
@@ -174,6 +198,24 @@ int cmd_analyze(int argc, char **argv)
 					ns_output_names(NS_OUT_REPORT), optarg);
 				return NS_EXIT_USAGE;
 			}
+			fmt_set = true;
+			break;
+		case OPT_REPORT:
+			report = optarg;
+			break;
+		case OPT_REPORT_TOP:
+			errno = 0;
+			hopts.top = (unsigned)strtoul(optarg, &end, 10);
+			if (errno || *end || !*optarg || optarg[0] == '-' || hopts.top > 10000)
+				return usage_error("--report-top wants a number from 0 to 10000: ", optarg);
+			top_set = true;
+			break;
+		case OPT_PLOT:
+			errno = 0;
+			hopts.plot_stream = strtoull(optarg, &end, 10);
+			if (errno || *end || !*optarg || optarg[0] == '-')
+				return usage_error("--plot wants a stream number (as in the report): ", optarg);
+			hopts.plot = true;
 			break;
 		case 'f':
 			filter = optarg;
@@ -196,7 +238,24 @@ int cmd_analyze(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return usage_error("no input file", " (use - for standard input)");
-	if (ob_init(&ob, STDOUT_FILENO, OB_DEFAULT_CAP) < 0) {
+	if (report && (fmt_set || hopts.plot))
+		return usage_error("--report writes HTML: not with -o or --plot", "");
+	if (hopts.plot && fmt_set)
+		return usage_error("--plot writes SVG: not with -o", "");
+	if (hopts.plot && argc - optind != 1)
+		return usage_error("--plot takes exactly one input file", "");
+	if (report || hopts.plot)
+		fmt = &ns_output_html;
+	if (top_set && fmt != &ns_output_html)
+		return usage_error("--report-top is for the HTML report (--report or -o html)", "");
+	if (report) {
+		out_fd = open(report, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (out_fd < 0) {
+			fprintf(stderr, "netsift: %s: %s\n", report, strerror(errno));
+			return NS_EXIT_ERROR;
+		}
+	}
+	if (ob_init(&ob, out_fd, OB_DEFAULT_CAP) < 0) {
 		fprintf(stderr, "netsift: out of memory\n");
 		return NS_EXIT_ERROR;
 	}
@@ -207,6 +266,10 @@ int cmd_analyze(int argc, char **argv)
 		return NS_EXIT_ERROR;
 	}
 	p.out.cid_seed = (uint16_t)cid_seed;
+	if (fmt == &ns_output_html) {
+		hopts.stats = &p.st;
+		out_html_configure(&p.out, &hopts);
+	}
 	p.emit = false;              /* no packet events: the report is the output */
 	p.filter = filter;
 	if (pipeline_check_filter(&p) < 0) {
@@ -287,6 +350,15 @@ int cmd_analyze(int argc, char **argv)
 		ns_reasm_print_stats(stderr, &p.st.reasm);
 	if (ob.err && ob.err != EPIPE) {
 		fprintf(stderr, "netsift: write error: %s\n", strerror(ob.err));
+		failed = true;
+	}
+	if (hopts.plot && !hopts.plot_found && !failed) {
+		fprintf(stderr, "netsift: no TCP connection with stream %" PRIu64 " in %s\n",
+			hopts.plot_stream, argv[optind]);
+		failed = true;
+	}
+	if (report && close(out_fd) < 0 && !failed) {
+		fprintf(stderr, "netsift: %s: %s\n", report, strerror(errno));
 		failed = true;
 	}
 	ob_free(&ob);

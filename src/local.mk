@@ -44,3 +44,7 @@ endif
 # Community ID (src/communityid.c) and Zeek conn.log (src/conn/, src/output/zeek.c).
 src_libnetsift_a_SOURCES += src/communityid.c src/communityid.h \
 	src/conn/zeekconn.c src/conn/zeekconn.h src/output/zeek.c
+# The HTML report and SVG graphs of `netsift analyze` (--report, -o html,
+# --plot): the format and its graphs, and the per-packet record they draw.
+src_libnetsift_a_SOURCES += src/output/html.h src/output/html.c src/output/html_svg.c \
+	src/analyze/timeseq.h src/analyze/timeseq.c

@@ -296,3 +296,18 @@ tests_unit_test_zeekconn_LDADD = $(UNIT_LDADD) $(CRYPTO_LIBS)
 tests_unit_test_analyze_SOURCES += src/communityid.c src/conn/zeekconn.c
 tests_unit_test_analyze_LDADD += $(CRYPTO_LIBS)
 endif
+
+# The HTML report of `netsift analyze` (--report, -o html, --plot) rendered in
+# headless Chromium (tests/html_report.py drives it over the DevTools pipe).
+TESTS += tests/html-report.sh
+EXTRA_DIST += tests/html-report.sh tests/html_report.py
+
+if HAVE_CMOCKA
+# The per-packet record of connections and the time-sequence graph drawn
+# from it (src/analyze/timeseq.c, src/output/html_svg.c).
+check_PROGRAMS += tests/unit/test_timeseq
+TESTS += tests/unit/test_timeseq
+tests_unit_test_timeseq_SOURCES = tests/unit/test_timeseq.c tests/unit/unit.h
+tests_unit_test_timeseq_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/src $(PCAP_CFLAGS)
+tests_unit_test_timeseq_LDADD = $(CLI_UNIT_LDADD)
+endif

@@ -11,6 +11,7 @@ static const struct ns_output *const outputs[] = {
 	&ns_output_table,
 	&ns_output_zeek,
 	&ns_output_zeek_json,
+	&ns_output_html,
 };
 #define NOUTPUTS (sizeof(outputs) / sizeof(outputs[0]))
 

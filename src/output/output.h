@@ -95,6 +95,12 @@ struct ns_output {
 	/* Zeek conn.log records (analyze -o zeek, zeek-json): a format with
 	 * this gets its connections from src/conn/zeekconn.c instead of conn */
 	void (*zeek_conn)(struct ns_out *o, const struct ns_zk_conn *c);
+
+	/* analyze: every packet after the engine analysed it (a->tcp false
+	 * for one it did not), for formats that draw connections (html);
+	 * NULL for the others, which then cost nothing per packet. */
+	void (*an_packet)(struct ns_out *o, const struct ns_packet *pkt,
+			  const struct ns_an_pkt *a);
 };
 
 /* ---- the registry (output.c) ---- */
@@ -121,6 +127,7 @@ extern const struct ns_output ns_output_json;   /* json.c */
 extern const struct ns_output ns_output_table;  /* table.c */
 extern const struct ns_output ns_output_zeek;       /* zeek.c */
 extern const struct ns_output ns_output_zeek_json;  /* zeek.c */
+extern const struct ns_output ns_output_html;   /* html.c */
 
 /* ---- shared by every format: which packet events a packet yields ---- */
 

@@ -294,13 +294,19 @@ static void test_output_registry(void **state)
 	assert_ptr_equal(ns_output_find("json", NS_OUT_REPORT), &ns_output_json);
 	assert_ptr_equal(ns_output_find("text", NS_OUT_REPORT), &ns_output_table);
 	assert_string_equal(ns_output_names(NS_OUT_EVENTS), "json or table");
-	assert_string_equal(ns_output_names(NS_OUT_REPORT), "json, text, zeek or zeek-json");
+	assert_string_equal(ns_output_names(NS_OUT_REPORT), "json, text, zeek, zeek-json or html");
 	/* the conn.log formats serve analyze only, from the Zeek tracker */
 	assert_ptr_equal(ns_output_find("zeek", NS_OUT_REPORT), &ns_output_zeek);
 	assert_ptr_equal(ns_output_find("zeek-json", NS_OUT_REPORT), &ns_output_zeek_json);
 	assert_null(ns_output_find("zeek", NS_OUT_EVENTS));
 	assert_non_null(ns_output_zeek.zeek_conn);
 	assert_null(ns_output_zeek.conn);
+	/* html draws connections: analyze only, and it sees every packet */
+	assert_ptr_equal(ns_output_find("html", NS_OUT_REPORT), &ns_output_html);
+	assert_null(ns_output_find("html", NS_OUT_EVENTS));
+	assert_non_null(ns_output_html.an_packet);
+	assert_null(ns_output_json.an_packet);
+	assert_null(ns_output_table.an_packet);
 	assert_string_equal(ns_output_name(&ns_output_table, NS_OUT_REPORT), "text");
 	assert_string_equal(ns_output_name(&ns_output_table, NS_OUT_EVENTS), "table");
 	/* every format that offers events writes every kind of event */

@@ -32,6 +32,8 @@ void cmd_read_usage(FILE *fp)
 		"Options:\n"
 		"  -o, --output FORMAT  %s (default: table if standard output\n"
 		"                       is a terminal, json otherwise)\n"
+		"      --schema NAME    event schema of -o json: netsift (default) or tracee\n"
+		"                       (exactly Tracee's JSON events, see netsift-events(7))\n"
 		"  -e, --events LIST    comma-separated events to emit (default: all packet\n"
 		"                       events and the TCP flow events)\n"
 		"  -f, --filter EXPR    libpcap filter expression (as for tcpdump); frames that do\n"
@@ -66,7 +68,7 @@ void cmd_read_usage(FILE *fp)
 		"failed, 2 usage error.\n");
 }
 
-enum { OPT_LOCAL = 256, OPT_ANALYSIS };
+enum { OPT_LOCAL = 256, OPT_ANALYSIS, OPT_SCHEMA };
 
 static const struct option long_opts[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -75,6 +77,7 @@ static const struct option long_opts[] = {
 	{ "count",  required_argument, NULL, 'c' },
 	{ "local",  required_argument, NULL, OPT_LOCAL },
 	{ "analysis", no_argument,     NULL, OPT_ANALYSIS },
+	{ "schema", required_argument, NULL, OPT_SCHEMA },
 	NS_FLOWOUT_LONG_OPTS,
 	{ "write",  required_argument, NULL, 'w' },
 	{ "stats",  no_argument,       NULL, 'v' },
@@ -93,6 +96,7 @@ struct read_opts {
 	unsigned nlocal;
 	struct ns_flowout_opts flow;   /* --max-flows, --flow-timeout, --no-capture-end */
 	bool analysis;           /* --analysis: net_tcp_analysis events (cmd_analyze.c) */
+	const char *schema;      /* --schema, NULL: netsift */
 };
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -141,6 +145,12 @@ static int parse_opts(int argc, char **argv, struct read_opts *o)
 		case OPT_ANALYSIS:
 			o->analysis = true;
 			break;
+		case OPT_SCHEMA:
+			if (strcmp(optarg, "netsift") != 0 && strcmp(optarg, "tracee") != 0)
+				return usage_error("unknown schema '%s' (%s)", optarg,
+						   NS_SCHEMA_NAMES);
+			o->schema = optarg;
+			break;
 		case OPT_LOCAL:
 			if (o->nlocal >= NS_MAX_LOCAL)
 				return usage_error("too many --local networks (at most %d)", NS_MAX_LOCAL);
@@ -170,6 +180,16 @@ static int parse_opts(int argc, char **argv, struct read_opts *o)
 	}
 	if (optind >= argc)
 		return usage_error("no input file (use - for standard input)");
+	/* --schema tracee: JSON even on a terminal (the schema is JSON's) */
+	if (o->schema && strcmp(o->schema, "netsift") != 0) {
+		const struct ns_output *f = ns_output_with_schema(o->fmt ? o->fmt :
+								  &ns_output_json, o->schema);
+		if (!f)
+			return usage_error("--schema %s is a schema of -o json", o->schema);
+		if (o->analysis)
+			return usage_error("--analysis has no event in --schema %s", o->schema);
+		o->fmt = f;
+	}
 	return -1;
 }
 

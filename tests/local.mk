@@ -268,3 +268,18 @@ endif
 # Mutation check (`make mutation`, not in make check): the script and its list
 # of source edits that the tests above must catch.
 EXTRA_DIST += tests/mutation.sh tests/mutations.txt
+
+# --schema tracee: golden outputs (testdata/tracee/) and jq filters written
+# for Tracee's JSON, checked against tshark.
+TESTS += tests/tracee-schema.sh
+EXTRA_DIST += tests/tracee-schema.sh
+
+if HAVE_CMOCKA
+# --schema tracee: Go escaping and gopacket names (src/output/tracee.c).
+TRACEE_UNIT_TESTS = tests/unit/test_tracee
+check_PROGRAMS += $(TRACEE_UNIT_TESTS)
+TESTS += $(TRACEE_UNIT_TESTS)
+tests_unit_test_tracee_SOURCES = tests/unit/test_tracee.c tests/unit/unit.h
+tests_unit_test_tracee_CFLAGS = $(CLI_UNIT_CFLAGS)
+tests_unit_test_tracee_LDADD = $(CLI_UNIT_LDADD)
+endif

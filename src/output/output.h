@@ -67,6 +67,8 @@ struct ns_out {
 struct ns_output {
 	const char *name;        /* -o NAME */
 	const char *report_name; /* the name for `analyze -o` when it differs, or NULL */
+	const char *schema;      /* NULL: netsift's own; else the --schema that selects
+				  * this variant of the format `name` (tracee.c) */
 
 	int (*open)(struct ns_out *o);     /* 0, or -1 with o->err set */
 	void (*close)(struct ns_out *o);
@@ -101,6 +103,12 @@ const char *ns_output_name(const struct ns_output *f, enum ns_output_use use);
 /* The names offered for `use`, as "a, b or c", for --help and errors. */
 const char *ns_output_names(enum ns_output_use use);
 
+/* The format `f` in the event schema `schema` ("netsift" is f itself):
+ * NULL when f has no such variant. */
+const struct ns_output *ns_output_with_schema(const struct ns_output *f, const char *schema);
+/* The schemas offered, for --help and errors. */
+#define NS_SCHEMA_NAMES "netsift or tracee"
+
 /* Set up o for format f writing into ob, and open it: 0, or -1 (o->err). */
 int ns_out_open(struct ns_out *o, const struct ns_output *f, struct outbuf *ob);
 /* Close o (once; again is a no-op). */
@@ -109,6 +117,7 @@ void ns_out_close(struct ns_out *o);
 /* The formats (one line each in the registry of output.c). */
 extern const struct ns_output ns_output_json;   /* json.c */
 extern const struct ns_output ns_output_table;  /* table.c */
+extern const struct ns_output ns_output_tracee; /* tracee.c: json, --schema tracee */
 
 /* ---- shared by every format: which packet events a packet yields ---- */
 

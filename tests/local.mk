@@ -283,3 +283,8 @@ tests_unit_test_tracee_SOURCES = tests/unit/test_tracee.c tests/unit/unit.h
 tests_unit_test_tracee_CFLAGS = $(CLI_UNIT_CFLAGS)
 tests_unit_test_tracee_LDADD = $(CLI_UNIT_LDADD)
 endif
+
+# analyze report: [v6]:port, payload column, truncated input verdict, input
+# path as given, uniqueBytes against tcptrace.
+TESTS += tests/analyze-report.sh
+EXTRA_DIST += tests/analyze-report.sh

@@ -34,6 +34,11 @@ void cmd_read_usage(FILE *fp)
 		"                       is a terminal, json otherwise)\n"
 		"      --schema NAME    event schema of -o json: netsift (default) or tracee\n"
 		"                       (exactly Tracee's JSON events, see netsift-events(7))\n"
+		"  -t                   table time as tcpdump: -t none, -tt seconds since the\n"
+		"                       epoch, -ttt delta from the previous line, -tttt date and\n"
+		"                       time, -ttttt since the first line (default: time of day)\n"
+		"      --time-precision=micro|nano   table time digits (default micro)\n"
+		"      --utc            table time in UTC (default: local time, as tcpdump)\n"
 		"  -e, --events LIST    comma-separated events to emit (default: all packet\n"
 		"                       events and the TCP flow events)\n"
 		"  -f, --filter EXPR    libpcap filter expression (as for tcpdump); frames that do\n"
@@ -68,7 +73,7 @@ void cmd_read_usage(FILE *fp)
 		"failed, 2 usage error.\n");
 }
 
-enum { OPT_LOCAL = 256, OPT_ANALYSIS, OPT_SCHEMA };
+enum { OPT_LOCAL = 256, OPT_ANALYSIS, OPT_SCHEMA, OPT_TIME_PREC, OPT_UTC };
 
 static const struct option long_opts[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -78,6 +83,9 @@ static const struct option long_opts[] = {
 	{ "local",  required_argument, NULL, OPT_LOCAL },
 	{ "analysis", no_argument,     NULL, OPT_ANALYSIS },
 	{ "schema", required_argument, NULL, OPT_SCHEMA },
+	{ "time-precision", required_argument, NULL, OPT_TIME_PREC },
+	{ "time-stamp-precision", required_argument, NULL, OPT_TIME_PREC }, /* tcpdump's */
+	{ "utc", no_argument, NULL, OPT_UTC },
 	NS_FLOWOUT_LONG_OPTS,
 	{ "write",  required_argument, NULL, 'w' },
 	{ "stats",  no_argument,       NULL, 'v' },
@@ -97,6 +105,8 @@ struct read_opts {
 	struct ns_flowout_opts flow;   /* --max-flows, --flow-timeout, --no-capture-end */
 	bool analysis;           /* --analysis: net_tcp_analysis events (cmd_analyze.c) */
 	const char *schema;      /* --schema, NULL: netsift */
+	unsigned tcount;         /* -t given this many times */
+	bool nano, utc;          /* --time-precision=nano, --utc */
 };
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -121,7 +131,7 @@ static int parse_opts(int argc, char **argv, struct read_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->events = NS_EV_DEFAULT;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:e:f:c:w:vh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:e:f:c:w:vht", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			o->fmt = ns_output_find(optarg, NS_OUT_EVENTS);
@@ -144,6 +154,18 @@ static int parse_opts(int argc, char **argv, struct read_opts *o)
 			break;
 		case OPT_ANALYSIS:
 			o->analysis = true;
+			break;
+		case 't':
+			if (++o->tcount > 5)
+				return usage_error("-t at most five times (-ttttt)");
+			break;
+		case OPT_TIME_PREC:
+			if (strcmp(optarg, "nano") != 0 && strcmp(optarg, "micro") != 0)
+				return usage_error("bad time precision '%s' (micro or nano)", optarg);
+			o->nano = strcmp(optarg, "nano") == 0;
+			break;
+		case OPT_UTC:
+			o->utc = true;
 			break;
 		case OPT_SCHEMA:
 			if (strcmp(optarg, "netsift") != 0 && strcmp(optarg, "tracee") != 0)
@@ -236,6 +258,10 @@ int cmd_read(int argc, char **argv)
 		ob_free(&ob);
 		return NS_EXIT_ERROR;
 	}
+	/* the table's time column: -t count as tcpdump's */
+	p.out.tf.mode = o.tcount;
+	p.out.tf.nano = o.nano;
+	p.out.tf.utc = o.utc;
 	p.events = o.events;
 	p.filter = o.filter;
 	p.max_frames = o.count;

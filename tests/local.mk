@@ -288,3 +288,12 @@ endif
 # path as given, uniqueBytes against tcptrace.
 TESTS += tests/analyze-report.sh
 EXTRA_DIST += tests/analyze-report.sh
+
+# The table prints local time, as tcpdump: the tests fix the zone so that
+# their expected outputs hold anywhere.
+AM_TESTS_ENVIRONMENT += TZ=UTC0; export TZ;
+
+# Table output against tcpdump: TCP flags, time formats (-t...-ttttt, nano,
+# local and UTC), interface, direction and process.
+TESTS += tests/table-format.sh
+EXTRA_DIST += tests/table-format.sh

@@ -51,6 +51,27 @@ struct ns_flow_domains {
 	size_t nsrc, ndst;
 };
 
+/* The table's time column (table_time.c): tcpdump's -t options. */
+enum ns_time_mode {
+	NS_TIME_CLOCK = 0,       /* default: time of day */
+	NS_TIME_NONE,            /* -t */
+	NS_TIME_EPOCH,           /* -tt: seconds since the epoch */
+	NS_TIME_DELTA,           /* -ttt: since the previous line */
+	NS_TIME_DATE,            /* -tttt: date and time of day */
+	NS_TIME_SINCE_FIRST,     /* -ttttt: since the first line */
+};
+struct ns_timefmt {
+	uint8_t mode;            /* enum ns_time_mode */
+	bool nano;               /* --time-precision=nano */
+	bool utc;                /* --utc: else local time, as tcpdump */
+	/* state */
+	bool have_prev;
+	uint64_t prev_ns, first_ns;
+	bool cache_ok;
+	int64_t cache_min;       /* the minute whose broken-down time is cached */
+	int cache[5], cache_sec0;
+};
+
 /* One output in use: the format, where it writes, and the format's state. */
 struct ns_out {
 	const struct ns_output *fmt;
@@ -62,6 +83,7 @@ struct ns_out {
 	bool no_input;           /* the input gave no frame at all (could not be read) */
 	int err;                 /* set by the format when it lost a record (ENOMEM) */
 	bool closed;
+	struct ns_timefmt tf;    /* the table's time column (set after ns_out_open) */
 };
 
 struct ns_output {

@@ -135,6 +135,12 @@ check "default schema unchanged" "$got" '[true,true]'
 check "--schema tracee -o table is a usage error" "$?" 2
 "$NETSIFT" read --schema zeek "$dir/ping.pcap" >/dev/null 2>"$tmp/err"
 check "--schema zeek is a usage error" "$?" 2
+# netsift trace takes the option too: it writes through the same module; here
+# only its option handling (tracing needs root)
+"$NETSIFT" trace --schema tracee -o table >/dev/null 2>"$tmp/err"
+check "trace --schema tracee -o table is refused" "$(grep -c 'schema of -o json' "$tmp/err")" 1
+"$NETSIFT" trace --help | grep -q -- '--schema NAME'
+check "trace --help lists --schema" "$?" 0
 
 [ "$n" -ge 20 ] || { echo "FAIL: only $n checks"; fail=1; }
 [ $fail -eq 0 ] && echo "PASS: tracee schema ($n checks, $nev events)"

@@ -162,12 +162,6 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char *base_name(const char *path)
-{
-	const char *s = strrchr(path, '/');
-	return s ? s + 1 : path;
-}
-
 int cmd_analyze(int argc, char **argv)
 {
 	static struct pipeline p;   /* holds a struct ns_packet: not on the stack */
@@ -300,7 +294,7 @@ int cmd_analyze(int argc, char **argv)
 	p.out.many_files = argc - optind > 1;
 
 	for (int i = optind; i < argc && !ob.err; i++) {
-		p.out.file = strcmp(argv[i], "-") == 0 ? "-" : base_name(argv[i]);
+		p.out.file = argv[i];   /* the path as given: two inputs may share a basename */
 		p.out.no_input = false;
 		if (fmt->input_begin)
 			fmt->input_begin(&p.out);
@@ -326,6 +320,8 @@ int cmd_analyze(int argc, char **argv)
 			fprintf(stderr, "netsift: %s\n", err);
 			failed = true;
 			p.out.no_input = p.st.frames == frames_before;
+			/* frames are numbered per file: its count is its last frame */
+			ns_an_set_capture_cut(run.an, p.st.frames - frames_before);
 		}
 		pipeline_end_source(&p);
 		ns_an_free(run.an);

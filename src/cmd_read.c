@@ -32,6 +32,13 @@ void cmd_read_usage(FILE *fp)
 		"Options:\n"
 		"  -o, --output FORMAT  %s (default: table if standard output\n"
 		"                       is a terminal, json otherwise)\n"
+		"      --schema NAME    event schema of -o json: netsift (default) or tracee\n"
+		"                       (exactly Tracee's JSON events, see netsift-events(7))\n"
+		"  -t                   table time as tcpdump: -t none, -tt seconds since the\n"
+		"                       epoch, -ttt delta from the previous line, -tttt date and\n"
+		"                       time, -ttttt since the first line (default: time of day)\n"
+		"      --time-precision=micro|nano   table time digits (default micro)\n"
+		"      --utc            table time in UTC (default: local time, as tcpdump)\n"
 		"  -e, --events LIST    comma-separated events to emit (default: all packet\n"
 		"                       events and the TCP flow events)\n"
 		"  -f, --filter EXPR    libpcap filter expression (as for tcpdump); frames that do\n"
@@ -69,7 +76,7 @@ void cmd_read_usage(FILE *fp)
 		"failed, 2 usage error.\n");
 }
 
-enum { OPT_LOCAL = 256, OPT_ANALYSIS, OPT_CID, OPT_CID_SEED };
+enum { OPT_LOCAL = 256, OPT_ANALYSIS, OPT_CID, OPT_CID_SEED, OPT_SCHEMA, OPT_TIME_PREC, OPT_UTC };
 
 static const struct option long_opts[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -80,6 +87,10 @@ static const struct option long_opts[] = {
 	{ "analysis", no_argument,     NULL, OPT_ANALYSIS },
 	{ "community-id", no_argument, NULL, OPT_CID },
 	{ "community-id-seed", required_argument, NULL, OPT_CID_SEED },
+	{ "schema", required_argument, NULL, OPT_SCHEMA },
+	{ "time-precision", required_argument, NULL, OPT_TIME_PREC },
+	{ "time-stamp-precision", required_argument, NULL, OPT_TIME_PREC }, /* tcpdump's */
+	{ "utc", no_argument, NULL, OPT_UTC },
 	NS_FLOWOUT_LONG_OPTS,
 	{ "write",  required_argument, NULL, 'w' },
 	{ "stats",  no_argument,       NULL, 'v' },
@@ -100,6 +111,9 @@ struct read_opts {
 	bool analysis;           /* --analysis: net_tcp_analysis events (cmd_analyze.c) */
 	bool cid;                /* --community-id */
 	uint64_t cid_seed;       /* --community-id-seed */
+	const char *schema;      /* --schema, NULL: netsift */
+	unsigned tcount;         /* -t given this many times */
+	bool nano, utc;          /* --time-precision=nano, --utc */
 };
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -124,7 +138,7 @@ static int parse_opts(int argc, char **argv, struct read_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->events = NS_EV_DEFAULT;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:e:f:c:w:vh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:e:f:c:w:vht", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			o->fmt = ns_output_find(optarg, NS_OUT_EVENTS);
@@ -155,6 +169,24 @@ static int parse_opts(int argc, char **argv, struct read_opts *o)
 			if (ns_cli_parse_u64(optarg, 0, 65535, &o->cid_seed) < 0)
 				return usage_error("bad --community-id-seed '%s' (0-65535)", optarg);
 			break;
+		case 't':
+			if (++o->tcount > 5)
+				return usage_error("-t at most five times (-ttttt)");
+			break;
+		case OPT_TIME_PREC:
+			if (strcmp(optarg, "nano") != 0 && strcmp(optarg, "micro") != 0)
+				return usage_error("bad time precision '%s' (micro or nano)", optarg);
+			o->nano = strcmp(optarg, "nano") == 0;
+			break;
+		case OPT_UTC:
+			o->utc = true;
+			break;
+		case OPT_SCHEMA:
+			if (strcmp(optarg, "netsift") != 0 && strcmp(optarg, "tracee") != 0)
+				return usage_error("unknown schema '%s' (%s)", optarg,
+						   NS_SCHEMA_NAMES);
+			o->schema = optarg;
+			break;
 		case OPT_LOCAL:
 			if (o->nlocal >= NS_MAX_LOCAL)
 				return usage_error("too many --local networks (at most %d)", NS_MAX_LOCAL);
@@ -184,6 +216,16 @@ static int parse_opts(int argc, char **argv, struct read_opts *o)
 	}
 	if (optind >= argc)
 		return usage_error("no input file (use - for standard input)");
+	/* --schema tracee: JSON even on a terminal (the schema is JSON's) */
+	if (o->schema && strcmp(o->schema, "netsift") != 0) {
+		const struct ns_output *f = ns_output_with_schema(o->fmt ? o->fmt :
+								  &ns_output_json, o->schema);
+		if (!f)
+			return usage_error("--schema %s is a schema of -o json", o->schema);
+		if (o->analysis)
+			return usage_error("--analysis has no event in --schema %s", o->schema);
+		o->fmt = f;
+	}
 	return -1;
 }
 
@@ -232,6 +274,10 @@ int cmd_read(int argc, char **argv)
 	}
 	p.out.cid_packets = o.cid;
 	p.out.cid_seed = (uint16_t)o.cid_seed;
+	/* the table's time column: -t count as tcpdump's */
+	p.out.tf.mode = o.tcount;
+	p.out.tf.nano = o.nano;
+	p.out.tf.utc = o.utc;
 	p.events = o.events;
 	p.filter = o.filter;
 	p.max_frames = o.count;

@@ -12,6 +12,8 @@ OUTPUT_SOURCES = \
 	src/output/json_flow.c src/output/json_analysis.c \
 	src/output/table.h src/output/table.c src/output/table_packet.c \
 	src/output/table_flow.c src/output/table_analysis.c
+OUTPUT_SOURCES += src/output/tracee.h src/output/tracee.c
+OUTPUT_SOURCES += src/output/table_time.c
 
 # Everything of `netsift read` except main(): linked by netsift and by the unit
 # tests (tests/unit/test_pcapng, test_outbuf).

@@ -6,7 +6,7 @@ PKGS="autoconf automake libtool make gcc pkg-config libpcap-dev libcmocka-dev
       tshark tcpdump tcptrace python3 man-db iproute2 nftables ethtool
       iputils-ping netcat-openbsd dnsmasq-base curl iperf3
       libssl-dev sqlite3
-      chromium"
+      chromium jq"   # tests/tracee-schema.sh
 missing=
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' || missing="$missing $p"

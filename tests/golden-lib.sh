@@ -14,6 +14,9 @@ golden_init() {
 	: "${TOP_SRCDIR:=$(cd "$(dirname "$0")/.." && pwd)}"
 	: "${NETSIFT:=$TOP_SRCDIR/build/netsift}"
 	[ -x "$NETSIFT" ] || { echo "ERROR: $NETSIFT not built"; exit 99; }
+	# the table's time is local time: the expected files are in UTC
+	TZ=UTC0
+	export TZ
 	mode=check
 	case "${1:-}" in
 	--update) mode=update ;;

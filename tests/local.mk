@@ -311,3 +311,31 @@ tests_unit_test_timeseq_SOURCES = tests/unit/test_timeseq.c tests/unit/unit.h
 tests_unit_test_timeseq_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/src $(PCAP_CFLAGS)
 tests_unit_test_timeseq_LDADD = $(CLI_UNIT_LDADD)
 endif
+# --schema tracee: golden outputs (testdata/tracee/) and jq filters written
+# for Tracee's JSON, checked against tshark.
+TESTS += tests/tracee-schema.sh
+EXTRA_DIST += tests/tracee-schema.sh
+
+if HAVE_CMOCKA
+# --schema tracee: Go escaping and gopacket names (src/output/tracee.c).
+TRACEE_UNIT_TESTS = tests/unit/test_tracee
+check_PROGRAMS += $(TRACEE_UNIT_TESTS)
+TESTS += $(TRACEE_UNIT_TESTS)
+tests_unit_test_tracee_SOURCES = tests/unit/test_tracee.c tests/unit/unit.h
+tests_unit_test_tracee_CFLAGS = $(CLI_UNIT_CFLAGS)
+tests_unit_test_tracee_LDADD = $(CLI_UNIT_LDADD)
+endif
+
+# analyze report: [v6]:port, payload column, truncated input verdict, input
+# path as given, uniqueBytes against tcptrace.
+TESTS += tests/analyze-report.sh
+EXTRA_DIST += tests/analyze-report.sh
+
+# The table prints local time, as tcpdump: the tests fix the zone so that
+# their expected outputs hold anywhere.
+AM_TESTS_ENVIRONMENT += TZ=UTC0; export TZ;
+
+# Table output against tcpdump: TCP flags, time formats (-t...-ttttt, nano,
+# local and UTC), interface, direction and process.
+TESTS += tests/table-format.sh
+EXTRA_DIST += tests/table-format.sh

@@ -116,6 +116,7 @@ struct ns_an {
 	bool have_t0;
 	uint64_t t0_ns;          /* first packet of the capture */
 	bool ack_log;            /* new connections keep their advancing ACKs */
+	uint64_t cut_frame;      /* ns_an_set_capture_cut, 0: the input ended normally */
 };
 
 /* ---------------------------------------------------------------- names */
@@ -1264,6 +1265,9 @@ static void finish_conn(struct ns_an *an, struct conn *c, bool capture_end)
 	unlink_conn(an, c);
 	c->pub.close = classify(&c->pub);
 	c->pub.capture_end = capture_end;
+	if (capture_end && an->cut_frame && (c->pub.close == NS_AN_CLOSE_OPEN ||
+	    c->pub.close == NS_AN_CLOSE_HALF || c->pub.close == NS_AN_CLOSE_UNANSWERED))
+		c->pub.capture_cut_frame = an->cut_frame;   /* its end was not captured */
 	if (an->done)
 		an->done(&c->pub, an->user);
 	free_conn(an, c);
@@ -1453,6 +1457,11 @@ static int cmp_stream(const void *x, const void *y)
 {
 	const struct conn *a = *(struct conn *const *)x, *b = *(struct conn *const *)y;
 	return a->pub.stream < b->pub.stream ? -1 : a->pub.stream > b->pub.stream;
+}
+
+void ns_an_set_capture_cut(struct ns_an *an, uint64_t frame)
+{
+	an->cut_frame = frame;
 }
 
 void ns_an_finish(struct ns_an *an)

@@ -215,6 +215,9 @@ struct ns_an_conn {
 	char history[NS_AN_HIST_MAX + 1];
 	bool flipped;
 	bool capture_end;        /* finished by the end of the capture */
+	/* Still open (or unanswered) when a capture that was cut short ended
+	 * (ns_an_set_capture_cut): the last frame read, else 0. */
+	uint64_t capture_cut_frame;
 	/* Every advancing ACK, in capture order, when the engine was asked to
 	 * log them (ns_an_set_ack_log; else acks_on is false and all is 0).
 	 * Grows with the connection's length: one record (64 bytes) per
@@ -295,6 +298,9 @@ void ns_an_set_ack_log(struct ns_an *an, bool on);
 uint32_t ns_an_packet(struct ns_an *an, const struct ns_packet *pkt, struct ns_an_pkt *out);
 /* End of capture: hand every remaining connection to the callback. */
 void ns_an_finish(struct ns_an *an);
+/* The input ended early (truncated) after `frame`: connections still open at
+ * ns_an_finish say so (capture_cut_frame). Call before ns_an_finish. */
+void ns_an_set_capture_cut(struct ns_an *an, uint64_t frame);
 void ns_an_free(struct ns_an *an);
 /* Connections currently held (for the memory-bound test). */
 size_t ns_an_active(const struct ns_an *an);

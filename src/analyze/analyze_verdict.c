@@ -387,8 +387,14 @@ void ns_an_verdict_ob(struct outbuf *ob, const struct ns_an_conn *c)
 		if (!side_dir(c, !s)->find[NS_FIND_ZERO_WINDOW].count)  /* else told above */
 			verdict_find(ob, c, s, NS_FIND_KEEP_ALIVE, "keep-alive", "keep-alives");
 	}
-	if (!ns_an_has_problems(c))
+	if (c->capture_cut_frame) {
+		/* a cut-short file is no evidence that nothing went wrong */
+		OB_LIT(ob, " Incomplete: the capture ends at frame ");
+		ob_u64(ob, c->capture_cut_frame);
+		OB_LIT(ob, " (the file is cut short).");
+	} else if (!ns_an_has_problems(c)) {
 		OB_LIT(ob, " No problems found.");
+	}
 }
 
 void ns_an_write_verdict(FILE *fp, const struct ns_an_conn *c)

@@ -107,6 +107,7 @@ static void usage(FILE *fp)
 "  -e, --events LIST    events to emit (as netsift read)\n"
 "  -f, --filter EXPR    pcap filter expression, applied to the IP packet\n"
 "  -o, --output FMT     %s (default json)\n"
+"      --schema NAME    event schema of -o json: netsift (default) or tracee\n"
 "  -c, --count N        stop after N packets\n"
 "  -w, --write FILE     record the packets as pcapng (process kept per packet)\n"
 "  -s, --snaplen N      bytes captured from the IP header on (default %u, max %u)\n"
@@ -164,7 +165,7 @@ static int parse_comms(struct trace_opts *o, const char *arg)
 	return o->ncomms ? 0 : -1;
 }
 
-enum { OPT_COMM = 256, OPT_CGROUP };
+enum { OPT_COMM = 256, OPT_CGROUP, OPT_SCHEMA };
 
 static int parse_opts(int argc, char **argv, struct trace_opts *o)
 {
@@ -175,6 +176,7 @@ static int parse_opts(int argc, char **argv, struct trace_opts *o)
 		{ "events", required_argument, NULL, 'e' },
 		{ "filter", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "schema", required_argument, NULL, OPT_SCHEMA },
 		{ "count", required_argument, NULL, 'c' },
 		{ "write", required_argument, NULL, 'w' },
 		{ "snaplen", required_argument, NULL, 's' },
@@ -184,6 +186,7 @@ static int parse_opts(int argc, char **argv, struct trace_opts *o)
 		NS_FLOWOUT_LONG_OPTS,
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *schema = NULL;
 	uint64_t v;
 	int c;
 
@@ -217,6 +220,11 @@ static int parse_opts(int argc, char **argv, struct trace_opts *o)
 			if (!o->fmt)
 				return bad("trace: unknown output format %s (%s)", optarg,
 					   ns_output_names(NS_OUT_EVENTS));
+			break;
+		case OPT_SCHEMA:
+			if (strcmp(optarg, "netsift") != 0 && strcmp(optarg, "tracee") != 0)
+				return bad("trace: unknown schema %s (%s)", optarg, NS_SCHEMA_NAMES);
+			schema = optarg;
 			break;
 		case 'c':
 			if (ns_cli_parse_u64(optarg, 1, UINT64_MAX, &o->count) < 0)
@@ -253,6 +261,14 @@ static int parse_opts(int argc, char **argv, struct trace_opts *o)
 			usage(stderr);
 			return -1;
 		}
+	}
+	if (schema) {
+		const struct ns_output *f = ns_output_with_schema(o->fmt ? o->fmt :
+								  &ns_output_json, schema);
+		if (!f)
+			return bad("trace: --schema %s is a schema of -o json", schema);
+		if (f != &ns_output_json)
+			o->fmt = f;
 	}
 	if (optind < argc)
 		o->cmd = argv + optind;

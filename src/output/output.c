@@ -12,11 +12,14 @@ static const struct ns_output *const outputs[] = {
 	&ns_output_zeek,
 	&ns_output_zeek_json,
 	&ns_output_html,
+	&ns_output_tracee,
 };
 #define NOUTPUTS (sizeof(outputs) / sizeof(outputs[0]))
 
 static bool serves(const struct ns_output *f, enum ns_output_use use)
 {
+	if (f->schema)          /* reached through ns_output_with_schema only */
+		return false;
 	return use == NS_OUT_EVENTS ? f->packet != NULL : (f->conn != NULL || f->zeek_conn != NULL);
 }
 
@@ -56,6 +59,17 @@ const char *ns_output_names(enum ns_output_use use)
 				      left > 1 ? ", " : left == 1 ? " or " : "");
 	}
 	return b;
+}
+
+const struct ns_output *ns_output_with_schema(const struct ns_output *f, const char *schema)
+{
+	if (!schema || strcmp(schema, "netsift") == 0)
+		return f;
+	for (size_t i = 0; i < NOUTPUTS; i++)
+		if (outputs[i]->schema && strcmp(outputs[i]->schema, schema) == 0 &&
+		    strcmp(outputs[i]->name, f->name) == 0)
+			return outputs[i];
+	return NULL;
 }
 
 int ns_out_open(struct ns_out *o, const struct ns_output *f, struct outbuf *ob)

@@ -52,6 +52,27 @@ struct ns_flow_domains {
 	size_t nsrc, ndst;
 };
 
+/* The table's time column (table_time.c): tcpdump's -t options. */
+enum ns_time_mode {
+	NS_TIME_CLOCK = 0,       /* default: time of day */
+	NS_TIME_NONE,            /* -t */
+	NS_TIME_EPOCH,           /* -tt: seconds since the epoch */
+	NS_TIME_DELTA,           /* -ttt: since the previous line */
+	NS_TIME_DATE,            /* -tttt: date and time of day */
+	NS_TIME_SINCE_FIRST,     /* -ttttt: since the first line */
+};
+struct ns_timefmt {
+	uint8_t mode;            /* enum ns_time_mode */
+	bool nano;               /* --time-precision=nano */
+	bool utc;                /* --utc: else local time, as tcpdump */
+	/* state */
+	bool have_prev;
+	uint64_t prev_ns, first_ns;
+	bool cache_ok;
+	int64_t cache_min;       /* the minute whose broken-down time is cached */
+	int cache[5], cache_sec0;
+};
+
 /* One output in use: the format, where it writes, and the format's state. */
 struct ns_out {
 	const struct ns_output *fmt;
@@ -69,11 +90,14 @@ struct ns_out {
 	bool cid_packets;
 	/* analyze -o zeek: the first and last packet time of the run (#open, #close) */
 	uint64_t first_ts_ns, last_ts_ns;
+	struct ns_timefmt tf;    /* the table's time column (set after ns_out_open) */
 };
 
 struct ns_output {
 	const char *name;        /* -o NAME */
 	const char *report_name; /* the name for `analyze -o` when it differs, or NULL */
+	const char *schema;      /* NULL: netsift's own; else the --schema that selects
+				  * this variant of the format `name` (tracee.c) */
 
 	int (*open)(struct ns_out *o);     /* 0, or -1 with o->err set */
 	void (*close)(struct ns_out *o);
@@ -117,6 +141,12 @@ const char *ns_output_name(const struct ns_output *f, enum ns_output_use use);
 /* The names offered for `use`, as "a, b or c", for --help and errors. */
 const char *ns_output_names(enum ns_output_use use);
 
+/* The format `f` in the event schema `schema` ("netsift" is f itself):
+ * NULL when f has no such variant. */
+const struct ns_output *ns_output_with_schema(const struct ns_output *f, const char *schema);
+/* The schemas offered, for --help and errors. */
+#define NS_SCHEMA_NAMES "netsift or tracee"
+
 /* Set up o for format f writing into ob, and open it: 0, or -1 (o->err). */
 int ns_out_open(struct ns_out *o, const struct ns_output *f, struct outbuf *ob);
 /* Close o (once; again is a no-op). */
@@ -128,6 +158,7 @@ extern const struct ns_output ns_output_table;  /* table.c */
 extern const struct ns_output ns_output_zeek;       /* zeek.c */
 extern const struct ns_output ns_output_zeek_json;  /* zeek.c */
 extern const struct ns_output ns_output_html;   /* html.c */
+extern const struct ns_output ns_output_tracee; /* tracee.c: json, --schema tracee */
 
 /* ---- shared by every format: which packet events a packet yields ---- */
 

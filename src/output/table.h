@@ -12,11 +12,12 @@
 #include "output/output.h"
 
 /* One table line for the packet (if `sel` is not 0). */
-void out_table_packet(struct outbuf *ob, const struct ns_packet *pkt, uint32_t sel);
+void out_table_packet(struct ns_out *o, const struct ns_packet *pkt, uint32_t sel);
 /* Pieces of the table line, shared with the flow and DNS table lines:
- * the time of day (UTC) as HH:MM:SS.uuuuuu, and an endpoint as addr,
- * addr:port, or [v6addr]:port when `port` is set. */
-void out_table_time(struct outbuf *ob, uint64_t ts_ns);
+ * the time column as o->tf says (table_time.c: HH:MM:SS.uuuuuu local time
+ * by default) followed by a space, or nothing with -t; and an endpoint as
+ * addr, addr:port, or [v6addr]:port when `port` is set. */
+void out_table_time(struct ns_out *o, uint64_t ts_ns);
 void out_table_endpoint(struct outbuf *ob, const struct ns_addr *a, bool port, uint16_t p);
 
 /* The records of the format (its struct ns_output is in table.c). */

@@ -249,7 +249,7 @@ void ns_an_write_text(FILE *fp, const struct ns_an_conn *c)
 	fputs(" -> ", fp);
 	endpoint_text(fp, &c->resp);
 	fprintf(fp, "  [%s %s] %s\n", ns_an_conn_state(c), c->history[0] ? c->history : "-",
-		ns_an_has_problems(c) ? "PROBLEMS" : "ok");
+		ns_an_has_problems(c) ? "PROBLEMS" : c->capture_cut_frame ? "incomplete" : "ok");
 	fputs("  verdict: ", fp);
 	ns_an_write_verdict(fp, c);
 	fputc('\n', fp);
@@ -273,7 +273,7 @@ void ns_an_write_text(FILE *fp, const struct ns_an_conn *c)
 void ns_an_write_summary_header(FILE *fp)
 {
 	fprintf(fp, "%-6s %-46s %-6s %-14s %-11s %7s %9s %5s %5s %5s %5s %5s %9s\n",
-		"stream", "connection", "state", "history", "close", "packets", "bytes",
+		"stream", "connection", "state", "history", "close", "packets", "payload",
 		"rexmt", "dupack", "ooo", "lost", "zwin", "rtt_ms");
 }
 
@@ -283,7 +283,10 @@ void ns_an_write_summary_row(FILE *fp, const struct ns_an_conn *c)
 	char conn[160], ia[NS_ADDR_STRLEN], ra[NS_ADDR_STRLEN], rtt[32];
 	ns_addr_format(&i->addr, ia);
 	ns_addr_format(&r->addr, ra);
-	snprintf(conn, sizeof(conn), "%s:%u>%s:%u", ia, i->port, ra, r->port);
+	/* [v6]:port, as everywhere else: fd00::1:80 would be ambiguous */
+	snprintf(conn, sizeof(conn), "%s%s%s:%u>%s%s%s:%u",
+		 i->addr.family == 6 ? "[" : "", ia, i->addr.family == 6 ? "]" : "", i->port,
+		 r->addr.family == 6 ? "[" : "", ra, r->addr.family == 6 ? "]" : "", r->port);
 	uint64_t n = i->rtt_n + r->rtt_n;
 	if (n)
 		snprintf(rtt, sizeof(rtt), "%.3f", (double)(i->rtt_sum_ns + r->rtt_sum_ns) / 1e6 / (double)n);

@@ -10,14 +10,31 @@
 #include "dns.h"
 #include "flow/flow.h"
 
-static void put_line_head(struct outbuf *ob, uint64_t frame, uint64_t ts,
+/* "comm[pid] " when the process is known, as on the packet lines. */
+static void put_proc(struct outbuf *ob, const char *comm, uint32_t pid)
+{
+	if (!pid && !comm[0])
+		return;
+	ob_mem(ob, comm[0] ? comm : "?", comm[0] ? strnlen(comm, NS_COMM_MAX) : 1);
+	if (pid) {
+		ob_putc(ob, '[');
+		ob_u64(ob, pid);
+		ob_putc(ob, ']');
+	}
+	ob_putc(ob, ' ');
+}
+
+static void put_line_head(struct ns_out *o, uint64_t frame, uint64_t ts,
+			  const char *comm, uint32_t pid,
 			  const struct ns_addr *src, uint16_t sport,
 			  const struct ns_addr *dst, uint16_t dport)
 {
+	struct outbuf *ob = o->ob;
+
 	ob_u64(ob, frame);
 	ob_putc(ob, ' ');
-	out_table_time(ob, ts);
-	ob_putc(ob, ' ');
+	out_table_time(o, ts);
+	put_proc(ob, comm, pid);
 	out_table_endpoint(ob, src, true, sport);
 	OB_LIT(ob, " -> ");
 	out_table_endpoint(ob, dst, true, dport);
@@ -50,7 +67,7 @@ static void table_names(struct outbuf *ob, const char *key, const char *const *v
 void out_table_flow(struct ns_out *o, const struct ns_flow_event *ev, const struct ns_flow_domains *d)
 {
 	struct outbuf *ob = o->ob;
-	put_line_head(ob, ev->frame, ev->ts_ns, &ev->src, ev->src_port, &ev->dst, ev->dst_port);
+	put_line_head(o, ev->frame, ev->ts_ns, ev->comm, ev->pid, &ev->src, ev->src_port, &ev->dst, ev->dst_port);
 	if (ev->type == NS_FLOW_EV_BEGIN) {
 		OB_LIT(ob, " FLOW begin ");
 		ob_str(ob, ns_flow_dir_name(ev->direction));
@@ -99,7 +116,8 @@ void out_table_dns(struct ns_out *o, const struct ns_packet *pkt, uint16_t sport
 	struct outbuf *ob = o->ob;
 	const char *rc = ns_dns_rcode_name(m->rcode);
 
-	put_line_head(ob, pkt->ctx ? pkt->ctx->frame : 0, pkt->ctx ? pkt->ctx->ts_ns : 0,
+	put_line_head(o, pkt->ctx ? pkt->ctx->frame : 0, pkt->ctx ? pkt->ctx->ts_ns : 0,
+		      pkt->ctx ? pkt->ctx->comm : "", pkt->ctx ? pkt->ctx->pid : 0,
 		      &pkt->src, sport, &pkt->dst, dport);
 	OB_LIT(ob, " DNS ");
 	if (m->qr)

@@ -1,26 +1,9 @@
 /* Table output: one line per packet, in the spirit of the trace-reading
  * guide's summary lines:
- *   FRAME HH:MM:SS.uuuuuu SRC[:PORT] -> DST[:PORT] PROTO DETAILS [FLAGS]
- * Time is UTC. IPv6 endpoints with a port are written [addr]:port. */
+ *   FRAME [TIME] [IFACE] [In|Out] [COMM[PID]] SRC[:PORT] -> DST[:PORT] PROTO DETAILS [FLAGS]
+ * TIME as tcpdump's -t options say (table_time.c). IPv6 endpoints with a
+ * port are written [addr]:port. */
 #include "output/table.h"
-
-void out_table_time(struct outbuf *ob, uint64_t ts_ns)
-{
-	uint64_t secs = ts_ns / 1000000000u;
-	uint32_t usec = (uint32_t)(ts_ns % 1000000000u / 1000u);
-	uint32_t tod = (uint32_t)(secs % 86400u);
-	char *d = ob_reserve(ob, 16);
-	size_t n = 0;
-
-	n += fmt_u_pad(d + n, tod / 3600, 2);
-	d[n++] = ':';
-	n += fmt_u_pad(d + n, tod / 60 % 60, 2);
-	d[n++] = ':';
-	n += fmt_u_pad(d + n, tod % 60, 2);
-	d[n++] = '.';
-	n += fmt_u_pad(d + n, usec, 6);
-	ob->len += n;
-}
 
 void out_table_endpoint(struct outbuf *ob, const struct ns_addr *a, bool port, uint16_t p)
 {
@@ -37,20 +20,36 @@ void out_table_endpoint(struct outbuf *ob, const struct ns_addr *a, bool port, u
 	}
 }
 
+/* The nine flags with tcpdump's letters, in its order (print-tcp.c
+ * tcp_flag_values): "[S]", "[S.]", "[P.]", "[SEW]", "[none]"; AE (the
+ * former NS bit) is tcpdump's "e". */
+static void put_tcp_flags(struct outbuf *ob, uint16_t flags)
+{
+	static const struct { uint16_t bit; char c; } fl[9] = {
+		{ NS_TCP_FIN, 'F' }, { NS_TCP_SYN, 'S' }, { NS_TCP_RST, 'R' },
+		{ NS_TCP_PSH, 'P' }, { NS_TCP_ACK, '.' }, { NS_TCP_URG, 'U' },
+		{ NS_TCP_ECE, 'E' }, { NS_TCP_CWR, 'W' }, { NS_TCP_NS, 'e' },
+	};
+	char *d = ob_reserve(ob, 16);
+	size_t n = 0;
+
+	d[n++] = ' ';
+	d[n++] = '[';
+	for (unsigned i = 0; i < 9; i++)
+		if (flags & fl[i].bit)
+			d[n++] = fl[i].c;
+	if (n == 2) {
+		memcpy(d + n, "none", 4);
+		n += 4;
+	}
+	d[n++] = ']';
+	ob->len += n;
+}
+
 static void put_tcp(struct outbuf *ob, const struct ns_tcp *t)
 {
-	static const struct { uint16_t bit; char c; } fl[] = {
-		{ NS_TCP_URG, 'U' }, { NS_TCP_ACK, 'A' }, { NS_TCP_PSH, 'P' },
-		{ NS_TCP_RST, 'R' }, { NS_TCP_SYN, 'S' }, { NS_TCP_FIN, 'F' },
-	};
-
-	if (t->hdr_avail >= 14) {
-		char *d = ob_reserve(ob, 7);
-		d[0] = ' ';
-		for (unsigned i = 0; i < 6; i++)
-			d[1 + i] = (t->flags & fl[i].bit) ? fl[i].c : '.';
-		ob->len += 7;
-	}
+	if (t->hdr_avail >= 14)
+		put_tcp_flags(ob, t->flags);
 	if (t->hdr_avail >= 13) {
 		OB_LIT(ob, " len=");
 		ob_u64(ob, t->payload_len);
@@ -152,8 +151,22 @@ static void put_encap(struct outbuf *ob, const struct ns_packet *pkt)
 	}
 }
 
-void out_table_packet(struct outbuf *ob, const struct ns_packet *pkt, uint32_t sel)
+/* "IFACE In " / "IFACE Out ", as tcpdump -i any; each part only when known. */
+static void put_iface(struct outbuf *ob, const struct ns_ctx *ctx)
 {
+	if (ctx->iface[0]) {
+		ob_mem(ob, ctx->iface, strnlen(ctx->iface, sizeof(ctx->iface)));
+		ob_putc(ob, ' ');
+	}
+	if (ctx->direction == NS_DIR_INGRESS)
+		OB_LIT(ob, "In ");
+	else if (ctx->direction == NS_DIR_EGRESS)
+		OB_LIT(ob, "Out ");
+}
+
+void out_table_packet(struct ns_out *o, const struct ns_packet *pkt, uint32_t sel)
+{
+	struct outbuf *ob = o->ob;
 	bool tr = out_has_transport(pkt);
 	bool ports = tr && (pkt->l4 == NS_L4_TCP || pkt->l4 == NS_L4_UDP);
 	uint16_t sp = 0, dp = 0;
@@ -167,8 +180,8 @@ void out_table_packet(struct outbuf *ob, const struct ns_packet *pkt, uint32_t s
 	}
 	ob_u64(ob, pkt->ctx->frame);
 	ob_putc(ob, ' ');
-	out_table_time(ob, pkt->ctx->ts_ns);
-	ob_putc(ob, ' ');
+	out_table_time(o, pkt->ctx->ts_ns);
+	put_iface(ob, pkt->ctx);
 	put_process(ob, pkt->ctx);
 	put_encap(ob, pkt);
 	out_table_endpoint(ob, &pkt->src, ports, sp);
@@ -209,6 +222,6 @@ unsigned out_table_packet_out(struct ns_out *o, const struct ns_packet *pkt,
 			      const uint8_t *end, uint32_t sel)
 {
 	(void)end;
-	out_table_packet(o->ob, pkt, sel);
+	out_table_packet(o, pkt, sel);
 	return (unsigned)__builtin_popcount(sel);
 }

@@ -40,3 +40,6 @@ nodist_netsift_SOURCES = bpf/netsift.skel.h
 netsift_LDADD += $(LIBBPF_LIBS)
 netsift_CFLAGS += $(LIBBPF_CFLAGS) -I$(top_srcdir)/bpf -I$(top_builddir)/bpf
 endif
+
+# Keyed hashing (SipHash-1-3, per-process key) for every table indexed by packet fields.
+src_libnetsift_a_SOURCES += src/nshash.c

@@ -50,3 +50,5 @@ src_libnetsift_a_SOURCES += src/communityid.c src/communityid.h \
 # --plot): the format and its graphs, and the per-packet record they draw.
 src_libnetsift_a_SOURCES += src/output/html.h src/output/html.c src/output/html_svg.c \
 	src/analyze/timeseq.h src/analyze/timeseq.c
+# Keyed hashing (SipHash-1-3, per-process key) for every table indexed by packet fields.
+src_libnetsift_a_SOURCES += src/nshash.c

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "nshash.h"
 
 #ifdef HAVE_LIVE
 #include "live/live.h"
@@ -54,6 +55,11 @@ int main(int argc, char **argv)
 {
 	/* Write errors are handled where they happen: EPIPE ends output quietly. */
 	signal(SIGPIPE, SIG_IGN);
+	/* The hash key is fixed before any table exists (and before threads). */
+	if (ns_hash_init() != 0) {
+		fprintf(stderr, "netsift: NETSIFT_HASH_KEY: want 32 hex digits\n");
+		return NS_EXIT_USAGE;
+	}
 
 	if (argc < 2) {
 		usage(stderr);

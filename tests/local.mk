@@ -339,3 +339,19 @@ AM_TESTS_ENVIRONMENT += TZ=UTC0; export TZ;
 # local and UTC), interface, direction and process.
 TESTS += tests/table-format.sh
 EXTRA_DIST += tests/table-format.sh
+# Output does not depend on the hash key (tests/hashkey.sh; issue 16).
+TESTS += tests/hashkey.sh
+EXTRA_DIST += tests/hashkey.sh
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_nshash
+TESTS += tests/unit/test_nshash
+tests_unit_test_nshash_SOURCES = tests/unit/test_nshash.c src/nshash.c src/nshash.h
+tests_unit_test_nshash_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/src
+tests_unit_test_nshash_LDADD = $(UNIT_LDADD)
+# The tables' own unit tests link the process key too.
+tests_unit_test_flow_SOURCES += src/nshash.c
+tests_unit_test_dnscache_SOURCES += src/nshash.c
+tests_unit_test_analyze_SOURCES += src/nshash.c
+tests_unit_test_reasm_SOURCES += src/nshash.c
+tests_unit_test_zeekconn_SOURCES += src/nshash.c
+endif

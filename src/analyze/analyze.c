@@ -218,30 +218,41 @@ const char *ns_an_conn_state(const struct ns_an_conn *c)
 
 /* ---------------------------------------------------------------- table */
 
-/* One endpoint, fully mixed (murmur3's finalizer, see nshash.h): a word at a
- * time instead of a byte at a time, so an IPv6 endpoint costs two multiply
- * rounds, not eighteen dependent ones. */
-static uint64_t hash_endpoint(const struct ns_addr *a, uint16_t port)
-{
-	uint64_t w0 = 0, w1 = 0;
-	if (a->family == 6) {
-		memcpy(&w0, a->a, 8);
-		memcpy(&w1, a->a + 8, 8);
-	} else {
-		uint32_t v4;
-		memcpy(&v4, a->a, 4);
-		w0 = v4;
-	}
-	uint64_t h = ns_fmix64(w0 ^ ((uint64_t)port << 32 | port) ^ NS_HASH_DEFAULT_SEED);
-	return ns_fmix64(h ^ w1 ^ 0x9e3779b97f4a7c15ULL);
-}
-
-/* Symmetric: both directions of a connection hash alike (a sum of the two
- * mixed endpoints; the low bits pick the bucket). */
+/* Keyed (SipHash-1-3 under the process key, see nshash.h), so a capture
+ * cannot be built to put its connections in one chain. Symmetric: the two
+ * endpoints are hashed in a canonical order, so both directions of a
+ * connection hash alike. IPv4 packs an endpoint into one word. */
 static uint32_t hash_tuple(const struct ns_packet *p, uint64_t tunnel)
 {
-	uint64_t h = hash_endpoint(&p->src, p->tcp.src_port) +
-		     hash_endpoint(&p->dst, p->tcp.dst_port) + tunnel;
+	uint64_t w[6];
+	size_t n;
+
+	if (p->src.family == 6) {
+		uint64_t s[2], d[2];
+		memcpy(s, p->src.a, 16);
+		memcpy(d, p->dst.a, 16);
+		int c = memcmp(p->src.a, p->dst.a, 16);
+		bool swap = c > 0 || (c == 0 && p->tcp.src_port > p->tcp.dst_port);
+		w[0] = swap ? d[0] : s[0];
+		w[1] = swap ? d[1] : s[1];
+		w[2] = swap ? s[0] : d[0];
+		w[3] = swap ? s[1] : d[1];
+		w[4] = swap ? (uint64_t)p->tcp.dst_port << 16 | p->tcp.src_port
+			    : (uint64_t)p->tcp.src_port << 16 | p->tcp.dst_port;
+		w[5] = tunnel;
+		n = 6;
+	} else {
+		uint32_t s4, d4;
+		memcpy(&s4, p->src.a, 4);
+		memcpy(&d4, p->dst.a, 4);
+		uint64_t a = (uint64_t)s4 << 16 | p->tcp.src_port;
+		uint64_t b = (uint64_t)d4 << 16 | p->tcp.dst_port;
+		w[0] = a < b ? a : b;
+		w[1] = a < b ? b : a;
+		w[2] = tunnel;
+		n = 3;
+	}
+	uint64_t h = ns_hash_bytes(w, n * 8, NS_HASH_DEFAULT_SEED ^ 0xa1);
 	return (uint32_t)(h ^ h >> 32);
 }
 
@@ -1279,18 +1290,37 @@ static bool conn_closed(const struct conn *c)
 	return p->reset_frame || (p->init.fin_frame && p->resp.fin_frame);
 }
 
-/* Hand over connections that are over by packet time (bounded memory). */
+static int cmp_stream(const void *x, const void *y);
+
+/* Hand over connections that are over by packet time (bounded memory), in
+ * stream order: bucket order depends on the hash key, output must not. */
 static void sweep(struct ns_an *an, uint64_t now)
 {
+	struct conn **due = NULL;
+	size_t n = 0, cap = 0;
+
 	for (size_t b = 0; b < an->nbuckets; b++) {
-		struct conn *c = an->buckets[b], *next;
-		for (; c; c = next) {
-			next = c->next;
+		for (struct conn *c = an->buckets[b]; c; c = c->next) {
 			uint64_t idle = now > c->pub.last_ts_ns ? now - c->pub.last_ts_ns : 0;
-			if (idle > (conn_closed(c) ? CLOSED_IDLE_NS : OPEN_IDLE_NS))
-				finish_conn(an, c, false);
+			if (idle <= (conn_closed(c) ? CLOSED_IDLE_NS : OPEN_IDLE_NS))
+				continue;
+			if (n == cap) {
+				size_t nc = cap ? cap * 2 : 64;
+				struct conn **g = realloc(due, nc * sizeof(*g));
+				if (!g)
+					goto out;   /* the rest stay until a later sweep or the end */
+				due = g;
+				cap = nc;
+			}
+			due[n++] = c;
 		}
 	}
+out:
+	if (n > 1)
+		qsort(due, n, sizeof(*due), cmp_stream);
+	for (size_t i = 0; i < n; i++)
+		finish_conn(an, due[i], false);
+	free(due);
 }
 
 struct ns_an *ns_an_new(ns_an_conn_cb done, void *user)

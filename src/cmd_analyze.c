@@ -23,7 +23,7 @@
 #include "pipeline.h"
 #include "reader/reader.h"
 
-enum { OPT_ACKS = 256 };
+enum { OPT_ACKS = 256, OPT_MAX_CONNS };
 
 struct an_run {
 	struct ns_an *an;
@@ -50,11 +50,16 @@ void cmd_analyze_usage(FILE *fp)
 		"                       it covers, bytes, and its RTT (none for retransmitted\n"
 		"                       segments: Karn's rule). Memory grows with the length of\n"
 		"                       each connection (about 72 bytes per advancing ACK)\n"
+		"      --max-conns N    hold at most N connections at once (default %u, about\n"
+		"                       %u MiB; 0 = no limit): at the limit the connection idle\n"
+		"                       longest ends early, marked so in its record, and is\n"
+		"                       counted on standard error\n"
 		"  -h, --help           show this help\n"
 		"\n"
 		"Exit status: 0 success (also when problems were found), 1 an input could not\n"
 		"be read completely or output failed, 2 usage error.\n",
-		ns_output_names(NS_OUT_REPORT));
+		ns_output_names(NS_OUT_REPORT), NS_AN_DEFAULT_MAX_CONNS,
+		NS_AN_DEFAULT_MAX_CONNS / 512u);
 }
 
 static int usage_error(const char *what, const char *arg)
@@ -97,6 +102,7 @@ static const struct option long_opts[] = {
 	{ "filter", required_argument, NULL, 'f' },
 	{ "help",   no_argument,       NULL, 'h' },
 	{ "acks",   no_argument,       NULL, OPT_ACKS },
+	{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -116,6 +122,8 @@ int cmd_analyze(int argc, char **argv)
 	bool failed = false;
 	const char *filter = NULL;
 	bool acks = false;
+	size_t max_conns = NS_AN_DEFAULT_MAX_CONNS;
+	uint64_t evicted = 0;
 	int c;
 
 	optind = 1;
@@ -136,6 +144,18 @@ int cmd_analyze(int argc, char **argv)
 		case OPT_ACKS:
 			acks = true;
 			break;
+		case OPT_MAX_CONNS: {
+			char *end;
+			unsigned long long v;
+			errno = 0;
+			v = strtoull(optarg, &end, 10);
+			if (!*optarg || *optarg == '-' || *optarg == '+' || *end || errno ||
+			    v > (1ull << 30))
+				return usage_error("--max-conns needs a number from 0 to 1073741824: ",
+						   optarg);
+			max_conns = (size_t)v;
+			break;
+		}
 		case 'h':
 			cmd_analyze_usage(stdout);
 			return NS_EXIT_OK;
@@ -183,6 +203,7 @@ int cmd_analyze(int argc, char **argv)
 			break;
 		}
 		ns_an_set_ack_log(run.an, acks);
+		ns_an_set_max_conns(run.an, max_conns);
 		uint64_t frames_before = p.st.frames;
 		if (read_capture(&p, argv[i], err, sizeof(err)) < 0) {
 			ob_flush(&ob);
@@ -191,6 +212,7 @@ int cmd_analyze(int argc, char **argv)
 			p.out.no_input = p.st.frames == frames_before;
 		}
 		pipeline_end_source(&p);
+		evicted += ns_an_evicted(run.an);
 		ns_an_free(run.an);
 		run.an = NULL;
 		if (p.out.err) {
@@ -203,6 +225,11 @@ int cmd_analyze(int argc, char **argv)
 	/* fragments that made no datagram are not in the report: say so */
 	if (!failed && !ob.err && ns_reasm_drops(&p.st.reasm))
 		ns_reasm_print_stats(stderr, &p.st.reasm);
+	/* connections ended early by --max-conns: each record says so, and
+	 * the total is told here (also after an error: a "stats:" line) */
+	if (evicted)
+		fprintf(stderr, "netsift: stats: analyze connections_evicted=%llu max_conns=%zu\n",
+			(unsigned long long)evicted, max_conns);
 	if (ob.err && ob.err != EPIPE) {
 		fprintf(stderr, "netsift: write error: %s\n", strerror(ob.err));
 		failed = true;

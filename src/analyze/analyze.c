@@ -88,19 +88,31 @@ struct conn {
 	struct conn *next;       /* hash chain */
 	uint32_t hash;
 	uint16_t hist_len;
+	/* least recently active last: who goes when max_conns is reached */
+	struct conn *lru_prev, *lru_next;
 	struct ns_an_conn pub;   /* the report handed to the callback */
 	struct dstate d[2];      /* [0] initiator -> responder, [1] the reverse */
 };
 
-/* Connections are carved from slabs of SLAB_BYTES (a transparent huge page
- * where the kernel allows it) and recycled through a free list: one page
- * fault per slab instead of one per page, and no malloc per connection.
- * Memory stays bounded by the most connections held at once. */
+/* Connections are carved from slabs and recycled through a free list: no
+ * malloc per connection. Slabs grow with the input: the first holds
+ * SLAB_FIRST connections, each next one twice as many, up to SLAB_BYTES (a
+ * transparent huge page where the kernel allows it, mapped populated: one
+ * page fault per slab instead of one per page). A small capture so costs
+ * a few KiB, not 2 MiB of pages cleared up front (what made a run over a
+ * one-packet capture take 20 ms). Memory stays bounded by the most
+ * connections held at once (max_conns).
+ * With NS_EXACT_ALLOC (configure --enable-exact-alloc) every connection is
+ * its own heap block of its exact size, freed when it ends, so ASan sees an
+ * access past one connection or after its end. */
 #define SLAB_BYTES (2u << 20)
+#define SLAB_FIRST 8u
 
 struct slab {
 	struct slab *next;
 	size_t used;             /* connections carved so far */
+	size_t cap;              /* connections it holds */
+	bool mapped;             /* mmap'd (SLAB_BYTES), else calloc'd */
 	struct conn conns[];
 };
 
@@ -109,6 +121,10 @@ struct ns_an {
 	void *user;
 	struct slab *slabs;      /* the newest first: connections are carved from it */
 	struct conn *free_conns; /* recycled, linked through next */
+	size_t slab_cap;         /* connections in the next slab */
+	struct conn *lru_head, *lru_tail;
+	size_t max_conns;        /* 0: no limit */
+	uint64_t evicted;        /* connections ended early for max_conns */
 	struct conn **buckets;
 	size_t nbuckets, nconns;
 	uint64_t next_stream;
@@ -305,6 +321,38 @@ static int grow(struct ns_an *an)
 	return 0;
 }
 
+static void lru_unlink(struct ns_an *an, struct conn *c)
+{
+	if (c->lru_prev)
+		c->lru_prev->lru_next = c->lru_next;
+	else
+		an->lru_head = c->lru_next;
+	if (c->lru_next)
+		c->lru_next->lru_prev = c->lru_prev;
+	else
+		an->lru_tail = c->lru_prev;
+	c->lru_prev = c->lru_next = NULL;
+}
+
+static void lru_push(struct ns_an *an, struct conn *c)
+{
+	c->lru_prev = NULL;
+	c->lru_next = an->lru_head;
+	if (an->lru_head)
+		an->lru_head->lru_prev = c;
+	an->lru_head = c;
+	if (!an->lru_tail)
+		an->lru_tail = c;
+}
+
+static void lru_touch(struct ns_an *an, struct conn *c)
+{
+	if (an->lru_head == c)
+		return;
+	lru_unlink(an, c);
+	lru_push(an, c);
+}
+
 static void unlink_conn(struct ns_an *an, struct conn *c)
 {
 	struct conn **pp = &an->buckets[c->hash & (an->nbuckets - 1)];
@@ -313,6 +361,7 @@ static void unlink_conn(struct ns_an *an, struct conn *c)
 	if (*pp)
 		*pp = c->next;
 	an->nconns--;
+	lru_unlink(an, c);
 }
 
 static void free_dir(struct ns_an_dir *d)
@@ -324,33 +373,56 @@ static void free_dir(struct ns_an_dir *d)
 
 #define SLAB_CONNS ((SLAB_BYTES - sizeof(struct slab)) / sizeof(struct conn))
 
+#ifndef NS_EXACT_ALLOC
+static struct slab *slab_new(struct ns_an *an)
+{
+	size_t cap = an->slab_cap ? an->slab_cap : SLAB_FIRST;
+	struct slab *s;
+
+	if (cap >= SLAB_CONNS) {
+		/* MAP_POPULATE: the slab's pages in one call, not a page
+		 * fault each (~500 per slab, 5% of a run) */
+		void *m = mmap(NULL, SLAB_BYTES, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		if (m == MAP_FAILED)
+			return NULL;
+		s = m;
+		s->cap = SLAB_CONNS;
+		s->mapped = true;
+	} else {
+		s = calloc(1, sizeof(*s) + cap * sizeof(struct conn));
+		if (!s)
+			return NULL;
+		s->cap = cap;
+		an->slab_cap = cap * 2;
+	}
+	s->next = an->slabs;
+	an->slabs = s;
+	return s;
+}
+#endif
+
 /* A zeroed connection from the free list or the current slab; NULL if out of
  * memory. */
 static struct conn *conn_alloc(struct ns_an *an)
 {
+#ifdef NS_EXACT_ALLOC
+	return calloc(1, sizeof(struct conn));
+#else
 	struct conn *c = an->free_conns;
 	if (c) {
 		an->free_conns = c->next;
 		memset(c, 0, sizeof(*c));
 	} else {
 		struct slab *s = an->slabs;
-		if (!s || s->used == SLAB_CONNS) {
-			/* MAP_POPULATE: the slab's pages in one call, not a
-			 * page fault each (~500 per slab, 5% of a run) */
-			void *m = mmap(NULL, SLAB_BYTES, PROT_READ | PROT_WRITE,
-				       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-			if (m == MAP_FAILED)
-				return NULL;
-			s = m;
-			s->next = an->slabs;
-			s->used = 0;
-			an->slabs = s;
-		}
-		/* never used: still the zeros of the fresh mapping (clearing
+		if ((!s || s->used == s->cap) && !(s = slab_new(an)))
+			return NULL;
+		/* never used: still zeros (fresh mapping or calloc; clearing
 		 * them again cost as much as the kernel's clearing) */
 		c = &s->conns[s->used++];
 	}
 	return c;
+#endif
 }
 
 static void free_conn(struct ns_an *an, struct conn *c)
@@ -363,8 +435,12 @@ static void free_conn(struct ns_an *an, struct conn *c)
 			free(c->d[i].segs);
 	free_dir(&c->pub.init);
 	free_dir(&c->pub.resp);
+#ifdef NS_EXACT_ALLOC
+	free(c);
+#else
 	c->next = an->free_conns;
 	an->free_conns = c;
+#endif
 }
 
 static void init_dstate(struct dstate *s)
@@ -374,12 +450,22 @@ static void init_dstate(struct dstate *s)
 	s->thr_t = s->thr_w = s->thr_g = 1;
 }
 
+static void finish_conn(struct ns_an *an, struct conn *c, bool capture_end);
+
 /* A new connection whose first packet is p. The initiator is the SYN's sender;
  * a first SYN+ACK names its receiver (Zeek flips, history starts with '^');
  * otherwise, midstream, the first sender. */
 static struct conn *new_conn(struct ns_an *an, const struct ns_packet *p, uint32_t h,
 			     uint64_t tunnel, int *side)
 {
+	if (an->max_conns && an->nconns >= an->max_conns && an->lru_tail) {
+		/* at the limit: the connection idle longest ends now, with
+		 * a note in its record, and is counted */
+		struct conn *old = an->lru_tail;
+		old->pub.evicted = true;
+		an->evicted++;
+		finish_conn(an, old, false);
+	}
 	if (an->nconns + 1 > an->nbuckets && grow(an) < 0)
 		return NULL;
 	struct conn *c = conn_alloc(an);
@@ -422,6 +508,7 @@ static struct conn *new_conn(struct ns_an *an, const struct ns_packet *p, uint32
 	c->next = an->buckets[bi];
 	an->buckets[bi] = c;
 	an->nconns++;
+	lru_push(an, c);
 	*side = flip ? 1 : 0;
 	return c;
 }
@@ -1302,7 +1389,18 @@ struct ns_an *ns_an_new(ns_an_conn_cb done, void *user)
 	}
 	an->done = done;
 	an->user = user;
+	an->max_conns = NS_AN_DEFAULT_MAX_CONNS;
 	return an;
+}
+
+void ns_an_set_max_conns(struct ns_an *an, size_t max)
+{
+	an->max_conns = max;
+}
+
+uint64_t ns_an_evicted(const struct ns_an *an)
+{
+	return an->evicted;
 }
 
 size_t ns_an_active(const struct ns_an *an)
@@ -1365,6 +1463,7 @@ uint32_t ns_an_packet(struct ns_an *an, const struct ns_packet *p, struct ns_an_
 	struct conn *c = conn_for(an, p, &side, &a);
 	if (!c)
 		return 0;
+	lru_touch(an, c);
 	struct ns_an_conn *pc = &c->pub;
 	struct ns_an_dir *d = side == 0 ? &pc->init : &pc->resp;
 	struct ns_an_dir *od = side == 0 ? &pc->resp : &pc->init;
@@ -1514,7 +1613,10 @@ void ns_an_free(struct ns_an *an)
 	while (an->slabs) {
 		struct slab *s = an->slabs;
 		an->slabs = s->next;
-		munmap(s, SLAB_BYTES);
+		if (s->mapped)
+			munmap(s, SLAB_BYTES);
+		else
+			free(s);
 	}
 	free(an->buckets);
 	free(an);

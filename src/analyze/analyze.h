@@ -215,6 +215,10 @@ struct ns_an_conn {
 	char history[NS_AN_HIST_MAX + 1];
 	bool flipped;
 	bool capture_end;        /* finished by the end of the capture */
+	/* ended early, still open, because the engine held max_conns
+	 * connections (ns_an_set_max_conns) and this one was idle longest:
+	 * later packets of it start a new (midstream) connection */
+	bool evicted;
 	/* Every advancing ACK, in capture order, when the engine was asked to
 	 * log them (ns_an_set_ack_log; else acks_on is false and all is 0).
 	 * Grows with the connection's length: one record (64 bytes) per
@@ -298,5 +302,14 @@ void ns_an_finish(struct ns_an *an);
 void ns_an_free(struct ns_an *an);
 /* Connections currently held (for the memory-bound test). */
 size_t ns_an_active(const struct ns_an *an);
+/* At most max connections held at once (0: no limit; default
+ * NS_AN_DEFAULT_MAX_CONNS): a new connection beyond it first ends the one
+ * idle longest, which is handed to the callback with evicted set. About
+ * 2 KiB per connection without findings, so the default keeps the engine's
+ * connection memory near 512 MiB. */
+#define NS_AN_DEFAULT_MAX_CONNS 262144u
+void ns_an_set_max_conns(struct ns_an *an, size_t max);
+/* Connections ended early by that limit. */
+uint64_t ns_an_evicted(const struct ns_an *an);
 
 #endif

@@ -252,6 +252,11 @@ static void js_close(struct outbuf *ob, const struct ns_an_conn *c)
 	js_opt_u64(ob, r->fin_acked_frame, r->fin_acked_frame);
 	JS_KEY(ob, "captureEnd");
 	js_bool(ob, c->capture_end);
+	if (c->evicted) {
+		/* only then: records of a run within the limit are unchanged */
+		JS_KEY(ob, "endedBy");
+		OB_LIT(ob, "\"max_conns\"");
+	}
 	ob_putc(ob, '}');
 }
 

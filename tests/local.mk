@@ -328,3 +328,6 @@ endif
 TESTS += tests/fuzz-regress.sh
 EXTRA_DIST += tests/fuzz-regress.sh tests/fuzz/README tests/fuzz/mkseeds.py \
 	tests/fuzz/run.sh tests/fuzz/pcap.dict tests/fuzz/pcapng.dict tests/fuzz/regressions
+# Counted drops: flow-table replacements, analyze --max-conns (issue 17).
+TESTS += tests/limits.sh
+EXTRA_DIST += tests/limits.sh

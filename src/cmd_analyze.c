@@ -59,7 +59,7 @@ void cmd_analyze_usage(FILE *fp)
 		"Exit status: 0 success (also when problems were found), 1 an input could not\n"
 		"be read completely or output failed, 2 usage error.\n",
 		ns_output_names(NS_OUT_REPORT), NS_AN_DEFAULT_MAX_CONNS,
-		NS_AN_DEFAULT_MAX_CONNS / 512u);
+		(unsigned)((uint64_t)NS_AN_DEFAULT_MAX_CONNS * NS_AN_CONN_BYTES >> 20));
 }
 
 static int usage_error(const char *what, const char *arg)

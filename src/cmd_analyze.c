@@ -213,6 +213,14 @@ int cmd_analyze(int argc, char **argv)
 		}
 		pipeline_end_source(&p);
 		evicted += ns_an_evicted(run.an);
+		if (ns_an_nomem(run.an) && !failed) {
+			/* not silently: the report above lacks what did not fit */
+			ob_flush(&ob);
+			fprintf(stderr, "netsift: %s: out of memory: the analysis is incomplete "
+				"(%llu allocations failed)\n", argv[i],
+				(unsigned long long)ns_an_nomem(run.an));
+			failed = true;
+		}
 		ns_an_free(run.an);
 		run.an = NULL;
 		if (p.out.err) {

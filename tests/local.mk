@@ -331,3 +331,13 @@ EXTRA_DIST += tests/fuzz-regress.sh tests/fuzz/README tests/fuzz/mkseeds.py \
 # Counted drops: flow-table replacements, analyze --max-conns (issue 17).
 TESTS += tests/limits.sh
 EXTRA_DIST += tests/limits.sh
+# Fault injection (issue 17): allocation failure at every allocation site
+# (tests/faults/failmalloc.c, preloaded), a full disk under -w, stdout closed
+# early, a capture cut while read. The preload library is built without
+# sanitizers (ASan replaces malloc itself).
+check_PROGRAMS += tests/faults/failmalloc.so
+tests_faults_failmalloc_so_SOURCES = tests/faults/failmalloc.c
+tests_faults_failmalloc_so_CFLAGS = -fPIC -std=c11 -D_GNU_SOURCE $(WARN_CFLAGS)
+tests_faults_failmalloc_so_LDFLAGS = -shared
+TESTS += tests/faults.sh
+EXTRA_DIST += tests/faults.sh

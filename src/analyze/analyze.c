@@ -53,6 +53,7 @@ struct seg {                 /* Wireshark's tcp_unacked_t */
 #define INLINE_SEGS 4
 
 struct dstate {              /* Wireshark's per-flow analysis state + Zeek's */
+	uint32_t nomem;          /* allocations that failed: details lost (ns_an_nomem) */
 	bool base_set;
 	uint32_t nextseq;        /* 0 = unknown, as in Wireshark */
 	uint64_t nextseq_ts, nextseq_frame;
@@ -125,6 +126,7 @@ struct ns_an {
 	struct conn *lru_head, *lru_tail;
 	size_t max_conns;        /* 0: no limit */
 	uint64_t evicted;        /* connections ended early for max_conns */
+	uint64_t nomem;          /* allocations that failed: the analysis is incomplete */
 	struct conn **buckets;
 	size_t nbuckets, nconns;
 	uint64_t next_stream;
@@ -484,10 +486,12 @@ static struct conn *new_conn(struct ns_an *an, const struct ns_packet *p, uint32
 	if (p->nencap) {
 		size_t n = sizeof(*c->pub.encap) * p->nencap;
 		/* Without memory the connection is still analysed, its tunnels
-		 * not shown. */
+		 * not shown (and counted). */
 		if ((c->pub.encap = malloc(n)) != NULL) {
 			memcpy(c->pub.encap, p->encap, n);
 			c->pub.nencap = p->nencap;
+		} else {
+			an->nomem++;
 		}
 	}
 	c->pub.first_frame = p->ctx ? p->ctx->frame : 0;
@@ -515,18 +519,19 @@ static struct conn *new_conn(struct ns_an *an, const struct ns_packet *p, uint32
 
 /* ---------------------------------------------------------------- findings */
 
-static void finding(struct ns_an_finding *f, uint64_t frame)
+/* false when out of memory: the count stays right, the example is lost */
+static bool finding(struct ns_an_finding *f, uint64_t frame)
 {
 	f->count++;
 	if (f->nframes >= NS_AN_MAX_FRAMES)
-		return;
+		return true;
 	if (!f->frames) {
-		/* out of memory: the count stays right, the examples are lost */
 		f->frames = malloc(NS_AN_MAX_FRAMES * sizeof(*f->frames));
 		if (!f->frames)
-			return;
+			return false;
 	}
 	f->frames[f->nframes++] = frame;
+	return true;
 }
 
 /* ---------------------------------------------------------------- Zeek */
@@ -704,8 +709,10 @@ static void seg_add(struct dstate *s, uint32_t seq, uint32_t nextseq, uint64_t f
 			cap = NS_AN_MAX_UNACKED;
 		bool inl = s->segs == s->inl;
 		struct seg *n = realloc(inl ? NULL : s->segs, cap * sizeof(*n));
-		if (!n)
+		if (!n) {
+			s->nomem++;
 			return;
+		}
 		if (inl)
 			memcpy(n, s->inl, s->nsegs * sizeof(*n));
 		s->segs = n;
@@ -821,8 +828,10 @@ static struct ns_an_rtx *rtx_new(struct ns_an_dir *d, struct dstate *s)
 		if (cap > NS_AN_MAX_RTX_REC)
 			cap = NS_AN_MAX_RTX_REC;
 		struct ns_an_rtx *n = realloc(d->rtx, cap * sizeof(*n));
-		if (!n)
+		if (!n) {
+			s->nomem++;
 			return NULL;
+		}
 		d->rtx = n;
 		s->rtx_cap = cap;
 	}
@@ -1200,7 +1209,8 @@ static uint32_t fresh_bytes(struct dstate *s, const struct ns_tcp *t, uint32_t l
 	return n;
 }
 
-static void count_findings(struct ns_an_dir *d, uint32_t a, uint64_t frame, uint32_t seglen)
+static void count_findings(struct ns_an_dir *d, struct dstate *s, uint32_t a, uint64_t frame,
+			   uint32_t seglen)
 {
 	static const struct { uint32_t flag; enum ns_an_find f; } map[] = {
 		{ NS_AN_RETRANSMISSION, NS_FIND_RETRANS },
@@ -1217,8 +1227,8 @@ static void count_findings(struct ns_an_dir *d, uint32_t a, uint64_t frame, uint
 		{ NS_AN_WINDOW_UPDATE, NS_FIND_WINDOW_UPDATE },
 	};
 	for (size_t i = 0; a && i < sizeof(map) / sizeof(map[0]); i++)
-		if (a & map[i].flag)
-			finding(&d->find[map[i].f], frame);
+		if ((a & map[i].flag) && !finding(&d->find[map[i].f], frame))
+			s->nomem++;
 	if (a & NS_AN_ANY_RETRANS)
 		d->retrans_bytes += seglen;
 }
@@ -1325,7 +1335,8 @@ static void ack_log(struct conn *c, int side, const struct ns_an_pkt *o, uint64_
 	if (frames)
 		pc->ack_frames = frames;
 	if (!acks || !frames) {
-		pc->acks_incomplete = true;
+		pc->acks_incomplete = true;   /* the record says so; the run too */
+		c->d[side].nomem++;
 		return;
 	}
 	pc->acks[pc->nacks++] = (struct ns_an_ack){
@@ -1348,6 +1359,7 @@ void ns_an_set_ack_log(struct ns_an *an, bool on)
 
 static void finish_conn(struct ns_an *an, struct conn *c, bool capture_end)
 {
+	an->nomem += c->d[0].nomem + c->d[1].nomem;
 	unlink_conn(an, c);
 	c->pub.close = classify(&c->pub);
 	c->pub.capture_end = capture_end;
@@ -1401,6 +1413,16 @@ void ns_an_set_max_conns(struct ns_an *an, size_t max)
 uint64_t ns_an_evicted(const struct ns_an *an)
 {
 	return an->evicted;
+}
+
+uint64_t ns_an_nomem(const struct ns_an *an)
+{
+	uint64_t n = an->nomem;
+
+	for (size_t b = 0; b < an->nbuckets; b++)
+		for (const struct conn *c = an->buckets[b]; c; c = c->next)
+			n += c->d[0].nomem + c->d[1].nomem;
+	return n;
 }
 
 size_t ns_an_active(const struct ns_an *an)
@@ -1461,8 +1483,10 @@ uint32_t ns_an_packet(struct ns_an *an, const struct ns_packet *p, struct ns_an_
 	int side = 0;
 	uint32_t a = 0;
 	struct conn *c = conn_for(an, p, &side, &a);
-	if (!c)
+	if (!c) {
+		an->nomem++;     /* this packet is not analysed */
 		return 0;
+	}
 	lru_touch(an, c);
 	struct ns_an_conn *pc = &c->pub;
 	struct ns_an_dir *d = side == 0 ? &pc->init : &pc->resp;
@@ -1481,7 +1505,7 @@ uint32_t ns_an_packet(struct ns_an *an, const struct ns_packet *p, struct ns_an_
 		ack_log(c, side, o, x.frame, x.t->ack);
 	if (x.t->flags & NS_TCP_ACK)
 		rtx_acked(od, &c->d[!side], x.t->ack, x.frame);
-	count_findings(d, a, x.frame, x.seglen);
+	count_findings(d, &c->d[side], a, x.frame, x.seglen);
 	/* a RST before anything else of its side has nothing to be placed
 	 * against, and must not fix where that side's data starts */
 	if ((x.t->flags & NS_TCP_RST) && !c->d[side].hi_set)
@@ -1588,8 +1612,15 @@ void ns_an_finish(struct ns_an *an)
 		}
 	}
 	all = malloc(n * sizeof(*all));
-	if (!all)
+	if (!all) {
+		/* every connection is still reported, in table order; the
+		 * run is told it is incomplete */
+		an->nomem++;
+		for (size_t b = 0; b < an->nbuckets; b++)
+			while (an->buckets[b])
+				finish_conn(an, an->buckets[b], true);
 		return;
+	}
 	for (size_t b = 0; b < an->nbuckets; b++)
 		for (struct conn *c = an->buckets[b]; c; c = c->next)
 			all[k++] = c;

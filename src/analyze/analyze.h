@@ -314,5 +314,8 @@ size_t ns_an_active(const struct ns_an *an);
 void ns_an_set_max_conns(struct ns_an *an, size_t max);
 /* Connections ended early by that limit. */
 uint64_t ns_an_evicted(const struct ns_an *an);
+/* Allocations that failed (packets not analysed, segments, retransmission
+ * records or example frames not kept): the analysis is incomplete. */
+uint64_t ns_an_nomem(const struct ns_an *an);
 
 #endif

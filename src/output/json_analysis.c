@@ -480,7 +480,11 @@ void ns_an_json_ob(struct outbuf *ob, const struct ns_an_conn *c, const char *fi
 		ns_an_verdict_ob(&v, c);
 		js_mem(ob, v.buf, v.len);
 	} else {
-		js_str(ob, "");
+		/* no scratch memory: our own text, ASCII without quotes or
+		 * backslashes (analyze_verdict.c), needs no escaping */
+		ob_putc(ob, '"');
+		ns_an_verdict_ob(ob, c);
+		ob_putc(ob, '"');
 	}
 	if (c->acks_on) {
 		JS_KEY(ob, "acks");

@@ -27,7 +27,7 @@
 #include "pipeline.h"
 #include "reader/reader.h"
 
-enum { OPT_ACKS = 256, OPT_CID_SEED, OPT_REPORT, OPT_REPORT_TOP, OPT_PLOT };
+enum { OPT_ACKS = 256, OPT_CID_SEED, OPT_REPORT, OPT_REPORT_TOP, OPT_PLOT, OPT_MAX_CONNS };
 
 struct an_run {
 	struct ns_an *an;
@@ -66,11 +66,16 @@ void cmd_analyze_usage(FILE *fp)
 		"                       by payload bytes (default 10; with --report or -o html)\n"
 		"      --plot STREAM    write connection STREAM's time-sequence graph to standard\n"
 		"                       output as a standalone SVG file (one input file)\n"
+		"      --max-conns N    hold at most N connections at once (default %u, about\n"
+		"                       %u MiB; 0 = no limit): at the limit the connection idle\n"
+		"                       longest ends early, marked so in its record, and is\n"
+		"                       counted on standard error\n"
 		"  -h, --help           show this help\n"
 		"\n"
 		"Exit status: 0 success (also when problems were found), 1 an input could not\n"
 		"be read completely or output failed, 2 usage error.\n",
-		ns_output_names(NS_OUT_REPORT), HTML_MAX_PROBLEM_GRAPHS);
+		ns_output_names(NS_OUT_REPORT), HTML_MAX_PROBLEM_GRAPHS, NS_AN_DEFAULT_MAX_CONNS,
+		(unsigned)((uint64_t)NS_AN_DEFAULT_MAX_CONNS * NS_AN_CONN_BYTES >> 20));
 }
 
 static int usage_error(const char *what, const char *arg)
@@ -159,6 +164,7 @@ static const struct option long_opts[] = {
 	{ "report", required_argument, NULL, OPT_REPORT },
 	{ "report-top", required_argument, NULL, OPT_REPORT_TOP },
 	{ "plot",   required_argument, NULL, OPT_PLOT },
+	{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -174,6 +180,8 @@ int cmd_analyze(int argc, char **argv)
 	bool acks = false;
 	long cid_seed = 0;
 	char *endp;
+	size_t max_conns = NS_AN_DEFAULT_MAX_CONNS;
+	uint64_t evicted = 0;
 	int c;
 	struct html_opts hopts = { .top = 10 };
 	const char *report = NULL;
@@ -222,6 +230,17 @@ int cmd_analyze(int argc, char **argv)
 			if (!*optarg || *endp || cid_seed < 0 || cid_seed > 65535)
 				return usage_error("--community-id-seed wants 0-65535: ", optarg);
 			break;
+		case OPT_MAX_CONNS: {
+			unsigned long long v;
+			errno = 0;
+			v = strtoull(optarg, &endp, 10);
+			if (!*optarg || *optarg == '-' || *optarg == '+' || *endp || errno ||
+			    v > (1ull << 30))
+				return usage_error("--max-conns needs a number from 0 to 1073741824: ",
+						   optarg);
+			max_conns = (size_t)v;
+			break;
+		}
 		case 'h':
 			cmd_analyze_usage(stdout);
 			return NS_EXIT_OK;
@@ -314,6 +333,7 @@ int cmd_analyze(int argc, char **argv)
 			break;
 		}
 		ns_an_set_ack_log(run.an, acks);
+		ns_an_set_max_conns(run.an, max_conns);
 		uint64_t frames_before = p.st.frames;
 		if (read_capture(&p, argv[i], err, sizeof(err)) < 0) {
 			ob_flush(&ob);
@@ -324,6 +344,15 @@ int cmd_analyze(int argc, char **argv)
 			ns_an_set_capture_cut(run.an, p.st.frames - frames_before);
 		}
 		pipeline_end_source(&p);
+		evicted += ns_an_evicted(run.an);
+		if (ns_an_nomem(run.an) && !failed) {
+			/* not silently: the report above lacks what did not fit */
+			ob_flush(&ob);
+			fprintf(stderr, "netsift: %s: out of memory: the analysis is incomplete "
+				"(%llu allocations failed)\n", argv[i],
+				(unsigned long long)ns_an_nomem(run.an));
+			failed = true;
+		}
 		ns_an_free(run.an);
 		run.an = NULL;
 		if (p.out.err) {
@@ -344,6 +373,11 @@ int cmd_analyze(int argc, char **argv)
 	/* fragments that made no datagram are not in the report: say so */
 	if (!failed && !ob.err && ns_reasm_drops(&p.st.reasm))
 		ns_reasm_print_stats(stderr, &p.st.reasm);
+	/* connections ended early by --max-conns: each record says so, and
+	 * the total is told here (also after an error: a "stats:" line) */
+	if (evicted)
+		fprintf(stderr, "netsift: stats: analyze connections_evicted=%llu max_conns=%zu\n",
+			(unsigned long long)evicted, max_conns);
 	if (ob.err && ob.err != EPIPE) {
 		fprintf(stderr, "netsift: write error: %s\n", strerror(ob.err));
 		failed = true;

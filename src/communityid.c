@@ -4,7 +4,9 @@
 #include "communityid.h"
 
 #include <string.h>
-#include <openssl/evp.h>
+/* nettle's SHA-1: a context on the stack, no allocation (libcrypto's
+ * EVP_Digest allocates per call, so it can fail mid-run) */
+#include <nettle/sha1.h>
 
 /* pycommunityid communityid/icmp.py TYPE_MAPPER (Zeek's ICMP4_counterpart). */
 static int icmp4_counterpart(uint8_t type)
@@ -82,8 +84,8 @@ static void base64(const uint8_t *in, size_t n, char *out)
 int ns_community_id(uint16_t seed, const struct ns_cid_tuple *t, char out[NS_CID_STRLEN])
 {
 	uint8_t buf[2 + 16 + 16 + 2 + 4];
-	uint8_t md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
+	uint8_t md[SHA1_DIGEST_SIZE];
+	struct sha1_ctx sha;
 	size_t n = 0, al = addr_len(&t->src);
 	const struct ns_addr *a = &t->src, *b = &t->dst;
 	uint16_t pa = t->sport, pb = t->dport;
@@ -114,11 +116,12 @@ int ns_community_id(uint16_t seed, const struct ns_cid_tuple *t, char out[NS_CID
 		buf[n++] = (uint8_t)(pb >> 8);
 		buf[n++] = (uint8_t)pb;
 	}
-	if (!EVP_Digest(buf, n, md, &mdlen, EVP_sha1(), NULL) || mdlen != 20)
-		return -1;
+	sha1_init(&sha);
+	sha1_update(&sha, n, buf);
+	sha1_digest(&sha, sizeof(md), md);
 	out[0] = '1';
 	out[1] = ':';
-	base64(md, mdlen, out + 2);
+	base64(md, sizeof(md), out + 2);
 	return 0;
 }
 

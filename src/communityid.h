@@ -8,7 +8,7 @@
  *
  * all in network byte order, endpoints ordered so the smaller address (then
  * port) comes first, except for one-way ICMP messages. Ports are left out for
- * IP protocols that have none. SHA-1 is libcrypto's.
+ * IP protocols that have none. SHA-1 is nettle's.
  */
 #ifndef NETSIFT_COMMUNITYID_H
 #define NETSIFT_COMMUNITYID_H

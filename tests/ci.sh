@@ -20,6 +20,10 @@ make -s check-asan || { cat _asan/tests/*.log _asan/tests/*/*.log 2>/dev/null | 
 # The release tarball builds and passes the suite outside this tree.
 make -s distcheck >distcheck.log 2>&1 || { tail -100 distcheck.log; \
 	cat netsift-*/_build/sub/tests/*.log 2>/dev/null | tail -100; exit 1; }
+# Every fuzz harness for a short, bounded time under ASan + UBSan with
+# exact-size allocations (tests/fuzz/, builds _fuzz/ with clang): a crash
+# fails CI and leaves its input in _fuzz/crashes/.
+make -s fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-20}" || { tail -50 _fuzz/logs/*.log 2>/dev/null; exit 1; }
 # One closing line with the totals of both runs (automake's test-suite.log headers).
 sum() { sed -n "s/^# $1: *//p" test-suite.log _asan/test-suite.log | awk '{n += $1} END {print n + 0}'; }
 echo "tests/ci.sh: plain and ASan+UBSan runs:"

@@ -5,7 +5,7 @@ PKGS="autoconf automake libtool make gcc pkg-config libpcap-dev libcmocka-dev
       libbpf-dev libelf-dev zlib1g-dev clang llvm bpftool
       tshark tcpdump tcptrace python3 man-db iproute2 nftables ethtool
       iputils-ping netcat-openbsd dnsmasq-base curl iperf3
-      libssl-dev sqlite3
+      nettle-dev sqlite3
       chromium jq"   # tests/tracee-schema.sh
 missing=
 for p in $PKGS; do

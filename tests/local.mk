@@ -355,3 +355,75 @@ tests_unit_test_analyze_SOURCES += src/nshash.c
 tests_unit_test_reasm_SOURCES += src/nshash.c
 tests_unit_test_zeekconn_SOURCES += src/nshash.c
 endif
+# libFuzzer harnesses (tests/fuzz/, see tests/fuzz/README). In a normal build
+# each is a program that runs its fuzz target over files (standalone.c):
+# tests/fuzz-regress.sh replays tests/fuzz/regressions/ and seeds with them.
+# `make fuzz` builds them with clang and libFuzzer in _fuzz/ and fuzzes.
+FUZZ_HARNESSES = tests/fuzz/fuzz_packet tests/fuzz/fuzz_dns tests/fuzz/fuzz_file \
+	tests/fuzz/fuzz_stream tests/fuzz/fuzz_pcapng_rt tests/fuzz/fuzz_flow \
+	tests/fuzz/fuzz_analyze tests/fuzz/fuzz_opts
+FUZZ_HDRS = tests/fuzz/fuzz.h tests/fuzz/fuzz_pipe.h tests/fuzz/fuzz_frames.h
+FUZZ_CFLAGS = $(AM_CFLAGS) $(PCAP_CFLAGS) -I$(top_srcdir)/src
+FUZZ_LDADD = src/libnetsift.a dissect/libdissect.a $(PCAP_LIBS) $(CRYPTO_LIBS) -lpthread
+FUZZ_LINK_FLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+check_PROGRAMS += $(FUZZ_HARNESSES)
+tests_fuzz_fuzz_packet_SOURCES = tests/fuzz/fuzz_packet.c tests/fuzz/standalone.c $(FUZZ_HDRS)
+tests_fuzz_fuzz_packet_CFLAGS = $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_packet_LDFLAGS = $(FUZZ_LINK_FLAGS)
+tests_fuzz_fuzz_packet_LDADD = $(FUZZ_LDADD)
+tests_fuzz_fuzz_dns_SOURCES = tests/fuzz/fuzz_dns.c tests/fuzz/standalone.c $(FUZZ_HDRS)
+tests_fuzz_fuzz_dns_CFLAGS = $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_dns_LDFLAGS = $(FUZZ_LINK_FLAGS)
+tests_fuzz_fuzz_dns_LDADD = $(FUZZ_LDADD)
+tests_fuzz_fuzz_file_SOURCES = tests/fuzz/fuzz_file.c tests/fuzz/standalone.c $(FUZZ_HDRS)
+tests_fuzz_fuzz_file_CFLAGS = $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_file_LDFLAGS = $(FUZZ_LINK_FLAGS)
+tests_fuzz_fuzz_file_LDADD = $(FUZZ_LDADD)
+tests_fuzz_fuzz_stream_SOURCES = tests/fuzz/fuzz_stream.c tests/fuzz/standalone.c $(FUZZ_HDRS)
+tests_fuzz_fuzz_stream_CFLAGS = $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_stream_LDFLAGS = $(FUZZ_LINK_FLAGS)
+tests_fuzz_fuzz_stream_LDADD = $(FUZZ_LDADD)
+tests_fuzz_fuzz_pcapng_rt_SOURCES = tests/fuzz/fuzz_pcapng_rt.c tests/fuzz/standalone.c $(FUZZ_HDRS)
+tests_fuzz_fuzz_pcapng_rt_CFLAGS = $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_pcapng_rt_LDFLAGS = $(FUZZ_LINK_FLAGS)
+tests_fuzz_fuzz_pcapng_rt_LDADD = $(FUZZ_LDADD)
+tests_fuzz_fuzz_flow_SOURCES = tests/fuzz/fuzz_flow.c tests/fuzz/standalone.c $(FUZZ_HDRS)
+tests_fuzz_fuzz_flow_CFLAGS = $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_flow_LDFLAGS = $(FUZZ_LINK_FLAGS)
+tests_fuzz_fuzz_flow_LDADD = $(FUZZ_LDADD)
+tests_fuzz_fuzz_analyze_SOURCES = tests/fuzz/fuzz_analyze.c tests/fuzz/standalone.c $(FUZZ_HDRS)
+tests_fuzz_fuzz_analyze_CFLAGS = $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_analyze_LDFLAGS = $(FUZZ_LINK_FLAGS)
+tests_fuzz_fuzz_analyze_LDADD = $(FUZZ_LDADD)
+tests_fuzz_fuzz_opts_SOURCES = tests/fuzz/fuzz_opts.c tests/fuzz/standalone.c $(FUZZ_HDRS)
+tests_fuzz_fuzz_opts_CFLAGS = $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_opts_LDFLAGS = $(FUZZ_LINK_FLAGS)
+tests_fuzz_fuzz_opts_LDADD = $(FUZZ_LDADD)
+if HAVE_LIVE
+# the ring-buffer record path includes src/live/live.c whole (on_record)
+FUZZ_LIVE_HARNESSES = tests/fuzz/fuzz_ring
+check_PROGRAMS += $(FUZZ_LIVE_HARNESSES)
+tests_fuzz_fuzz_ring_SOURCES = tests/fuzz/fuzz_ring.c tests/fuzz/standalone.c $(FUZZ_HDRS) \
+	src/live/live_bpf.c src/live/ringread.c src/live/cgroup.c src/live/procsock.c
+nodist_tests_fuzz_fuzz_ring_SOURCES = bpf/netsift.skel.h
+tests_fuzz_fuzz_ring_CFLAGS = $(FUZZ_CFLAGS) $(LIBBPF_CFLAGS) -I$(top_srcdir)/bpf -I$(top_builddir)/bpf
+tests_fuzz_fuzz_ring_LDFLAGS = $(FUZZ_LINK_FLAGS)
+tests_fuzz_fuzz_ring_LDADD = $(FUZZ_LDADD) $(LIBBPF_LIBS)
+src/live/tests_fuzz_fuzz_ring-live_bpf.$(OBJEXT): bpf/netsift.skel.h
+endif
+TESTS += tests/fuzz-regress.sh
+EXTRA_DIST += tests/fuzz-regress.sh tests/fuzz/README tests/fuzz/mkseeds.py \
+	tests/fuzz/run.sh tests/fuzz/pcap.dict tests/fuzz/pcapng.dict tests/fuzz/regressions
+# Counted drops: flow-table replacements, analyze --max-conns (issue 17).
+TESTS += tests/limits.sh
+EXTRA_DIST += tests/limits.sh
+# Fault injection (issue 17): allocation failure at every allocation site
+# (tests/faults/failmalloc.c, preloaded), a full disk under -w, stdout closed
+# early, a capture cut while read. The preload library is built without
+# sanitizers (ASan replaces malloc itself).
+check_PROGRAMS += tests/faults/failmalloc.so
+tests_faults_failmalloc_so_SOURCES = tests/faults/failmalloc.c
+tests_faults_failmalloc_so_CFLAGS = -fPIC -std=c11 -D_GNU_SOURCE $(WARN_CFLAGS)
+tests_faults_failmalloc_so_LDFLAGS = -shared
+TESTS += tests/faults.sh
+EXTRA_DIST += tests/faults.sh

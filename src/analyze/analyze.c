@@ -53,6 +53,7 @@ struct seg {                 /* Wireshark's tcp_unacked_t */
 #define INLINE_SEGS 4
 
 struct dstate {              /* Wireshark's per-flow analysis state + Zeek's */
+	uint32_t nomem;          /* allocations that failed: details lost (ns_an_nomem) */
 	bool base_set;
 	uint32_t nextseq;        /* 0 = unknown, as in Wireshark */
 	uint64_t nextseq_ts, nextseq_frame;
@@ -88,19 +89,31 @@ struct conn {
 	struct conn *next;       /* hash chain */
 	uint32_t hash;
 	uint16_t hist_len;
+	/* least recently active last: who goes when max_conns is reached */
+	struct conn *lru_prev, *lru_next;
 	struct ns_an_conn pub;   /* the report handed to the callback */
 	struct dstate d[2];      /* [0] initiator -> responder, [1] the reverse */
 };
 
-/* Connections are carved from slabs of SLAB_BYTES (a transparent huge page
- * where the kernel allows it) and recycled through a free list: one page
- * fault per slab instead of one per page, and no malloc per connection.
- * Memory stays bounded by the most connections held at once. */
+/* Connections are carved from slabs and recycled through a free list: no
+ * malloc per connection. Slabs grow with the input: the first holds
+ * SLAB_FIRST connections, each next one twice as many, up to SLAB_BYTES (a
+ * transparent huge page where the kernel allows it, mapped populated: one
+ * page fault per slab instead of one per page). A small capture so costs
+ * a few KiB, not 2 MiB of pages cleared up front (what made a run over a
+ * one-packet capture take 20 ms). Memory stays bounded by the most
+ * connections held at once (max_conns).
+ * With NS_EXACT_ALLOC (configure --enable-exact-alloc) every connection is
+ * its own heap block of its exact size, freed when it ends, so ASan sees an
+ * access past one connection or after its end. */
 #define SLAB_BYTES (2u << 20)
+#define SLAB_FIRST 8u
 
 struct slab {
 	struct slab *next;
 	size_t used;             /* connections carved so far */
+	size_t cap;              /* connections it holds */
+	bool mapped;             /* mmap'd (SLAB_BYTES), else calloc'd */
 	struct conn conns[];
 };
 
@@ -109,6 +122,11 @@ struct ns_an {
 	void *user;
 	struct slab *slabs;      /* the newest first: connections are carved from it */
 	struct conn *free_conns; /* recycled, linked through next */
+	size_t slab_cap;         /* connections in the next slab */
+	struct conn *lru_head, *lru_tail;
+	size_t max_conns;        /* 0: no limit */
+	uint64_t evicted;        /* connections ended early for max_conns */
+	uint64_t nomem;          /* allocations that failed: the analysis is incomplete */
 	struct conn **buckets;
 	size_t nbuckets, nconns;
 	uint64_t next_stream;
@@ -317,6 +335,38 @@ static int grow(struct ns_an *an)
 	return 0;
 }
 
+static void lru_unlink(struct ns_an *an, struct conn *c)
+{
+	if (c->lru_prev)
+		c->lru_prev->lru_next = c->lru_next;
+	else
+		an->lru_head = c->lru_next;
+	if (c->lru_next)
+		c->lru_next->lru_prev = c->lru_prev;
+	else
+		an->lru_tail = c->lru_prev;
+	c->lru_prev = c->lru_next = NULL;
+}
+
+static void lru_push(struct ns_an *an, struct conn *c)
+{
+	c->lru_prev = NULL;
+	c->lru_next = an->lru_head;
+	if (an->lru_head)
+		an->lru_head->lru_prev = c;
+	an->lru_head = c;
+	if (!an->lru_tail)
+		an->lru_tail = c;
+}
+
+static void lru_touch(struct ns_an *an, struct conn *c)
+{
+	if (an->lru_head == c)
+		return;
+	lru_unlink(an, c);
+	lru_push(an, c);
+}
+
 static void unlink_conn(struct ns_an *an, struct conn *c)
 {
 	struct conn **pp = &an->buckets[c->hash & (an->nbuckets - 1)];
@@ -325,6 +375,7 @@ static void unlink_conn(struct ns_an *an, struct conn *c)
 	if (*pp)
 		*pp = c->next;
 	an->nconns--;
+	lru_unlink(an, c);
 }
 
 static void free_dir(struct ns_an_dir *d)
@@ -336,33 +387,56 @@ static void free_dir(struct ns_an_dir *d)
 
 #define SLAB_CONNS ((SLAB_BYTES - sizeof(struct slab)) / sizeof(struct conn))
 
+#ifndef NS_EXACT_ALLOC
+static struct slab *slab_new(struct ns_an *an)
+{
+	size_t cap = an->slab_cap ? an->slab_cap : SLAB_FIRST;
+	struct slab *s;
+
+	if (cap >= SLAB_CONNS) {
+		/* MAP_POPULATE: the slab's pages in one call, not a page
+		 * fault each (~500 per slab, 5% of a run) */
+		void *m = mmap(NULL, SLAB_BYTES, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		if (m == MAP_FAILED)
+			return NULL;
+		s = m;
+		s->cap = SLAB_CONNS;
+		s->mapped = true;
+	} else {
+		s = calloc(1, sizeof(*s) + cap * sizeof(struct conn));
+		if (!s)
+			return NULL;
+		s->cap = cap;
+		an->slab_cap = cap * 2;
+	}
+	s->next = an->slabs;
+	an->slabs = s;
+	return s;
+}
+#endif
+
 /* A zeroed connection from the free list or the current slab; NULL if out of
  * memory. */
 static struct conn *conn_alloc(struct ns_an *an)
 {
+#ifdef NS_EXACT_ALLOC
+	return calloc(1, sizeof(struct conn));
+#else
 	struct conn *c = an->free_conns;
 	if (c) {
 		an->free_conns = c->next;
 		memset(c, 0, sizeof(*c));
 	} else {
 		struct slab *s = an->slabs;
-		if (!s || s->used == SLAB_CONNS) {
-			/* MAP_POPULATE: the slab's pages in one call, not a
-			 * page fault each (~500 per slab, 5% of a run) */
-			void *m = mmap(NULL, SLAB_BYTES, PROT_READ | PROT_WRITE,
-				       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-			if (m == MAP_FAILED)
-				return NULL;
-			s = m;
-			s->next = an->slabs;
-			s->used = 0;
-			an->slabs = s;
-		}
-		/* never used: still the zeros of the fresh mapping (clearing
+		if ((!s || s->used == s->cap) && !(s = slab_new(an)))
+			return NULL;
+		/* never used: still zeros (fresh mapping or calloc; clearing
 		 * them again cost as much as the kernel's clearing) */
 		c = &s->conns[s->used++];
 	}
 	return c;
+#endif
 }
 
 static void free_conn(struct ns_an *an, struct conn *c)
@@ -375,8 +449,12 @@ static void free_conn(struct ns_an *an, struct conn *c)
 			free(c->d[i].segs);
 	free_dir(&c->pub.init);
 	free_dir(&c->pub.resp);
+#ifdef NS_EXACT_ALLOC
+	free(c);
+#else
 	c->next = an->free_conns;
 	an->free_conns = c;
+#endif
 }
 
 static void init_dstate(struct dstate *s)
@@ -386,12 +464,22 @@ static void init_dstate(struct dstate *s)
 	s->thr_t = s->thr_w = s->thr_g = 1;
 }
 
+static void finish_conn(struct ns_an *an, struct conn *c, bool capture_end);
+
 /* A new connection whose first packet is p. The initiator is the SYN's sender;
  * a first SYN+ACK names its receiver (Zeek flips, history starts with '^');
  * otherwise, midstream, the first sender. */
 static struct conn *new_conn(struct ns_an *an, const struct ns_packet *p, uint32_t h,
 			     uint64_t tunnel, int *side)
 {
+	if (an->max_conns && an->nconns >= an->max_conns && an->lru_tail) {
+		/* at the limit: the connection idle longest ends now, with
+		 * a note in its record, and is counted */
+		struct conn *old = an->lru_tail;
+		old->pub.evicted = true;
+		an->evicted++;
+		finish_conn(an, old, false);
+	}
 	if (an->nconns + 1 > an->nbuckets && grow(an) < 0)
 		return NULL;
 	struct conn *c = conn_alloc(an);
@@ -410,10 +498,12 @@ static struct conn *new_conn(struct ns_an *an, const struct ns_packet *p, uint32
 	if (p->nencap) {
 		size_t n = sizeof(*c->pub.encap) * p->nencap;
 		/* Without memory the connection is still analysed, its tunnels
-		 * not shown. */
+		 * not shown (and counted). */
 		if ((c->pub.encap = malloc(n)) != NULL) {
 			memcpy(c->pub.encap, p->encap, n);
 			c->pub.nencap = p->nencap;
+		} else {
+			an->nomem++;
 		}
 	}
 	c->pub.first_frame = p->ctx ? p->ctx->frame : 0;
@@ -434,24 +524,26 @@ static struct conn *new_conn(struct ns_an *an, const struct ns_packet *p, uint32
 	c->next = an->buckets[bi];
 	an->buckets[bi] = c;
 	an->nconns++;
+	lru_push(an, c);
 	*side = flip ? 1 : 0;
 	return c;
 }
 
 /* ---------------------------------------------------------------- findings */
 
-static void finding(struct ns_an_finding *f, uint64_t frame)
+/* false when out of memory: the count stays right, the example is lost */
+static bool finding(struct ns_an_finding *f, uint64_t frame)
 {
 	f->count++;
 	if (f->nframes >= NS_AN_MAX_FRAMES)
-		return;
+		return true;
 	if (!f->frames) {
-		/* out of memory: the count stays right, the examples are lost */
 		f->frames = malloc(NS_AN_MAX_FRAMES * sizeof(*f->frames));
 		if (!f->frames)
-			return;
+			return false;
 	}
 	f->frames[f->nframes++] = frame;
+	return true;
 }
 
 /* ---------------------------------------------------------------- Zeek */
@@ -629,8 +721,10 @@ static void seg_add(struct dstate *s, uint32_t seq, uint32_t nextseq, uint64_t f
 			cap = NS_AN_MAX_UNACKED;
 		bool inl = s->segs == s->inl;
 		struct seg *n = realloc(inl ? NULL : s->segs, cap * sizeof(*n));
-		if (!n)
+		if (!n) {
+			s->nomem++;
 			return;
+		}
 		if (inl)
 			memcpy(n, s->inl, s->nsegs * sizeof(*n));
 		s->segs = n;
@@ -746,8 +840,10 @@ static struct ns_an_rtx *rtx_new(struct ns_an_dir *d, struct dstate *s)
 		if (cap > NS_AN_MAX_RTX_REC)
 			cap = NS_AN_MAX_RTX_REC;
 		struct ns_an_rtx *n = realloc(d->rtx, cap * sizeof(*n));
-		if (!n)
+		if (!n) {
+			s->nomem++;
 			return NULL;
+		}
 		d->rtx = n;
 		s->rtx_cap = cap;
 	}
@@ -1125,7 +1221,8 @@ static uint32_t fresh_bytes(struct dstate *s, const struct ns_tcp *t, uint32_t l
 	return n;
 }
 
-static void count_findings(struct ns_an_dir *d, uint32_t a, uint64_t frame, uint32_t seglen)
+static void count_findings(struct ns_an_dir *d, struct dstate *s, uint32_t a, uint64_t frame,
+			   uint32_t seglen)
 {
 	static const struct { uint32_t flag; enum ns_an_find f; } map[] = {
 		{ NS_AN_RETRANSMISSION, NS_FIND_RETRANS },
@@ -1142,8 +1239,8 @@ static void count_findings(struct ns_an_dir *d, uint32_t a, uint64_t frame, uint
 		{ NS_AN_WINDOW_UPDATE, NS_FIND_WINDOW_UPDATE },
 	};
 	for (size_t i = 0; a && i < sizeof(map) / sizeof(map[0]); i++)
-		if (a & map[i].flag)
-			finding(&d->find[map[i].f], frame);
+		if ((a & map[i].flag) && !finding(&d->find[map[i].f], frame))
+			s->nomem++;
 	if (a & NS_AN_ANY_RETRANS)
 		d->retrans_bytes += seglen;
 }
@@ -1250,7 +1347,8 @@ static void ack_log(struct conn *c, int side, const struct ns_an_pkt *o, uint64_
 	if (frames)
 		pc->ack_frames = frames;
 	if (!acks || !frames) {
-		pc->acks_incomplete = true;
+		pc->acks_incomplete = true;   /* the record says so; the run too */
+		c->d[side].nomem++;
 		return;
 	}
 	pc->acks[pc->nacks++] = (struct ns_an_ack){
@@ -1273,6 +1371,7 @@ void ns_an_set_ack_log(struct ns_an *an, bool on)
 
 static void finish_conn(struct ns_an *an, struct conn *c, bool capture_end)
 {
+	an->nomem += c->d[0].nomem + c->d[1].nomem;
 	unlink_conn(an, c);
 	c->pub.close = classify(&c->pub);
 	c->pub.capture_end = capture_end;
@@ -1336,7 +1435,28 @@ struct ns_an *ns_an_new(ns_an_conn_cb done, void *user)
 	}
 	an->done = done;
 	an->user = user;
+	an->max_conns = NS_AN_DEFAULT_MAX_CONNS;
 	return an;
+}
+
+void ns_an_set_max_conns(struct ns_an *an, size_t max)
+{
+	an->max_conns = max;
+}
+
+uint64_t ns_an_evicted(const struct ns_an *an)
+{
+	return an->evicted;
+}
+
+uint64_t ns_an_nomem(const struct ns_an *an)
+{
+	uint64_t n = an->nomem;
+
+	for (size_t b = 0; b < an->nbuckets; b++)
+		for (const struct conn *c = an->buckets[b]; c; c = c->next)
+			n += c->d[0].nomem + c->d[1].nomem;
+	return n;
 }
 
 size_t ns_an_active(const struct ns_an *an)
@@ -1397,8 +1517,11 @@ uint32_t ns_an_packet(struct ns_an *an, const struct ns_packet *p, struct ns_an_
 	int side = 0;
 	uint32_t a = 0;
 	struct conn *c = conn_for(an, p, &side, &a);
-	if (!c)
+	if (!c) {
+		an->nomem++;     /* this packet is not analysed */
 		return 0;
+	}
+	lru_touch(an, c);
 	struct ns_an_conn *pc = &c->pub;
 	struct ns_an_dir *d = side == 0 ? &pc->init : &pc->resp;
 	struct ns_an_dir *od = side == 0 ? &pc->resp : &pc->init;
@@ -1416,7 +1539,7 @@ uint32_t ns_an_packet(struct ns_an *an, const struct ns_packet *p, struct ns_an_
 		ack_log(c, side, o, x.frame, x.t->ack);
 	if (x.t->flags & NS_TCP_ACK)
 		rtx_acked(od, &c->d[!side], x.t->ack, x.frame);
-	count_findings(d, a, x.frame, x.seglen);
+	count_findings(d, &c->d[side], a, x.frame, x.seglen);
 	/* a RST before anything else of its side has nothing to be placed
 	 * against, and must not fix where that side's data starts */
 	if ((x.t->flags & NS_TCP_RST) && !c->d[side].hi_set)
@@ -1528,8 +1651,15 @@ void ns_an_finish(struct ns_an *an)
 		}
 	}
 	all = malloc(n * sizeof(*all));
-	if (!all)
+	if (!all) {
+		/* every connection is still reported, in table order; the
+		 * run is told it is incomplete */
+		an->nomem++;
+		for (size_t b = 0; b < an->nbuckets; b++)
+			while (an->buckets[b])
+				finish_conn(an, an->buckets[b], true);
 		return;
+	}
 	for (size_t b = 0; b < an->nbuckets; b++)
 		for (struct conn *c = an->buckets[b]; c; c = c->next)
 			all[k++] = c;
@@ -1553,7 +1683,10 @@ void ns_an_free(struct ns_an *an)
 	while (an->slabs) {
 		struct slab *s = an->slabs;
 		an->slabs = s->next;
-		munmap(s, SLAB_BYTES);
+		if (s->mapped)
+			munmap(s, SLAB_BYTES);
+		else
+			free(s);
 	}
 	free(an->buckets);
 	free(an);

@@ -218,6 +218,10 @@ struct ns_an_conn {
 	/* Still open (or unanswered) when a capture that was cut short ended
 	 * (ns_an_set_capture_cut): the last frame read, else 0. */
 	uint64_t capture_cut_frame;
+	/* ended early, still open, because the engine held max_conns
+	 * connections (ns_an_set_max_conns) and this one was idle longest:
+	 * later packets of it start a new (midstream) connection */
+	bool evicted;
 	/* Every advancing ACK, in capture order, when the engine was asked to
 	 * log them (ns_an_set_ack_log; else acks_on is false and all is 0).
 	 * Grows with the connection's length: one record (64 bytes) per
@@ -304,5 +308,20 @@ void ns_an_set_capture_cut(struct ns_an *an, uint64_t frame);
 void ns_an_free(struct ns_an *an);
 /* Connections currently held (for the memory-bound test). */
 size_t ns_an_active(const struct ns_an *an);
+/* At most max connections held at once (0: no limit; default
+ * NS_AN_DEFAULT_MAX_CONNS): a new connection beyond it first ends the one
+ * idle longest, which is handed to the callback with evicted set. A
+ * connection without findings takes about NS_AN_CONN_BYTES (measured: 100k
+ * SYN-only connections, 213 MiB), so the default keeps the engine's
+ * connection memory near 576 MiB (1 M half-open connections took 1.95 GB
+ * without a limit). */
+#define NS_AN_DEFAULT_MAX_CONNS 262144u
+#define NS_AN_CONN_BYTES 2304u
+void ns_an_set_max_conns(struct ns_an *an, size_t max);
+/* Connections ended early by that limit. */
+uint64_t ns_an_evicted(const struct ns_an *an);
+/* Allocations that failed (packets not analysed, segments, retransmission
+ * records or example frames not kept): the analysis is incomplete. */
+uint64_t ns_an_nomem(const struct ns_an *an);
 
 #endif

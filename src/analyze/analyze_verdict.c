@@ -371,6 +371,9 @@ bool ns_an_has_problems(const struct ns_an_conn *c)
 void ns_an_verdict_ob(struct outbuf *ob, const struct ns_an_conn *c)
 {
 	verdict_close(ob, c);
+	if (c->evicted)
+		OB_LIT(ob, " Its analysis ended early: the connection limit (--max-conns) was reached"
+		       " and it was the one idle longest.");
 	for (int s = 0; s < 2; s++)
 		verdict_rtx(ob, c, s);
 	for (int s = 0; s < 2; s++)

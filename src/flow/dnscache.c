@@ -25,6 +25,7 @@ struct ns_dnscache {
 	uint32_t *buckets;
 	uint32_t mask;
 	uint32_t head, tail;
+	uint64_t evicted;        /* entries reused while the pool was full */
 };
 
 static uint32_t bucket_of(const struct ns_dnscache *c, const struct ns_addr *a)
@@ -91,6 +92,7 @@ static uint32_t take_entry(struct ns_dnscache *c)
 		i = c->hwm++;
 	} else {
 		i = c->tail;
+		c->evicted++;
 		hash_unlink(c, i);
 		lru_unlink(c, i);
 		c->used--;
@@ -265,4 +267,9 @@ void ns_dnscache_free(struct ns_dnscache *c)
 	free(c->pool);
 	free(c->buckets);
 	free(c);
+}
+
+uint64_t ns_dnscache_evicted(const struct ns_dnscache *c)
+{
+	return c ? c->evicted : 0;
 }

@@ -49,6 +49,9 @@ size_t ns_dnscache_lookup(const struct ns_dnscache *c, const struct ns_addr *add
 			  uint64_t at_ns, const char **names, size_t max);
 
 uint32_t ns_dnscache_count(const struct ns_dnscache *c);   /* entries in use */
+/* Entries dropped to make room (the least recently refreshed, pool full),
+ * expired or not: a later connection to that address gets no name. */
+uint64_t ns_dnscache_evicted(const struct ns_dnscache *c);
 
 #ifdef __cplusplus
 }

@@ -302,6 +302,10 @@ static void evict_one(struct ns_flow_table *t)
 		if (order[k] == L_OPEN) {
 			t->st.evicted_full++;
 			end(t, i, NS_FLOW_R_IDLE, -1);
+		} else if (order[k] == L_HALF) {
+			t->st.evicted_halfopen++;
+		} else {
+			t->st.evicted_closed++;
 		}
 		release(t, i);
 		return;

@@ -97,6 +97,12 @@ struct ns_flow_stats {
 	uint64_t ignored;            /* TCP without flags captured, or lone RST */
 	uint64_t begins, ends;
 	uint64_t evicted_full;       /* open flows ended because the table was full */
+	/* Entries replaced because the table was full that had no begin event
+	 * (a SYN not answered yet) or had ended already (kept for trailing
+	 * packets): no event is lost, but the SYN+ACK or FIN that follows
+	 * then starts a midstream flow. Counted so nothing goes unseen. */
+	uint64_t evicted_halfopen;
+	uint64_t evicted_closed;
 	uint64_t expired_idle;       /* open flows ended by the idle timeout */
 	uint32_t active, max_active; /* entries in use (all states) */
 };

@@ -181,6 +181,18 @@ void ns_flowout_packet(struct ns_flowout *fo, struct pipeline *p, const struct n
 		ns_flow_packet(fo->flows, pkt);
 }
 
+/* Entries dropped to make room (flow table full, DNS cache full). */
+static uint64_t drops(const struct ns_flowout *fo)
+{
+	const struct ns_flow_stats *st;
+
+	if (!fo->flows)
+		return 0;
+	st = ns_flow_get_stats(fo->flows);
+	return st->evicted_full + st->evicted_halfopen + st->evicted_closed +
+	       ns_dnscache_evicted(fo->cache);
+}
+
 static void print_stats(const struct ns_flowout *fo)
 {
 	const struct ns_flow_stats *st;
@@ -190,12 +202,16 @@ static void print_stats(const struct ns_flowout *fo)
 	st = ns_flow_get_stats(fo->flows);
 	fprintf(stderr,
 		"netsift: flow stats: tcp_packets=%llu begins=%llu ends=%llu expired_idle=%llu "
-		"evicted_full=%llu max_active=%u dns_messages=%llu dns_cached=%llu\n",
+		"evicted_full=%llu evicted_halfopen=%llu evicted_closed=%llu max_active=%u "
+		"dns_messages=%llu dns_cached=%llu dns_evicted=%llu\n",
 		(unsigned long long)st->tcp_packets, (unsigned long long)st->begins,
 		(unsigned long long)st->ends, (unsigned long long)st->expired_idle,
-		(unsigned long long)st->evicted_full, st->max_active,
+		(unsigned long long)st->evicted_full,
+		(unsigned long long)st->evicted_halfopen,
+		(unsigned long long)st->evicted_closed, st->max_active,
 		(unsigned long long)fo->dns_messages,
-		(unsigned long long)fo->dns_answers_cached);
+		(unsigned long long)fo->dns_answers_cached,
+		(unsigned long long)ns_dnscache_evicted(fo->cache));
 }
 
 void ns_flowout_end_source(struct ns_flowout *fo, struct pipeline *p)
@@ -226,7 +242,9 @@ static void cons_finish(void *arg, struct pipeline *p)
 	fo->p = p;
 	if (fo->flows)
 		ns_flow_finish(fo->flows, fo->capture_end);
-	if (fo->stats)
+	/* nothing dropped without a count: the line also without -v when the
+	 * table or the cache had to drop an entry */
+	if (fo->stats || drops(fo))
 		print_stats(fo);
 }
 

@@ -254,6 +254,11 @@ static void js_close(struct outbuf *ob, const struct ns_an_conn *c)
 	js_opt_u64(ob, r->fin_acked_frame, r->fin_acked_frame);
 	JS_KEY(ob, "captureEnd");
 	js_bool(ob, c->capture_end);
+	if (c->evicted) {
+		/* only then: records of a run within the limit are unchanged */
+		JS_KEY(ob, "endedBy");
+		OB_LIT(ob, "\"max_conns\"");
+	}
 	ob_putc(ob, '}');
 }
 
@@ -522,7 +527,11 @@ static void an_json(struct outbuf *ob, const struct ns_an_conn *c, const char *f
 		ns_an_verdict_ob(&v, c);
 		js_mem(ob, v.buf, v.len);
 	} else {
-		js_str(ob, "");
+		/* no scratch memory: our own text, ASCII without quotes or
+		 * backslashes (analyze_verdict.c), needs no escaping */
+		ob_putc(ob, '"');
+		ns_an_verdict_ob(ob, c);
+		ob_putc(ob, '"');
 	}
 	if (c->acks_on) {
 		JS_KEY(ob, "acks");

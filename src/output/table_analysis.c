@@ -265,6 +265,9 @@ void ns_an_write_text(FILE *fp, const struct ns_an_conn *c)
 		(double)(c->last_ts_ns - c->first_ts_ns) / 1e9);
 	text_handshake(fp, c);
 	fprintf(fp, "  close: %s\n", ns_an_close_name(c->close));
+	if (c->evicted)
+		fprintf(fp, "  note: ended early, still open: --max-conns connections were held "
+			"and this one was idle longest (later packets of it are a new connection)\n");
 	text_stats(fp, c);
 	ns_an_write_acks(fp, c);
 	fputc('\n', fp);

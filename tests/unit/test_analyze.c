@@ -763,6 +763,50 @@ static void test_unique_bytes_holes(void **state)
 	assert_int_equal(c->init.unique_bytes, 350);
 }
 
+/* Issue 17: --max-conns. At the limit a new connection ends the one idle
+ * longest, marked evicted and counted; the others keep going. Slabs grow
+ * with the number of connections, so many of them still work. */
+static void test_max_conns(void **state)
+{
+	struct cap k;
+	(void)state;
+	cap_init(&k);
+	ns_an_set_max_conns(k.an, 2);
+	for (uint16_t p = 0; p < 3; p++) {
+		k.cport = (uint16_t)(1024 + p);
+		pkt(&k, C, p * MS, SYN, 1000, 0, 64240, 0);
+	}
+	/* the third connection made the first (idle longest) go */
+	assert_int_equal(k.nconns, 1);
+	assert_true(k.conns[0].evicted);
+	assert_int_equal(k.conns[0].init.port, 1024);
+	assert_false(k.conns[0].capture_end);
+	/* a packet of the second makes the third the one idle longest */
+	k.cport = 1025;
+	pkt(&k, C, 10 * MS, SYN, 1000, 0, 64240, 0);
+	k.cport = 1027;
+	pkt(&k, C, 11 * MS, SYN, 1000, 0, 64240, 0);
+	assert_int_equal(k.nconns, 2);
+	assert_int_equal(k.conns[1].init.port, 1026);
+	assert_int_equal(ns_an_evicted(k.an), 2);
+	assert_int_equal(ns_an_active(k.an), 2);
+	cap_end(&k);
+	assert_int_equal(k.nconns, 4);
+	assert_false(k.conns[2].evicted);          /* ended by the capture's end */
+	assert_true(k.conns[2].capture_end);
+
+	/* no limit: 5000 connections held at once (several slabs) */
+	cap_init(&k);
+	ns_an_set_max_conns(k.an, 0);
+	for (uint16_t p = 0; p < 5000; p++) {
+		k.cport = (uint16_t)(1024 + p);
+		pkt(&k, C, p * MS, SYN, 1000, 0, 64240, 0);
+	}
+	assert_int_equal(ns_an_active(k.an), 5000);
+	assert_int_equal(ns_an_evicted(k.an), 0);
+	cap_end(&k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -779,6 +823,7 @@ int main(void)
 		cmocka_unit_test(test_port_reuse),
 		cmocka_unit_test(test_window_scale_full),
 		cmocka_unit_test(test_bounded),
+		cmocka_unit_test(test_max_conns),
 		cmocka_unit_test(test_report),
 		cmocka_unit_test(test_ack_log),
 		cmocka_unit_test(test_window_scale_clamped),

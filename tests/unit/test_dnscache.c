@@ -187,6 +187,7 @@ static void test_bounded(void **state)
 		ns_dnscache_put(c, &ip, nm, (uint64_t)i * S, 600);
 	}
 	assert_int_equal(ns_dnscache_count(c), 4);
+	assert_int_equal(ns_dnscache_evicted(c), 6);   /* each counted (issue 17) */
 	for (int i = 0; i < 10; i++) {
 		struct ns_addr ip = v4(10, 0, 0, (uint8_t)i);
 		size_t n = ns_dnscache_lookup(c, &ip, 20 * S, names, 4);

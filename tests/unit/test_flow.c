@@ -620,6 +620,30 @@ static void test_rst_fin_segment(void **state)
 	ns_flow_free(t);
 }
 
+/* Issue 17: replacing a half-open or a closed entry to make room emits
+ * nothing, but is counted (evicted_halfopen, evicted_closed). */
+static void test_eviction_counts_halfopen_and_closed(void **state)
+{
+	struct ns_flow_table *t = table(2, 0);
+	(void)state;
+	for (uint8_t h = 1; h <= 5; h++)
+		ns_flow_packet(t, tcp(h, 40000, 100, 80, SY, 1, h * S, 0));
+	assert_int_equal(nev, 0);
+	assert_int_equal(ns_flow_get_stats(t)->evicted_halfopen, 3);
+	assert_int_equal(ns_flow_get_stats(t)->evicted_full, 0);
+	ns_flow_free(t);
+
+	t = table(1, 0);
+	ns_flow_packet(t, tcp(1, 40000, 100, 80, SY, 1, 1 * S, 0));
+	ns_flow_packet(t, tcp(100, 80, 1, 40000, SY | A, 1, 1 * S + 1, 0));
+	ns_flow_packet(t, tcp(1, 40000, 100, 80, R, 2, 1 * S + 2, 0));
+	assert_int_equal(nev, 2);                 /* begin, end (rst): closed, lingering */
+	ns_flow_packet(t, tcp(2, 40000, 100, 80, SY, 1, 2 * S, 0));
+	assert_int_equal(ns_flow_get_stats(t)->evicted_closed, 1);
+	assert_int_equal(ns_flow_get_stats(t)->evicted_halfopen, 0);
+	ns_flow_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -639,6 +663,7 @@ int main(void)
 		cmocka_unit_test(test_idle_timeout),
 		cmocka_unit_test(test_non_tcp_ticks_clock),
 		cmocka_unit_test(test_eviction_when_full),
+		cmocka_unit_test(test_eviction_counts_halfopen_and_closed),
 		cmocka_unit_test(test_no_capture_end),
 		cmocka_unit_test(test_ipv6),
 		cmocka_unit_test(test_random_pairs),

@@ -1,0 +1,180 @@
+#!/bin/sh
+# Fault injection (issue 17). Each fault must give one clear error line on
+# standard error (or none, where the fault is no error), the documented exit
+# status (0, or 1 when an input or the output failed), no crash, and a -w
+# file that is valid up to its last complete block:
+#  1. allocation failure at every allocation site a small run passes
+#     through: tests/faults/failmalloc.so fails the Nth malloc/calloc/realloc,
+#     for N = 1 .. every call of the run (read with every event, --analysis
+#     and -w; analyze --acks; read of a fragmented capture);
+#  2. a full disk while writing -w (a 64 KiB tmpfs; root, needs mount);
+#  3. standard output closed early (| head -1) for read and analyze;
+#  4. a capture cut short while being read, for analyze (tests/errors.sh does
+#     read).
+set -u
+: "${NETSIFT:?}" "${TOP_SRCDIR:?}" "${TOP_BUILDDIR:?}"
+tmp=$(mktemp -d)
+mnt=
+cleanup() {
+	[ -n "$mnt" ] && umount "$mnt" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+td=$TOP_SRCDIR/testdata
+events=net_packet_ipv4,net_packet_ipv6,net_packet_tcp,net_packet_udp,net_packet_icmp,net_packet_icmpv6,net_flow_tcp_begin,net_flow_tcp_end,net_packet_dns
+
+# pcapng blocks: every complete block has matching lengths and is
+# well-formed; a cut last block is allowed. Prints "complete_epbs cut_bytes".
+check_pcapng() {
+	python3 - "$1" <<'PY'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+off, epbs = 0, 0
+while off + 12 <= len(d):
+    bt, bl = struct.unpack("<II", d[off:off + 8])
+    if bl < 12 or bl % 4 or off + bl > len(d):
+        break
+    if struct.unpack("<I", d[off + bl - 4:off + bl])[0] != bl:
+        sys.exit("bad block at %d" % off)
+    epbs += bt == 6
+    off += bl
+print(epbs, len(d) - off)
+PY
+}
+
+# ---- 1. allocation failure at each site ----
+if ldd "$NETSIFT" 2>/dev/null | grep -q 'libasan\|libubsan' || nm "$NETSIFT" 2>/dev/null | grep -q __asan_init; then
+	# ASan brings its own malloc: the preloaded failer cannot go in front of
+	# it. The plain build's make check runs this part.
+	echo "ok: allocation failure: run by the build without sanitizers"
+else
+	so=$TOP_BUILDDIR/tests/faults/failmalloc.so
+	[ -f "$so" ] || { echo "FAIL: $so not built"; exit 1; }
+	alloc_loop() {   # name, then the netsift arguments
+		name=$1
+		shift
+		"$NETSIFT" "$@" >"$tmp/ref.out" 2>"$tmp/ref.err"
+		refrc=$?
+		LD_PRELOAD=$so NS_FAIL_ALLOC=0 NS_ALLOC_COUNT_FILE=$tmp/count \
+			"$NETSIFT" "$@" >/dev/null 2>&1
+		total=$(cat "$tmp/count" 2>/dev/null || echo 0)
+		[ "$total" -gt 0 ] || { bad "$name: no allocation counted"; return; }
+		errs=0 okruns=0 counted=0 lines= before=$fail
+		n=1
+		while [ "$n" -le "$total" ]; do
+			LD_PRELOAD=$so NS_FAIL_ALLOC=$n "$NETSIFT" "$@" >"$tmp/out" 2>"$tmp/err"
+			rc=$?
+			if [ "$rc" = 1 ] && [ "$(wc -l <"$tmp/err")" = 1 ] &&
+			   grep -q '^netsift: ' "$tmp/err"; then
+				errs=$((errs + 1))
+				lines="$lines$(sed 's/^netsift: //' "$tmp/err")
+"
+			elif [ "$rc" = "$refrc" ] && cmp -s "$tmp/out" "$tmp/ref.out" &&
+			     cmp -s "$tmp/err" "$tmp/ref.err"; then
+				okruns=$((okruns + 1))   # a failure it could do without, output intact
+			elif [ "$rc" = 0 ] && grep -q '^netsift: stats: .* dropped=[1-9]' "$tmp/err"; then
+				counted=$((counted + 1)) # a datagram dropped, and counted as such
+			else
+				bad "$name: allocation $n of $total failed: exit $rc, stderr:"
+				head -5 "$tmp/err"
+				[ "$rc" = 0 ] && echo "  (exit 0 but the output differs: data lost silently)"
+			fi
+			n=$((n + 1))
+		done
+		[ "$fail" = "$before" ] || return
+		echo "ok: $name: $total allocations, each failed once: $errs clear errors (exit 1), $counted counted drops, $okruns runs unaffected"
+		printf '%s' "$lines" | sed "s|$tmp|TMP|g; s|$td|testdata|g" | sort | uniq -c | sed 's/^/    /'
+		ok
+	}
+	alloc_loop "read" read -o json -e "$events" --analysis -w "$tmp/alloc.pcapng" "$td/http-graceful.pcapng"
+	alloc_loop "analyze" analyze -o json --acks "$td/http-graceful.pcap"
+	alloc_loop "read fragments" read -o table -e "$events" "$td/dns-frag.pcap"
+fi
+
+# ---- 2. a full disk under -w ----
+big=$tmp/big.pcap
+python3 - "$td/http-graceful.pcap" "$big" <<'PY'
+import sys
+src = open(sys.argv[1], "rb").read()
+out = open(sys.argv[2], "wb")
+out.write(src)
+for _ in range(300):
+    out.write(src[24:])
+PY
+if [ "$(id -u)" = 0 ] && mkdir -p "$tmp/mnt" && mount -t tmpfs -o size=64k netsift-faults "$tmp/mnt" 2>"$tmp/mnterr"; then
+	mnt=$tmp/mnt
+	"$NETSIFT" read -o json -w "$mnt/out.pcapng" "$big" >/dev/null 2>"$tmp/err"
+	rc=$?
+	if [ "$rc" = 1 ] && [ "$(wc -l <"$tmp/err")" = 1 ] &&
+	   grep -q "out.pcapng: .*No space left on device" "$tmp/err"; then
+		ok
+	else
+		bad "-w on a full disk: exit $rc, stderr: $(cat "$tmp/err")"
+	fi
+	if res=$(check_pcapng "$mnt/out.pcapng"); then
+		epbs=${res% *}
+		# tshark reads every complete packet (and complains of the cut one)
+		got=$(tshark -r "$mnt/out.pcapng" -T fields -e frame.number 2>/dev/null | wc -l)
+		if [ "$epbs" -gt 100 ] && [ "$got" = "$epbs" ]; then
+			echo "ok: -w full disk: $(cat "$tmp/err"); file: $epbs complete packets (tshark reads $got), $(echo "$res" | cut -d' ' -f2) bytes of a cut block"
+			ok
+		else
+			bad "-w full disk: $epbs complete packet blocks, tshark read $got"
+		fi
+	else
+		bad "-w full disk: the file is not valid up to its last block: $res"
+	fi
+	umount "$mnt" && mnt=
+else
+	[ "${NETSIFT_NO_SKIP:-}" = 1 ] && { echo "FAIL: cannot mount a tmpfs: $(cat "$tmp/mnterr" 2>/dev/null)"; exit 1; }
+	echo "SKIP: not root or no tmpfs mount: $(cat "$tmp/mnterr" 2>/dev/null)"
+	exit 77
+fi
+# -w to a device that is always full
+"$NETSIFT" read -w /dev/full "$td/http-graceful.pcap" >/dev/null 2>"$tmp/err"
+rc=$?
+[ "$rc" = 1 ] && [ "$(wc -l <"$tmp/err")" = 1 ] && grep -q 'No space left on device' "$tmp/err" && ok ||
+	bad "-w /dev/full: exit $rc, stderr: $(cat "$tmp/err")"
+
+# ---- 3. standard output closed early: no error, exit 0 ----
+for cmd in "read -o json" "read -o table" "analyze -o json" "analyze"; do
+	# shellcheck disable=SC2086
+	{ "$NETSIFT" $cmd "$big" 2>"$tmp/err"; echo $? >"$tmp/rc"; } | head -1 >/dev/null
+	[ "$(cat "$tmp/rc")" = 0 ] && [ ! -s "$tmp/err" ] && ok ||
+		bad "$cmd | head -1: exit $(cat "$tmp/rc"), stderr: $(cat "$tmp/err")"
+done
+# ... also while -w writes: reading stops there, and the recording holds
+# whole blocks only, each packet readable by tshark
+{ "$NETSIFT" read -o json -w "$tmp/w.pcapng" "$big" 2>"$tmp/err"; echo $? >"$tmp/rc"; } | head -1 >/dev/null
+res=$(check_pcapng "$tmp/w.pcapng")
+got=$(tshark -r "$tmp/w.pcapng" 2>/dev/null | wc -l)
+[ "$(cat "$tmp/rc")" = 0 ] && [ ! -s "$tmp/err" ] && [ "${res#* }" = 0 ] && [ "${res% *}" -ge 1 ] &&
+	[ "$got" = "${res% *}" ] && ok ||
+	bad "-w with stdout closed: exit $(cat "$tmp/rc"), file: $res, tshark: $got"
+
+# ---- 4. a capture cut while analyze reads it ----
+cp "$big" "$tmp/cut.pcap"
+rm -f "$tmp/fifo"
+mkfifo "$tmp/fifo"
+"$NETSIFT" analyze --acks "$tmp/cut.pcap" >"$tmp/fifo" 2>"$tmp/err" &
+pid=$!
+exec 3<"$tmp/fifo"
+sleep 1        # analyze writes its report at the end: the cut happens mid-read or before
+truncate -s 30000 "$tmp/cut.pcap"
+cat <&3 >/dev/null
+exec 3<&-
+wait $pid
+rc=$?
+if [ "$rc" = 1 ] && [ "$(wc -l <"$tmp/err")" = 1 ] &&
+   grep -q 'cut.pcap: \(file shrank while being read\|truncated\)' "$tmp/err"; then
+	ok
+elif [ "$rc" = 0 ] && [ ! -s "$tmp/err" ]; then
+	ok         # read whole before the cut: nothing to report
+else
+	bad "analyze of a file cut while read: exit $rc, stderr: $(cat "$tmp/err")"
+fi
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]

@@ -1,0 +1,26 @@
+/* A whole capture file, as `netsift read --analysis FILE` reads it: the
+ * format sniffed, then the pcap reader (libpcap, or the mapped fast path)
+ * or the pcapng reader over the file in memory (mapped; in an
+ * --enable-exact-alloc build, a heap block of the file's exact size),
+ * every packet through the pipeline with JSON output, flows, DNS and the
+ * analysis engine. Input: the file. */
+#include "fuzz_pipe.h"
+#include "reader/reader.h"
+
+static struct fz_pipe z;
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char path[64], err[512];
+	int fd = fz_memfd(data, size, path);
+
+	if (fd < 0)
+		return 0;
+	/* the length of the file picks the output format: both get run */
+	if (fz_pipe_open(&z, 2 | (size & 1))) {
+		read_capture(&z.p, path, err, sizeof(err));
+		fz_pipe_close(&z);
+	}
+	close(fd);
+	return 0;
+}

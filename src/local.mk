@@ -40,3 +40,5 @@ nodist_netsift_SOURCES = bpf/netsift.skel.h
 netsift_LDADD += $(LIBBPF_LIBS)
 netsift_CFLAGS += $(LIBBPF_CFLAGS) -I$(top_srcdir)/bpf -I$(top_builddir)/bpf
 endif
+# analyze diagnoses (issue 19)
+src_libnetsift_a_SOURCES += src/analyze/diagnose.c src/analyze/diagnose.h

@@ -268,3 +268,7 @@ endif
 # Mutation check (`make mutation`, not in make check): the script and its list
 # of source edits that the tests above must catch.
 EXTRA_DIST += tests/mutation.sh tests/mutations.txt
+# analyze diagnoses (issue 19): the engine unit test links the diagnoses too
+if HAVE_CMOCKA
+tests_unit_test_analyze_SOURCES += src/analyze/diagnose.c src/analyze/diagnose.h
+endif

@@ -2,6 +2,7 @@
  * connection per line, in a stable key order.
  */
 #include "analyze/analyze_report.h"
+#include "analyze/diagnose.h"
 #include "output/json.h"
 
 #include <errno.h>
@@ -464,6 +465,7 @@ void ns_an_json_ob(struct outbuf *ob, const struct ns_an_conn *c, const char *fi
 	js_rtx(ob, c);
 	JS_KEY(ob, "findings");
 	js_findings(ob, c);
+	ns_dx_json_ob(ob, c, js_str);  /* "diagnoses":[...],"capturePoint":... */
 	JS_KEY(ob, "verdict");
 	/* the verdict goes into a scratch buffer first, then escaped: it is
 	 * plain ASCII text, but the escaping keeps the JSON valid whatever */

@@ -7,14 +7,28 @@ lost or out-of-order segment, ...), no RST, and a SYN answered by a SYN-ACK.
 For every capture given, each healthy tshark tcp.stream must get an empty
 "diagnoses" array from `netsift analyze -o json` (its stream numbers are
 tshark's). Captures tshark or netsift cannot read, and connections inside
-tunnels (stream numbers may differ), are counted and skipped.
+tunnels (stream numbers may differ), are counted and skipped. tshark runs only
+on captures where netsift diagnosed something (elsewhere nothing can be a
+false alarm).
+
+ALLOW lists diagnoses on tshark-healthy connections that are right: a slow
+application is invisible to tshark's expert info.
 
 usage: analyze-diagnose.py NETSIFT CAPTURE...
 prints one line per false alarm and a summary; exit 1 on any false alarm.
 """
 import json
+import os
 import subprocess
 import sys
+
+# (capture file name, stream, kind): reason
+ALLOW = {
+    ("dx-slow-app.pcap", 0, "slow_application"):
+        "the fixture's server sleeps 2 s before answering (mk-dx-slow-app.sh)",
+    ("ssh_ed25519.pcap", 0, "slow_application"):
+        "the SSH server answers frame 22 2.8 s after its kernel ACKed it",
+}
 
 
 def tshark_streams(cap):
@@ -47,25 +61,33 @@ def tshark_streams(cap):
 def main():
     netsift, caps = sys.argv[1], sys.argv[2:]
     alarms = healthy = skipped = 0
+    diagnosed = 0
     for cap in caps:
-        ok = tshark_streams(cap)
         r = subprocess.run([netsift, "analyze", "-o", "json", cap], capture_output=True,
                            text=True, timeout=120, check=False)
-        if ok is None or r.returncode != 0:
+        if r.returncode != 0:
             skipped += 1
             continue
-        for line in r.stdout.splitlines():
-            if not line.startswith("{"):
-                continue
-            c = json.loads(line)
+        conns = [json.loads(x) for x in r.stdout.splitlines() if x.startswith("{")]
+        if not any(c.get("diagnoses") for c in conns):
+            continue
+        diagnosed += 1
+        ok = tshark_streams(cap)
+        if ok is None:
+            skipped += 1
+            continue
+        for c in conns:
             if c.get("stream") not in ok or "encap" in c:
                 continue
             healthy += 1
             for d in c.get("diagnoses", []):
+                if (os.path.basename(cap), c["stream"], d["kind"]) in ALLOW:
+                    continue
                 alarms += 1
                 print("FALSE ALARM %s stream %d: %s: %s" % (cap, c["stream"], d["kind"], d["text"]))
-    print("analyze-diagnose: %d healthy connections, %d false alarms, %d captures skipped"
-          % (healthy, alarms, skipped))
+    print("analyze-diagnose: %d captures, %d with diagnoses checked with tshark: %d healthy "
+          "connections there, %d false alarms, %d captures skipped"
+          % (len(caps), diagnosed, healthy, alarms, skipped))
     return 1 if alarms else 0
 
 

@@ -272,3 +272,5 @@ EXTRA_DIST += tests/mutation.sh tests/mutations.txt
 if HAVE_CMOCKA
 tests_unit_test_analyze_SOURCES += src/analyze/diagnose.c src/analyze/diagnose.h
 endif
+TESTS += tests/analyze-diagnose.sh
+EXTRA_DIST += tests/analyze-diagnose.sh tests/analyze-diagnose.py

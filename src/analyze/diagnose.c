@@ -22,6 +22,7 @@
 #define DX_RING 32               /* recent first transmissions remembered per side */
 #define DX_SERIES 16             /* retransmitted segments described per side */
 #define DX_TX 16                 /* transmissions kept per series */
+#define SERIES_IN_VERDICT 3     /* series told in full per side */
 #define DX_ANSWER_RST 8          /* RSTs answering the peer kept per side */
 #define MS 1000000ull
 #define SEC 1000000000ull
@@ -91,6 +92,10 @@ struct dx_side {
 	uint16_t rst_ipid;
 	uint32_t rst_seq;
 	bool rst_has_ack;
+	bool rst_next_set;             /* where its sequence numbers were then */
+	uint32_t rst_next;
+	uint64_t rst_ttl_frame;        /* its last other packet before the RST */
+	uint64_t answer_after;         /* the RST (either side's) that killed the connection */
 	uint32_t nanswer;              /* RSTs right after a packet of the peer, after its first RST/FIN or give-up */
 	uint64_t answer_rst[DX_ANSWER_RST], answer_to[DX_ANSWER_RST];
 	uint64_t fin_frame;
@@ -302,7 +307,15 @@ void ns_dx_packet(struct ns_an_conn *c, int side, const struct ns_packet *p, uin
 			s->rst_ipid = ipid;
 			s->rst_seq = t->seq;
 			s->rst_has_ack = (t->flags & NS_TCP_ACK) != 0;
-		} else if (x->last_side == !side && s->nanswer < DX_ANSWER_RST) {
+			s->rst_next_set = s->next_set;
+			s->rst_next = s->next_seq;
+			s->rst_ttl_frame = s->last_ipid_frame;
+		}
+		uint64_t dead = s->rst_frame < frame ? s->rst_frame : 0;
+		if (o->rst_frame && (!dead || o->rst_frame < dead))
+			dead = o->rst_frame;
+		if (dead && x->last_side == !side && s->nanswer < DX_ANSWER_RST) {
+			s->answer_after = s->answer_after ? s->answer_after : dead;
 			s->answer_rst[s->nanswer] = frame;
 			s->answer_to[s->nanswer++] = x->last_frame;
 		}
@@ -472,7 +485,7 @@ static void backoff(struct sb *b, const struct dx_series *r)
 		d[i] = (double)(r->ts[i] - r->ts[i - 1]) / 1e9;
 	bool syn = (r->ctl & NS_TCP_SYN) != 0;
 	if (r->fast && n == 2) {
-		sb_add(b, "a fast retransmission %.3f s after the original", d[1]);
+		sb_add(b, "a fast retransmission %.3f ms after the original", d[1] * 1e3);
 		return;
 	}
 	/* doubling from index k to the end (a ratio of 2 with 20% slack; Linux
@@ -563,17 +576,29 @@ static void write_series(struct sb *b, const struct ns_an_conn *c, int side, uin
 {
 	const struct ns_dx *x = c->dx;
 	const struct dx_side *s = &x->s[side];
+	/* the first few in full; a give-up or a one-way loss shows in them */
 	for (uint32_t i = 0; i < s->nser; i++) {
 		const struct dx_series *r = &s->ser[i];
+		if (i == SERIES_IN_VERDICT) {
+			uint64_t all = side_dir(c, side)->rtx_segments;
+			uint64_t more = (all > s->nser ? all : s->nser) - i;
+			sb_add(b, " The %s re-sent %" PRIu64 " more segment%s.", who(c, side), more,
+			       more == 1 ? "" : "s");
+			break;
+		}
 		sb_add(b, "%sThe %s sent ", b->len ? " " : "", who(c, side));
 		seg_name(b, c, side, r);
 		sb_add(b, " %" PRIu32 " times: ", r->ntx);
 		if (!r->original_seen)
 			sb_add(b, "the first before the capture saw it, then ");
 		frames_at(b, c, r);
-		sb_add(b, " (");
-		backoff(b, r);
-		sb_add(b, ")");
+		if (r->nkept >= 2) {
+			sb_add(b, " (");
+			backoff(b, r);
+			sb_add(b, ")");
+		} else if (r->fast) {
+			sb_add(b, " (fast retransmission)");
+		}
 		if (r->ack_frame && r->tx_after_ack)
 			sb_add(b, "; the %s ACKed it at frame %" PRIu64 " (%.3f s) but %" PRIu32
 			       " more came after that ACK, so it never reached the %s",
@@ -885,14 +910,17 @@ static bool rule_middlebox(struct ns_dx *x, const struct ns_an_conn *c)
 		       who(c, side), s->rst_ttl, who(c, side), s->ttl_min);
 		if (s->ttl_max != s->ttl_min)
 			sb_add(&b, "-%u", s->ttl_max);
-		sb_add(&b, " (the last one frame %" PRIu64 ")", s->last_ipid_frame);
-		if (s->next_set && s->rst_seq != s->next_seq)
-			sb_add(&b, "; its seq is %" PRIu32 " bytes off where the %s was",
-			       (uint32_t)(s->rst_seq - s->next_seq), who(c, side));
+		sb_add(&b, " (frame %" PRIu64 ")", s->rst_ttl_frame ? s->rst_ttl_frame : s->last_ipid_frame);
+		if (s->rst_next_set && s->rst_seq != s->rst_next)
+			sb_add(&b, "; its seq is %" PRId32 " bytes off where the %s was",
+			       (int32_t)(s->rst_seq - s->rst_next), who(c, side));
+		else if (s->rst_next_set)
+			sb_add(&b, "; its seq is exactly where the %s was, as one that read the %s's "
+			       "ACKs would make it", who(c, side), who(c, !side));
 		sb_add(&b, ".");
 		if (d) {
 			ev(d, s->rst_frame);
-			ev(d, s->last_ipid_frame);
+			ev(d, s->rst_ttl_frame ? s->rst_ttl_frame : s->last_ipid_frame);
 		}
 		diag_done(d, &b);
 		return true;
@@ -1004,15 +1032,16 @@ static void rule_closed_socket(struct ns_dx *x, const struct ns_an_conn *c)
 		sb_add(&b, " with RST (frame%s ", s->nanswer > 1 ? "s" : "");
 		for (uint32_t k = 0; k < s->nanswer; k++)
 			sb_add(&b, "%s%" PRIu64, k ? ", " : "", s->answer_rst[k]);
-		sb_add(&b, ") after it had already reset the connection at frame %" PRIu64
-		       " (%.3f s): the socket was gone%s.", s->rst_frame, secs(c, s->rst_ts),
-		       half ? ", and the " : "");
+		const struct dx_side *killer = s->answer_after == s->rst_frame ? s : &x->s[!side];
+		sb_add(&b, ") after the connection was reset at frame %" PRIu64 " (%.3f s, by the "
+		       "%s): the socket was gone%s.", s->answer_after, secs(c, killer->rst_ts),
+		       who(c, killer == s ? side : !side), half ? ", and the " : "");
 		if (half) {
 			b.len--;  /* drop the '.' */
 			sb_add(&b, "%s kept sending into it.", who(c, !side));
 		}
 		if (d) {
-			ev(d, s->rst_frame);
+			ev(d, s->answer_after);
 			for (uint32_t k = 0; k < s->nanswer; k++) {
 				ev(d, s->answer_to[k]);
 				ev(d, s->answer_rst[k]);
@@ -1086,9 +1115,9 @@ static void vantage(struct ns_dx *x, const struct ns_an_conn *c)
 			if (near < 0)
 				near = n;
 			sb_add(&b, "%snear the %s: its packets have TTL %u as sent, the %s's %u "
-			       "(%u hops from a start of %u)", b.len ? "; " : "", who(c, n),
+			       "(%u hop%s from a start of %u)", b.len ? "; " : "", who(c, n),
 			       ia ? a->ttl_max : z->ttl_max, who(c, !n), f->ttl_max,
-			       init - f->ttl_max, init);
+			       init - f->ttl_max, init - f->ttl_max == 1 ? "" : "s", init);
 		}
 	}
 	if (c->syn_frame && c->synack_frame && c->hs_ack_frame && x->s[1].nser + x->s[0].nser == 0) {
@@ -1115,11 +1144,41 @@ static void vantage(struct ns_dx *x, const struct ns_an_conn *c)
 		free(b.s);
 }
 
+/* A series whose first transmission left the ring (long windows): the
+ * engine's record of the segment may still hold it. */
+static void originals_from_engine(struct ns_dx *x, const struct ns_an_conn *c)
+{
+	for (int side = 0; side < 2; side++) {
+		const struct ns_an_dir *d = side_dir(c, side);
+		struct dx_side *s = &x->s[side];
+		for (uint32_t i = 0; i < s->nser; i++) {
+			struct dx_series *r = &s->ser[i];
+			if (r->original_seen || r->nkept == DX_TX)
+				continue;
+			uint32_t rel = ns_an_rel(d, r->seq);
+			for (uint32_t k = 0; k < d->nrtx; k++) {
+				const struct ns_an_rtx *e = &d->rtx[k];
+				if (e->rel_seq != rel || !e->original_seen || !e->ntx_kept ||
+				    e->frame[0] >= r->frame[0])
+					continue;
+				memmove(r->frame + 1, r->frame, r->nkept * sizeof(r->frame[0]));
+				memmove(r->ts + 1, r->ts, r->nkept * sizeof(r->ts[0]));
+				r->frame[0] = e->frame[0];
+				r->ts[0] = e->ts_ns[0];
+				r->nkept++;
+				r->original_seen = true;
+				break;
+			}
+		}
+	}
+}
+
 void ns_dx_conclude(struct ns_an_conn *c, uint64_t capture_last_ts)
 {
 	struct ns_dx *x = c->dx;
 	if (!x)
 		return;
+	originals_from_engine(x, c);
 	uint64_t end_ts = capture_last_ts > c->last_ts_ns ? capture_last_ts : c->last_ts_ns;
 	rule_setup(x, c, end_ts);
 	if (!x->ndiag) {

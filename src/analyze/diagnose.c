@@ -75,6 +75,8 @@ struct dx_side {
 	uint64_t pass_max_frame;
 	uint64_t pass_last_frame;
 	uint16_t pass_last_iplen;
+	uint64_t pass_last_by;         /* the peer's ACK or SACK that showed it */
+	bool pass_last_sack;
 	/* data, for "request ACKed, response late" */
 	uint64_t last_data_frame, last_data_ts;
 	uint32_t last_data_end;
@@ -259,6 +261,8 @@ static void acked(struct dx_side *s, const struct ns_tcp *t, uint64_t frame, uin
 		if (o->frame > s->pass_last_frame) {
 			s->pass_last_frame = o->frame;
 			s->pass_last_iplen = o->iplen;
+			s->pass_last_by = frame;
+			s->pass_last_sack = !seq_le(o->end, t->ack);
 		}
 	}
 }
@@ -617,6 +621,9 @@ static void write_series(struct sb *b, const struct ns_an_conn *c, int side, uin
 			sb_add(b, "; the %s gave up after %" PRIu32 " transmissions: nothing more "
 			       "from it in the %.3f s until the capture ended", who(c, side), r->ntx,
 			       (double)(end_ts - r->ts[r->nkept - 1]) / 1e9);
+		else if (gu && !r->ack_frame && end_ts <= r->ts[r->nkept - 1])
+			sb_add(b, "; the capture holds nothing after the last, so whether the %s "
+			       "gave up cannot be told", who(c, side));
 		else if (gu && !r->ack_frame)
 			sb_add(b, "; the capture ended %.3f s after the last, too soon to tell "
 			       "whether the %s gave up", (double)(end_ts - r->ts[r->nkept - 1]) / 1e9,
@@ -804,16 +811,19 @@ static bool rule_mtu(struct ns_dx *x, const struct ns_an_conn *c)
 		for (uint32_t i = 0; i < r->nkept; i++)
 			sb_add(&b, "%s%" PRIu64, i ? ", " : "", r->frame[i]);
 		sb_add(&b, ") and never ACKed, while %s packets got through (the %u-byte packet at "
-		       "frame %" PRIu64 "%s", after ? "smaller" : "only smaller", s->pass_last_iplen,
-		       s->pass_last_frame, after ? ", sent after it, was ACKed or SACKed" : " was ACKed");
+		       "frame %" PRIu64 ", sent after it, was %s by the %s at frame %" PRIu64,
+		       after ? "smaller" : "only smaller", s->pass_last_iplen, s->pass_last_frame,
+		       s->pass_last_sack ? "SACKed" : "ACKed", who(c, !side), s->pass_last_by);
 		if (s->pass_max_frame != s->pass_last_frame)
 			sb_add(&b, "; the largest that got through: %u bytes, frame %" PRIu64,
 			       s->pass_max_iplen, s->pass_max_frame);
-		sb_add(&b, "), and no ICMP \"too big\" came back: packets over %u bytes are dropped "
-		       "silently on the way to the %s.", s->pass_max_iplen, who(c, !side));
+		sb_add(&b, "), and no ICMP \"too big\" came back: on the way to the %s, %u-byte "
+		       "packets are dropped silently while %u-byte ones pass.", who(c, !side),
+		       r->iplen, s->pass_max_iplen);
 		if (d) {
 			ev_series(d, r);
 			ev(d, s->pass_last_frame);
+			ev(d, s->pass_last_by);
 		}
 		diag_done(d, &b);
 		return true;

@@ -19,7 +19,8 @@
 #include <string.h>
 #include <time.h>
 
-#define DX_RING 32               /* recent first transmissions remembered per side */
+#define DX_RING 16               /* recent first transmissions remembered per side
+				  * (older ones: from the engine's records at the end) */
 #define DX_SERIES 16             /* retransmitted segments described per side */
 #define DX_TX 16                 /* transmissions kept per series */
 #define SERIES_IN_VERDICT 3     /* series told in full per side */
@@ -58,8 +59,8 @@ struct dx_series {               /* every transmission of one segment */
 struct dx_side {
 	struct dx_orig ring[DX_RING];
 	uint32_t ring_n, ring_pos;
-	struct dx_series ser[DX_SERIES];
-	uint32_t nser;
+	struct dx_series *ser;   /* grown on demand up to DX_SERIES: most connections have none */
+	uint32_t nser, capser;
 	uint64_t npk, last_frame, last_ts;
 	/* IP of its non-RST packets */
 	bool ip_seen;
@@ -208,6 +209,14 @@ static void segment(struct dx_side *s, const struct ns_tcp *t, uint32_t aflags, 
 	if (!r) {
 		if (s->nser == DX_SERIES)
 			return;
+		if (s->nser == s->capser) {
+			uint32_t cap = s->capser ? 2 * s->capser : 2;
+			struct dx_series *n = realloc(s->ser, cap * sizeof(*n));
+			if (!n)
+				return;
+			s->ser = n;
+			s->capser = cap;
+		}
 		r = &s->ser[s->nser++];
 		memset(r, 0, sizeof(*r));
 		r->seq = t->seq;
@@ -1221,6 +1230,8 @@ void ns_dx_free(struct ns_an_conn *c)
 	free(x->vantage);
 	free(x->series[0]);
 	free(x->series[1]);
+	free(x->s[0].ser);
+	free(x->s[1].ser);
 	free(x);
 	c->dx = NULL;
 }

@@ -766,7 +766,20 @@ static void rule_setup(struct ns_dx *x, const struct ns_an_conn *c, uint64_t end
 			if (x->s[0].ser[i].ctl & NS_TCP_SYN)
 				r = &x->s[0].ser[i];
 		bool retried = r && r->ntx >= 2;
-		d = diag_new(x, "filtered", 0, retried ? "medium" : "low");
+		if (!retried) {
+			/* one SYN: a filter and a capture that ended early look alike */
+			d = diag_new(x, "syn_unanswered", 0, "low");
+			sb_add(&b, "The client's SYN (frame %" PRIu64 ", %.3f s, %s) got no answer "
+			       "in the %.3f s the capture ran after it; with a single SYN a filter "
+			       "cannot be told from a capture that ended too early.", c->syn_frame,
+			       secs(c, c->first_ts_ns), when,
+			       (double)(end_ts - c->first_ts_ns) / 1e9);
+			if (d)
+				ev(d, c->syn_frame);
+			diag_done(d, &b);
+			return;
+		}
+		d = diag_new(x, "filtered", 0, "medium");
 		sb_add(&b, "No answer to the SYN, port %u filtered or host down: the client sent "
 		       "its SYN %" PRIu32 " time%s (first at frame %" PRIu64 ", %.3f s, %s",
 		       c->resp.port, c->syn_count, c->syn_count == 1 ? "" : "s", c->syn_frame,
@@ -807,7 +820,6 @@ static bool rule_mtu(struct ns_dx *x, const struct ns_an_conn *c)
 		 * path that stopped carrying anything */
 		if (s->pass_last_frame < r->frame[0])
 			continue;
-		bool after = true;
 		struct sb b = { 0 };
 		struct ns_dx_diag *d = diag_new(x, "mtu_black_hole", side, "high");
 		sb_add(&b, "Path MTU black hole, %s to %s: the %s's %u-byte packet (", who(c, side),
@@ -821,7 +833,7 @@ static bool rule_mtu(struct ns_dx *x, const struct ns_an_conn *c)
 			sb_add(&b, "%s%" PRIu64, i ? ", " : "", r->frame[i]);
 		sb_add(&b, ") and never ACKed, while %s packets got through (the %u-byte packet at "
 		       "frame %" PRIu64 ", sent after it, was %s by the %s at frame %" PRIu64,
-		       after ? "smaller" : "only smaller", s->pass_last_iplen, s->pass_last_frame,
+		       "smaller", s->pass_last_iplen, s->pass_last_frame,
 		       s->pass_last_sack ? "SACKed" : "ACKed", who(c, !side), s->pass_last_by);
 		if (s->pass_max_frame != s->pass_last_frame)
 			sb_add(&b, "; the largest that got through: %u bytes, frame %" PRIu64,
@@ -841,7 +853,7 @@ static bool rule_mtu(struct ns_dx *x, const struct ns_an_conn *c)
 }
 
 /* The peer behaves as if nothing of `side` arrived. */
-static bool rule_one_way(struct ns_dx *x, const struct ns_an_conn *c, uint64_t end_ts)
+static bool rule_one_way(struct ns_dx *x, const struct ns_an_conn *c)
 {
 	for (int side = 0; side < 2; side++) {
 		const struct dx_side *s = &x->s[side], *o = &x->s[!side];
@@ -905,7 +917,6 @@ static bool rule_one_way(struct ns_dx *x, const struct ns_an_conn *c, uint64_t e
 		if (o->ack_set)
 			ev(d, o->ack_hi_frame);
 		diag_done(d, &b);
-		(void)end_ts;
 		return true;
 	}
 	return false;
@@ -1203,7 +1214,7 @@ void ns_dx_conclude(struct ns_an_conn *c, uint64_t capture_last_ts)
 	if (!x->ndiag) {
 		rule_middlebox(x, c);
 		if (!rule_mtu(x, c))
-			rule_one_way(x, c, end_ts);
+			rule_one_way(x, c);
 		rule_stall(x, c, end_ts);
 		rule_slow(x, c);
 		rule_closed_socket(x, c);

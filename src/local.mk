@@ -52,3 +52,5 @@ src_libnetsift_a_SOURCES += src/output/html.h src/output/html.c src/output/html_
 	src/analyze/timeseq.h src/analyze/timeseq.c
 # Keyed hashing (SipHash-1-3, per-process key) for every table indexed by packet fields.
 src_libnetsift_a_SOURCES += src/nshash.c
+# analyze diagnoses (issue 19)
+src_libnetsift_a_SOURCES += src/analyze/diagnose.c src/analyze/diagnose.h

@@ -427,3 +427,9 @@ tests_faults_failmalloc_so_CFLAGS = -fPIC -std=c11 -D_GNU_SOURCE $(WARN_CFLAGS)
 tests_faults_failmalloc_so_LDFLAGS = -shared
 TESTS += tests/faults.sh
 EXTRA_DIST += tests/faults.sh
+# analyze diagnoses (issue 19): the engine unit test links the diagnoses too
+if HAVE_CMOCKA
+tests_unit_test_analyze_SOURCES += src/analyze/diagnose.c src/analyze/diagnose.h
+endif
+TESTS += tests/analyze-diagnose.sh
+EXTRA_DIST += tests/analyze-diagnose.sh tests/analyze-diagnose.py

@@ -12,6 +12,7 @@
  * as in Wireshark, and detail records have fixed sizes.
  */
 #include "analyze.h"
+#include "diagnose.h"
 #include "nshash.h"
 
 #include <ctype.h>
@@ -135,6 +136,7 @@ struct ns_an {
 	uint64_t t0_ns;          /* first packet of the capture */
 	bool ack_log;            /* new connections keep their advancing ACKs */
 	uint64_t cut_frame;      /* ns_an_set_capture_cut, 0: the input ended normally */
+	uint64_t last_ts_ns;     /* the capture's latest packet (diagnoses: silence until the end) */
 };
 
 /* ---------------------------------------------------------------- names */
@@ -444,6 +446,7 @@ static void free_conn(struct ns_an *an, struct conn *c)
 	free(c->pub.acks);
 	free(c->pub.ack_frames);
 	free(c->pub.encap);
+	ns_dx_free(&c->pub);
 	for (int i = 0; i < 2; i++)
 		if (c->d[i].segs != c->d[i].inl)
 			free(c->d[i].segs);
@@ -1378,6 +1381,7 @@ static void finish_conn(struct ns_an *an, struct conn *c, bool capture_end)
 	if (capture_end && an->cut_frame && (c->pub.close == NS_AN_CLOSE_OPEN ||
 	    c->pub.close == NS_AN_CLOSE_HALF || c->pub.close == NS_AN_CLOSE_UNANSWERED))
 		c->pub.capture_cut_frame = an->cut_frame;   /* its end was not captured */
+	ns_dx_conclude(&c->pub, an->last_ts_ns);
 	if (an->done)
 		an->done(&c->pub, an->user);
 	free_conn(an, c);
@@ -1491,12 +1495,36 @@ static struct conn *conn_for(struct ns_an *an, const struct ns_packet *p, int *s
 	return c;
 }
 
+/* An ICMP error quoting a TCP packet of a known connection: the diagnoses
+ * want it (host unreachable, too big). The lookup runs on a copy carrying the
+ * quoted addresses and ports. */
+static void icmp_quote(struct ns_an *an, const struct ns_packet *p)
+{
+	const struct ns_icmp_quote *q = &p->icmp.quote;
+	if (!q->present || !q->has_ports || q->protocol != 6)
+		return;
+	struct ns_packet k;         /* only what lookup() reads is set */
+	k.src = q->src;
+	k.dst = q->dst;
+	k.tcp.src_port = q->src_port;
+	k.tcp.dst_port = q->dst_port;
+	uint64_t tunnel = p->nencap ? ns_encap_key(p) : 0;
+	int side;
+	struct conn *c = lookup(an, &k, hash_tuple(&k, tunnel), tunnel, &side);
+	if (c)
+		ns_dx_icmp(&c->pub, side, p, p->ctx ? p->ctx->frame : 0, p->ctx ? p->ctx->ts_ns : 0);
+}
+
 uint32_t ns_an_packet(struct ns_an *an, const struct ns_packet *p, struct ns_an_pkt *out)
 {
 	struct ns_an_pkt local;
 	struct ns_an_pkt *o = out ? out : &local;
 	/* cover[] is last and only read up to ncover: not worth clearing per packet */
 	memset(o, 0, offsetof(struct ns_an_pkt, cover));
+	if (p->ctx && p->ctx->ts_ns > an->last_ts_ns)
+		an->last_ts_ns = p->ctx->ts_ns;
+	if (p->l4 == NS_L4_ICMP || p->l4 == NS_L4_ICMPV6)
+		icmp_quote(an, p);
 	/* only TCP with the whole fixed header captured can be analysed */
 	if (p->l4 != NS_L4_TCP || p->tcp.hdr_avail < 20 || !p->first_fragment)
 		return 0;
@@ -1558,6 +1586,7 @@ uint32_t ns_an_packet(struct ns_an *an, const struct ns_packet *p, struct ns_an_
 	zeek_window(c, side, x.t);
 	zeek_state(c, side, x.t);
 
+	ns_dx_packet(pc, side, p, a, x.frame, x.ts);
 	o->tcp = true;
 	o->stream = pc->stream;
 	o->from_initiator = side == 0;

@@ -235,6 +235,9 @@ struct ns_an_conn {
 	uint32_t nack_frames, ack_frames_cap;
 	/* Engine bookkeeping lives in a private part (analyze.c). */
 	void *priv;
+	/* Diagnoses (diagnose.h): the record the engine feeds, concluded when
+	 * the connection is handed over. NULL if it could not be allocated. */
+	struct ns_dx *dx;
 };
 
 /* Zeek conn_state letter code of a finished connection ("SF", "REJ", ...). */

@@ -7,6 +7,7 @@
  * of the capture.
  */
 #include "analyze_report.h"
+#include "diagnose.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -261,6 +262,15 @@ static void verdict_one_rtx(struct outbuf *ob, const struct ns_an_conn *c, int s
 static void verdict_rtx(struct outbuf *ob, const struct ns_an_conn *c, int side)
 {
 	const struct ns_an_dir *d = side_dir(c, side);
+	/* the diagnoses' series: every transmission of a segment, across ACKs */
+	const char *series = ns_dx_series_text(c, side);
+	if (series) {
+		if (*series) {
+			ob_putc(ob, ' ');
+			ob_str(ob, series);
+		}
+		return;
+	}
 	for (uint32_t k = 0; k < d->nrtx && k < RTX_IN_VERDICT; k++)
 		verdict_one_rtx(ob, c, side, &d->rtx[k]);
 	if (d->rtx_segments > RTX_IN_VERDICT) {
@@ -359,7 +369,7 @@ bool ns_an_has_problems(const struct ns_an_conn *c)
 		NS_FIND_ZW_PROBE, NS_FIND_WINDOW_FULL,
 	};
 	if (c->close == NS_AN_CLOSE_RESET || c->close == NS_AN_CLOSE_REFUSED ||
-	    c->close == NS_AN_CLOSE_UNANSWERED)
+	    c->close == NS_AN_CLOSE_UNANSWERED || ns_dx_count(c))
 		return true;
 	for (int s = 0; s < 2; s++)
 		for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++)
@@ -370,6 +380,7 @@ bool ns_an_has_problems(const struct ns_an_conn *c)
 
 void ns_an_verdict_ob(struct outbuf *ob, const struct ns_an_conn *c)
 {
+	ns_dx_verdict_ob(ob, c);   /* the diagnoses first: main one first */
 	verdict_close(ob, c);
 	if (c->evicted)
 		OB_LIT(ob, " Its analysis ended early: the connection limit (--max-conns) was reached"
@@ -395,7 +406,7 @@ void ns_an_verdict_ob(struct outbuf *ob, const struct ns_an_conn *c)
 		OB_LIT(ob, " Incomplete: the capture ends at frame ");
 		ob_u64(ob, c->capture_cut_frame);
 		OB_LIT(ob, " (the file is cut short).");
-	} else if (!ns_an_has_problems(c)) {
+	} else if (!ns_an_has_problems(c) && !ns_dx_count(c)) {
 		OB_LIT(ob, " No problems found.");
 	}
 }

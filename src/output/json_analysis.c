@@ -4,6 +4,7 @@
 #include "analyze/analyze_report.h"
 #include "communityid.h"
 #include "conn/zeekconn.h"
+#include "analyze/diagnose.h"
 #include "output/json.h"
 
 #include <errno.h>
@@ -516,6 +517,7 @@ static void an_json(struct outbuf *ob, const struct ns_an_conn *c, const char *f
 	js_rtx(ob, c);
 	JS_KEY(ob, "findings");
 	js_findings(ob, c);
+	ns_dx_json_ob(ob, c, js_str);  /* "diagnoses":[...],"capturePoint":... */
 	JS_KEY(ob, "verdict");
 	/* the verdict goes into a scratch buffer first, then escaped: it is
 	 * plain ASCII text, but the escaping keeps the JSON valid whatever */

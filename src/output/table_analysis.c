@@ -3,6 +3,7 @@
  * summary table.
  */
 #include "analyze/analyze_report.h"
+#include "analyze/diagnose.h"
 #include "output/table.h"
 
 #include <errno.h>
@@ -242,6 +243,27 @@ static void text_tunnels(FILE *fp, const struct ns_an_conn *c)
 	fputc('\n', fp);
 }
 
+/* The diagnoses, one line each (kind, direction, confidence, evidence), and
+ * where the capture was taken when that can be told. */
+static void text_diagnoses(FILE *fp, const struct ns_an_conn *c)
+{
+	uint32_t n = ns_dx_count(c);
+	const char *why;
+	ns_dx_vantage(c, &why);
+	if (n)
+		fputs("  diagnoses:\n", fp);
+	for (uint32_t i = 0; i < n; i++) {
+		const struct ns_dx_diag *d = ns_dx_get(c, i);
+		fprintf(fp, "    %-22s %-8s %-6s frames", d->kind,
+			d->from < 0 ? "-" : who(c, d->from), d->confidence);
+		for (uint32_t k = 0; k < d->nframes; k++)
+			fprintf(fp, "%s%" PRIu64, k ? ", " : " ", d->frames[k]);
+		fputc('\n', fp);
+	}
+	if (why)
+		fprintf(fp, "  capture point: %s\n", why);
+}
+
 void ns_an_write_text(FILE *fp, const struct ns_an_conn *c)
 {
 	fprintf(fp, "Connection %" PRIu64 ": ", c->stream);
@@ -253,6 +275,7 @@ void ns_an_write_text(FILE *fp, const struct ns_an_conn *c)
 	fputs("  verdict: ", fp);
 	ns_an_write_verdict(fp, c);
 	fputc('\n', fp);
+	text_diagnoses(fp, c);
 	text_problems(fp, c);
 	text_rtx(fp, c);
 	fprintf(fp, "  endpoints: %s port %u %s, %s port %u %s%s\n",

@@ -29,6 +29,10 @@ struct cap {
 	struct ns_an_pkt last;   /* analysis of the last packet fed */
 	uint16_t cport;          /* client port */
 	int wscale;              /* window scale offered in SYNs, -1 none */
+	/* the text and JSON report of each, rendered in done(): the diagnoses
+	 * (c->dx) are valid in the callback only */
+	bool render;
+	char *report[8];
 };
 
 static void done(const struct ns_an_conn *c, void *user)
@@ -37,7 +41,15 @@ static void done(const struct ns_an_conn *c, void *user)
 	if (k->nconns >= 8)
 		return;
 	unsigned i = k->nconns++;
+	size_t rlen = 0;
+	FILE *m = k->render ? open_memstream(&k->report[i], &rlen) : NULL;
+	if (m) {
+		ns_an_write_text(m, c);
+		ns_an_write_json(m, c, "x.pcap");
+		fclose(m);
+	}
 	k->conns[i] = *c;
+	k->conns[i].dx = NULL;   /* freed after done(): the copy reports without it */
 	struct ns_an_dir *dirs[2] = { &k->conns[i].init, &k->conns[i].resp };
 	for (int s = 0; s < 2; s++) {
 		struct ns_an_dir *d = dirs[s];
@@ -517,6 +529,28 @@ static void test_report(void **state)
 	free(buf);
 }
 
+/* ---- diagnoses: the series of one segment, its back-off and the give-up,
+ * in the report rendered while the connection was handed over ---- */
+static void test_report_diagnoses(void **state)
+{
+	struct cap k;
+	(void)state;
+	cap_init(&k);
+	k.render = true;
+	backoff_run(&k, true);
+	const char *r = k.report[0];
+	assert_non_null(r);
+	assert_non_null(strstr(r, "The client sent seq 1 (100 bytes) 6 times: frames 4, 5, 6, 7, 8, 9 at "));
+	/* 0.2, 0.4, 0.8, 1.6, 3.2 s: Linux's 200 ms minimum RTO, doubling */
+	assert_non_null(strstr(r, "(back-off doubling from 0.200 s: Linux's RTO, 200 ms minimum); never ACKed"));
+	assert_non_null(strstr(r, "the client gave up after 6 transmissions: RST at frame 10"));
+	/* the server sent nothing after its SYN-ACK (frame 2) */
+	assert_non_null(strstr(r, "One-way loss, client to server, past the capture point"));
+	assert_non_null(strstr(r, "\"diagnoses\":[{\"kind\":\"one_way_loss\",\"from\":\"initiator\",\"confidence\":\"medium\",\"frames\":[2,4,5,6,7,8,9]"));
+	for (unsigned i = 0; i < k.nconns; i++)
+		free(k.report[i]);
+}
+
 /* --acks: the engine logs each advancing ACK with the frames it covers. */
 struct ack_copy {
 	uint32_t nacks;
@@ -825,6 +859,7 @@ int main(void)
 		cmocka_unit_test(test_bounded),
 		cmocka_unit_test(test_max_conns),
 		cmocka_unit_test(test_report),
+		cmocka_unit_test(test_report_diagnoses),
 		cmocka_unit_test(test_ack_log),
 		cmocka_unit_test(test_window_scale_clamped),
 		cmocka_unit_test(test_syn_fin_retransmission),

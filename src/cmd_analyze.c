@@ -22,8 +22,10 @@
 #include "outbuf.h"
 #include "pipeline.h"
 #include "reader/reader.h"
+#include "reader/inputs.h"
+#include "cli_common.h"
 
-enum { OPT_ACKS = 256 };
+enum { OPT_ACKS = 256, OPT_MERGE, OPT_VERSION };
 
 struct an_run {
 	struct ns_an *an;
@@ -34,22 +36,32 @@ void cmd_analyze_usage(FILE *fp)
 {
 	fprintf(fp,
 		"Usage: netsift analyze [OPTIONS] FILE...\n"
+		"       netsift analyze [OPTIONS] -r FILE [-r FILE...] [FILTER EXPRESSION]\n"
 		"\n"
 		"Read pcap or pcapng files and report, for every TCP connection, what an expert\n"
 		"reading the trace would find: handshake and initial RTT, how it closed (and who\n"
 		"reset it after which seq/ack), retransmissions with every transmission and their\n"
 		"back-off, duplicate ACKs, out-of-order and lost segments, zero windows and\n"
 		"probes, keep-alives, RTT per direction, Zeek's conn_state and history.\n"
-		"Counts follow Wireshark's tcp.analysis.* definitions.\n"
+		"Counts follow Wireshark's tcp.analysis.* definitions. Several files are one\n"
+		"capture (rotated files): a connection goes on from one file to the next.\n"
+		"Compressed files (gzip, zstd, lz4) are read as they are.\n"
 		"\n"
 		"Options:\n"
+		"  -r, --read FILE      read FILE (repeatable); the arguments after the options\n"
+		"                       are then the filter expression, as for tcpdump\n"
+		"      --merge          interleave the files by timestamp (as mergecap)\n"
 		"  -o, --output FORMAT  %s (default text; json: one object per\n"
 		"                       connection per line)\n"
 		"  -f, --filter EXPR    libpcap filter expression (as for tcpdump)\n"
 		"      --acks           list every advancing ACK per connection: the data frames\n"
 		"                       it covers, bytes, and its RTT (none for retransmitted\n"
 		"                       segments: Karn's rule). Memory grows with the length of\n"
-		"                       each connection (about 72 bytes per advancing ACK)\n"
+		"                       each connection (ACK_LOG_BYTES bytes per advancing ACK)\n"
+		"  -v, --verbose        print frame counts to standard error at the end\n"
+		"  -q, --quiet          no progress line on standard error\n"
+		"  -n                   accepted for tcpdump's habit: names are never resolved\n"
+		"      --version        print the version\n"
 		"  -h, --help           show this help\n"
 		"\n"
 		"Exit status: 0 success (also when problems were found), 1 an input could not\n"
@@ -57,11 +69,6 @@ void cmd_analyze_usage(FILE *fp)
 		ns_output_names(NS_OUT_REPORT));
 }
 
-static int usage_error(const char *what, const char *arg)
-{
-	fprintf(stderr, "netsift analyze: %s%s (try 'netsift analyze --help')\n", what, arg);
-	return NS_EXIT_USAGE;
-}
 
 /* A finished connection goes to the output format now: the engine frees it
  * after this returns. */
@@ -81,7 +88,7 @@ static void an_packet(void *arg, struct pipeline *p, const struct ns_packet *pkt
 	ns_an_packet(r->an, pkt, NULL);
 }
 
-/* End of one file: its connections end with it (frame numbers restart). */
+/* End of the input (all files: one capture): the connections end. */
 static void an_end_source(void *arg, struct pipeline *p)
 {
 	struct an_run *r = arg;
@@ -97,6 +104,11 @@ static const struct option long_opts[] = {
 	{ "filter", required_argument, NULL, 'f' },
 	{ "help",   no_argument,       NULL, 'h' },
 	{ "acks",   no_argument,       NULL, OPT_ACKS },
+	{ "read",   required_argument, NULL, 'r' },
+	{ "merge",  no_argument,       NULL, OPT_MERGE },
+	{ "quiet",  no_argument,       NULL, 'q' },
+	{ "verbose", no_argument,      NULL, 'v' },
+	{ "version", no_argument,      NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -106,62 +118,102 @@ static const char *base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
-int cmd_analyze(int argc, char **argv)
+static void report(void *arg, const char *msg)
 {
-	static struct pipeline p;   /* holds a struct ns_packet: not on the stack */
-	struct an_run run = { .out = &p.out };
-	const struct ns_output *fmt = &ns_output_table;   /* "text" */
-	struct outbuf ob;
-	char err[1024];
-	bool failed = false;
-	const char *filter = NULL;
-	bool acks = false;
-	int c;
+	(void)arg;
+	fprintf(stderr, "netsift analyze: %s\n", msg);
+}
 
+struct an_opts {
+	const struct ns_output *fmt;
+	struct ns_cli_in in;
+	bool acks, merge, quiet, verbose;
+};
+
+/* -1 to go on, or the exit status. */
+static int parse_opts(int argc, char **argv, struct an_opts *o)
+{
+	int c, rc;
+
+	memset(o, 0, sizeof(*o));
+	o->fmt = &ns_output_table;   /* "text" */
+	o->in.cmd = "analyze";
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:f:h", long_opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "o:f:r:nqvh", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
-			fmt = ns_output_find(optarg, NS_OUT_REPORT);
-			if (!fmt) {
-				fprintf(stderr, "netsift analyze: unknown output format (%s): %s "
-					"(try 'netsift analyze --help')\n",
-					ns_output_names(NS_OUT_REPORT), optarg);
-				return NS_EXIT_USAGE;
-			}
+			o->fmt = ns_output_find(optarg, NS_OUT_REPORT);
+			if (!o->fmt)
+				return ns_cli_usage("analyze", "unknown output format (%s): %s",
+						    ns_output_names(NS_OUT_REPORT), optarg);
 			break;
 		case 'f':
-			filter = optarg;
+			if ((rc = ns_cli_set_f(&o->in, optarg)))
+				return rc;
+			break;
+		case 'r':
+			if ((rc = ns_cli_add_r(&o->in, optarg)))
+				return rc;
+			break;
+		case 'n':
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'v':
+			if ((rc = ns_cli_verbose("analyze", &o->verbose)))
+				return rc;
 			break;
 		case OPT_ACKS:
-			acks = true;
+			o->acks = true;
 			break;
+		case OPT_MERGE:
+			o->merge = true;
+			break;
+		case OPT_VERSION:
+			printf("netsift %s\n", PACKAGE_VERSION);
+			return NS_EXIT_OK;
 		case 'h':
 			cmd_analyze_usage(stdout);
 			return NS_EXIT_OK;
 		default:
-			fprintf(stderr, "(try 'netsift analyze --help')\n");
-			return NS_EXIT_USAGE;
+			return ns_cli_bad_option("analyze", argv, optind, optopt);
 		}
 	}
-	if (optind >= argc)
-		return usage_error("no input file", " (use - for standard input)");
+	return ns_cli_in_finish(&o->in, argc, argv, optind);
+}
+
+int cmd_analyze(int argc, char **argv)
+{
+	static struct pipeline p;   /* holds a struct ns_packet: not on the stack */
+	struct an_run run = { .out = &p.out };
+	struct an_opts o;
+	struct outbuf ob;
+	bool failed = false;
+	int rc = parse_opts(argc, argv, &o);
+
+	if (rc >= 0) {
+		ns_cli_in_free(&o.in);
+		return rc;
+	}
 	if (ob_init(&ob, STDOUT_FILENO, OB_DEFAULT_CAP) < 0) {
-		fprintf(stderr, "netsift: out of memory\n");
+		fprintf(stderr, "netsift analyze: out of memory\n");
+		ns_cli_in_free(&o.in);
 		return NS_EXIT_ERROR;
 	}
 	pipeline_init(&p, &ob);
-	if (ns_out_open(&p.out, fmt, &ob) < 0) {
-		fprintf(stderr, "netsift: %s\n", strerror(p.out.err));
-		ob_free(&ob);
-		return NS_EXIT_ERROR;
+	if (ns_out_open(&p.out, o.fmt, &ob) < 0) {
+		fprintf(stderr, "netsift analyze: %s\n", strerror(p.out.err));
+		goto fail_early;
 	}
 	p.emit = false;              /* no packet events: the report is the output */
-	p.filter = filter;
+	p.filter = o.in.filter;
 	if (pipeline_check_filter(&p) < 0) {
-		fprintf(stderr, "netsift: %s\n", p.err);
+		fprintf(stderr, "netsift analyze: %s\n", p.err);
 		ns_out_close(&p.out);
 		ob_free(&ob);
+		ns_cli_in_free(&o.in);
 		return NS_EXIT_USAGE;
 	}
 	struct ns_consumer cons = {
@@ -169,46 +221,58 @@ int cmd_analyze(int argc, char **argv)
 		.packet = an_packet, .end_source = an_end_source,
 	};
 	pipeline_add_consumer(&p, &cons);
-	p.out.many_files = argc - optind > 1;
 
-	for (int i = optind; i < argc && !ob.err; i++) {
-		p.out.file = strcmp(argv[i], "-") == 0 ? "-" : base_name(argv[i]);
-		p.out.no_input = false;
-		if (fmt->input_begin)
-			fmt->input_begin(&p.out);
-		run.an = ns_an_new(on_conn, &run);
-		if (!run.an) {
-			fprintf(stderr, "netsift: out of memory\n");
-			failed = true;
-			break;
-		}
-		ns_an_set_ack_log(run.an, acks);
-		uint64_t frames_before = p.st.frames;
-		if (read_capture(&p, argv[i], err, sizeof(err)) < 0) {
-			ob_flush(&ob);
-			fprintf(stderr, "netsift: %s\n", err);
-			failed = true;
-			p.out.no_input = p.st.frames == frames_before;
-		}
-		pipeline_end_source(&p);
-		ns_an_free(run.an);
-		run.an = NULL;
-		if (p.out.err) {
-			fprintf(stderr, "netsift: out of memory\n");
-			failed = true;
-			break;
-		}
+	/* All files are one capture: one analysis, one report. Its name is
+	 * the file's when there is one; several are named in the records of
+	 * their connections, not as a report per file. */
+	p.out.many_files = false;
+	p.out.file = o.in.nfiles == 1 ? (strcmp(o.in.files[0], "-") == 0 ? "-"
+					 : base_name(o.in.files[0])) : NULL;
+	p.out.no_input = false;
+	if (o.fmt->input_begin)
+		o.fmt->input_begin(&p.out);
+	run.an = ns_an_new(on_conn, &run);
+	if (!run.an) {
+		fprintf(stderr, "netsift analyze: out of memory\n");
+		goto fail_early;
+	}
+	ns_an_set_ack_log(run.an, o.acks);
+	struct ns_inputs_opts io = {
+		.cmd = "analyze", .merge = o.merge,
+		.progress = !o.quiet && ns_progress_wanted(), .report = report,
+	};
+	if (ns_read_inputs(&p, o.in.files, o.in.nfiles, &io) < 0) {
+		failed = true;
+		p.out.no_input = p.st.frames == 0;
+	}
+	pipeline_end_source(&p);
+	ns_an_free(run.an);
+	run.an = NULL;
+	if (p.out.err) {
+		fprintf(stderr, "netsift analyze: out of memory\n");
+		failed = true;
 	}
 	pipeline_finish(&p);
+	if (o.verbose)
+		fprintf(stderr, "netsift analyze: stats: frames=%llu filtered=%llu not_ip=%llu "
+			"undecodable=%llu\n", (unsigned long long)p.st.frames,
+			(unsigned long long)p.st.filtered, (unsigned long long)p.st.not_ip,
+			(unsigned long long)p.st.undecodable);
 	/* fragments that made no datagram are not in the report: say so */
 	if (!failed && !ob.err && ns_reasm_drops(&p.st.reasm))
 		ns_reasm_print_stats(stderr, &p.st.reasm);
 	if (ob.err && ob.err != EPIPE) {
-		fprintf(stderr, "netsift: write error: %s\n", strerror(ob.err));
+		fprintf(stderr, "netsift analyze: write error: %s\n", strerror(ob.err));
 		failed = true;
 	}
 	ob_free(&ob);
+	ns_cli_in_free(&o.in);
 	return failed ? NS_EXIT_ERROR : NS_EXIT_OK;
+fail_early:
+	ns_out_close(&p.out);
+	ob_free(&ob);
+	ns_cli_in_free(&o.in);
+	return NS_EXIT_ERROR;
 }
 
 /* ---- netsift read --analysis ----
@@ -236,7 +300,7 @@ static void ar_packet(void *arg, struct pipeline *p, const struct ns_packet *pkt
 		p->out.fmt->tcp_analysis(&p->out, pkt, &o);
 }
 
-/* Frame numbers restart with each file: so do the connections. */
+/* The end of the input (all files are one capture). */
 static void ar_end_source(void *arg, struct pipeline *p)
 {
 	struct an_read *ar = arg;

@@ -40,3 +40,11 @@ nodist_netsift_SOURCES = bpf/netsift.skel.h
 netsift_LDADD += $(LIBBPF_LIBS)
 netsift_CFLAGS += $(LIBBPF_CFLAGS) -I$(top_srcdir)/bpf -I$(top_builddir)/bpf
 endif
+
+# Streams and several inputs (issue 14): polled pipes, gzip/zstd/lz4 through
+# zlib/libzstd/liblz4, several files as one capture, the progress line.
+src_libnetsift_a_SOURCES += \
+	src/reader/instream.c src/reader/instream.h \
+	src/reader/inputs.c src/reader/inputs.h
+src_libnetsift_a_CFLAGS += $(COMPRESS_CFLAGS)
+netsift_LDADD += $(COMPRESS_LIBS)

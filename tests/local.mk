@@ -268,3 +268,8 @@ endif
 # Mutation check (`make mutation`, not in make check): the script and its list
 # of source edits that the tests above must catch.
 EXTRA_DIST += tests/mutation.sh tests/mutations.txt
+
+if HAVE_CMOCKA
+# libnetsift.a reads compressed captures (issue 14)
+CLI_UNIT_LDADD += $(COMPRESS_LIBS)
+endif

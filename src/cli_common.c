@@ -131,6 +131,10 @@ int ns_cli_in_finish(struct ns_cli_in *in, int argc, char **argv, int optind)
 				    "standard input)");
 	for (int i = optind; i < argc; i++) {
 		const char *why = unreadable(argv[i]);
+		if (why && i == optind && (strchr(argv[i], '/') || strstr(argv[i], ".pcap"))) {
+			/* a file name: no filter words to hint at */
+			return ns_cli_usage(in->cmd, "%s: %s", argv[i], why);
+		}
 		if (why) {
 			/* e.g. `netsift read f.pcap tcp port 80`: the filter
 			 * words were taken for files */

@@ -57,7 +57,8 @@ void cmd_analyze_usage(FILE *fp)
 		"      --acks           list every advancing ACK per connection: the data frames\n"
 		"                       it covers, bytes, and its RTT (none for retransmitted\n"
 		"                       segments: Karn's rule). Memory grows with the length of\n"
-		"                       each connection (ACK_LOG_BYTES bytes per advancing ACK)\n"
+		"                       each connection (64 bytes per advancing ACK and 8 per\n"
+		"                       frame it covers)\n"
 		"  -v, --verbose        print frame counts to standard error at the end\n"
 		"  -q, --quiet          no progress line on standard error\n"
 		"  -n                   accepted for tcpdump's habit: names are never resolved\n"
@@ -254,7 +255,7 @@ int cmd_analyze(int argc, char **argv)
 	}
 	pipeline_finish(&p);
 	if (o.verbose)
-		fprintf(stderr, "netsift analyze: stats: frames=%llu filtered=%llu not_ip=%llu "
+		fprintf(stderr, "netsift: stats: frames=%llu filtered=%llu not_ip=%llu "
 			"undecodable=%llu\n", (unsigned long long)p.st.frames,
 			(unsigned long long)p.st.filtered, (unsigned long long)p.st.not_ip,
 			(unsigned long long)p.st.undecodable);

@@ -273,3 +273,9 @@ if HAVE_CMOCKA
 # libnetsift.a reads compressed captures (issue 14)
 CLI_UNIT_LDADD += $(COMPRESS_LIBS)
 endif
+
+# Inputs as tcpdump/tshark users give them (issue 14): -r and a trailing
+# filter, several files as one capture, --merge, compressed captures,
+# streaming pipes (stream_latency.py), the progress line.
+TESTS += tests/inputs.sh
+EXTRA_DIST += tests/inputs.sh tests/stream_latency.py

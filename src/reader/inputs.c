@@ -101,7 +101,7 @@ static void progress_show(struct progress *pr, uint64_t bytes, uint64_t frames, 
 {
 	uint64_t t = now_ns();
 	double secs = (double)(t - pr->start_ns) / 1e9, rate;
-	char b[32], tot[32], r[32], eta[96] = "";
+	char b[32], tot[48], r[32], eta[64] = "";
 
 	if (!last && t < pr->next_ns)
 		return;
@@ -111,12 +111,16 @@ static void progress_show(struct progress *pr, uint64_t bytes, uint64_t frames, 
 	human(r, sizeof(r), rate);
 	if (pr->total && rate > 0 && bytes <= pr->total) {
 		unsigned long long left = (unsigned long long)((double)(pr->total - bytes) / rate);
-		human(tot, sizeof(tot), (double)pr->total);
-		snprintf(eta, sizeof(eta), " of %s, ETA %llu:%02llu", tot, left / 60, left % 60);
+		snprintf(eta, sizeof(eta), ", ETA %llu:%02llu", left / 60, left % 60);
+		char tt[32];
+		human(tt, sizeof(tt), (double)pr->total);
+		snprintf(tot, sizeof(tot), " of %s", tt);
+	} else {
+		tot[0] = '\0';
 	}
 	/* \r and erase to the end of the line: one line, rewritten */
-	fprintf(stderr, "\rnetsift %s: %s%s read, %llu packets, %s/s\033[K", pr->cmd, b, eta,
-		(unsigned long long)frames, r);
+	fprintf(stderr, "\rnetsift %s: %s%s read, %llu packets, %s/s%s\033[K", pr->cmd, b, tot,
+		(unsigned long long)frames, r, eta);
 	fflush(stderr);
 	pr->shown = true;
 }

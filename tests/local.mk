@@ -279,3 +279,12 @@ endif
 # streaming pipes (stream_latency.py), the progress line.
 TESTS += tests/inputs.sh
 EXTRA_DIST += tests/inputs.sh tests/stream_latency.py
+
+if HAVE_CMOCKA
+# The input stream: compression sniffed and decoded, idle() before a wait (issue 14).
+check_PROGRAMS += tests/unit/test_instream
+TESTS += tests/unit/test_instream
+tests_unit_test_instream_SOURCES = tests/unit/test_instream.c tests/unit/unit.h
+tests_unit_test_instream_CFLAGS = $(CLI_UNIT_CFLAGS) $(COMPRESS_CFLAGS)
+tests_unit_test_instream_LDADD = $(CLI_UNIT_LDADD)
+endif

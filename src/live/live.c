@@ -601,8 +601,13 @@ static void run_loop(struct live *lv, struct live_bpf *b, struct child *ch)
 			}
 			next_check = ts_of(CLOCK_MONOTONIC) + 1000000000;
 		}
-		if (lv->status == NS_PIPE_OK)
+		if (lv->status == NS_PIPE_OK) {
 			ob_flush(lv->p->ob);
+			/* -w -: the packets of this wake-up out now too (a
+			 * file is left to its buffer) */
+			if (lv->p->writer && strcmp(lv->o->wfile, "-") == 0)
+				pcapng_writer_flush(lv->p->writer);
+		}
 	}
 }
 

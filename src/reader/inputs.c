@@ -171,7 +171,7 @@ static void fail(struct reading *rd, const char *msg)
 }
 
 /* One record through the pipeline. false: stop everything. */
-static bool run_record(struct reading *rd, struct ns_capture *c, struct ns_rec *rec)
+static bool run_record(struct reading *rd, struct ns_capture *c, struct ns_capture_rec *rec)
 {
 	struct pipeline *p = rd->p;
 	size_t ob_len = p->ob->len;
@@ -210,7 +210,7 @@ static struct ns_capture *open_one(struct reading *rd, const char *path)
 /* One file after the other. */
 static void read_in_turn(struct reading *rd, char *const *paths, size_t n)
 {
-	struct ns_rec rec;
+	struct ns_capture_rec rec;
 
 	for (size_t i = 0; i < n && !pipeline_done(rd->p); i++) {
 		struct ns_capture *c;
@@ -242,7 +242,7 @@ static void read_in_turn(struct reading *rd, char *const *paths, size_t n)
 static void read_merged(struct reading *rd, char *const *paths, size_t n)
 {
 	struct ns_capture **caps = calloc(n, sizeof(*caps));
-	struct ns_rec *recs = calloc(n, sizeof(*recs));
+	struct ns_capture_rec *recs = calloc(n, sizeof(*recs));
 	bool *have = calloc(n, sizeof(*have));
 
 	if (!caps || !recs || !have) {

@@ -45,7 +45,7 @@ static bool is_pcap_magic(const uint8_t m[4])
 
 static struct pcapng_in *pcapng_in_open(struct ns_capture *c, const struct stat *st,
 					char *err, size_t errlen);
-static int pcapng_in_next(struct pcapng_in *g, struct ns_capture *c, struct ns_rec *rec,
+static int pcapng_in_next(struct pcapng_in *g, struct ns_capture *c, struct ns_capture_rec *rec,
 			  char *err, size_t errlen);
 static void pcapng_in_close(struct pcapng_in *g);
 
@@ -115,7 +115,7 @@ fail:
 	return NULL;
 }
 
-int ns_capture_next(struct ns_capture *c, uint64_t frame, struct ns_rec *rec,
+int ns_capture_next(struct ns_capture *c, uint64_t frame, struct ns_capture_rec *rec,
 		    char *err, size_t errlen)
 {
 	if (c->pcap)
@@ -371,7 +371,7 @@ uint64_t ns_capture_pos(const struct ns_capture *c)
 	return c->ng->m.base ? c->ng->r.pos : c->in.raw_bytes;
 }
 
-static int pcapng_in_next(struct pcapng_in *g, struct ns_capture *c, struct ns_rec *rec,
+static int pcapng_in_next(struct pcapng_in *g, struct ns_capture *c, struct ns_capture_rec *rec,
 			  char *err, size_t errlen)
 {
 	struct pcapng_pkt pk;

@@ -24,7 +24,7 @@ void ns_unsupported_linktype(char *err, size_t errlen, const char *file, int lin
 /* A record ready for pipeline_packet: ctx has everything but the frame
  * number (the caller numbers the records of all inputs together). data stays
  * valid until the next ns_capture_next of the same capture. */
-struct ns_rec {
+struct ns_capture_rec {
 	struct ns_source *src;
 	const uint8_t *data;
 	uint32_t caplen;
@@ -51,7 +51,7 @@ struct ns_capture *ns_capture_open(const char *path, void (*idle)(void *), void 
 				   char *err, size_t errlen);
 /* The next record: 1, 0 at the end, -1 with one line in err (records before
  * it were good). frame: the number this record would get (for messages). */
-int ns_capture_next(struct ns_capture *c, uint64_t frame, struct ns_rec *rec,
+int ns_capture_next(struct ns_capture *c, uint64_t frame, struct ns_capture_rec *rec,
 		    char *err, size_t errlen);
 /* Did the (mapped) file shrink, e.g. while the last record was processed?
  * What that record produced may come from zeros. */
@@ -63,7 +63,7 @@ void ns_capture_close(struct ns_capture *c);
 /* The two formats (reader_pcap.c, reader.c). */
 struct pcap_in *pcap_in_open(struct ns_capture *c, char *err, size_t errlen);
 int pcap_in_next(struct pcap_in *pi, struct ns_capture *c, uint64_t frame,
-		 struct ns_rec *rec, char *err, size_t errlen);
+		 struct ns_capture_rec *rec, char *err, size_t errlen);
 bool pcap_in_shrunk(const struct pcap_in *pi);
 uint64_t pcap_in_pos(const struct pcap_in *pi);
 void pcap_in_close(struct pcap_in *pi);

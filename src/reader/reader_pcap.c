@@ -204,7 +204,7 @@ uint64_t pcap_in_pos(const struct pcap_in *pi)
 }
 
 int pcap_in_next(struct pcap_in *pi, struct ns_capture *c, uint64_t frame,
-		 struct ns_rec *rec, char *err, size_t errlen)
+		 struct ns_capture_rec *rec, char *err, size_t errlen)
 {
 	struct pcap_pkthdr *h;
 	const u_char *data;

@@ -82,25 +82,33 @@ static const char *unreadable(const char *path)
 	return NULL;
 }
 
-static char *join(char **argv, int from, int to)
+/* argv[from..to) joined with sep; NULL if out of memory. */
+static char *join_sep(char **argv, int from, int to, const char *sep)
 {
-	size_t len = 1;
+	size_t len = 1, ns = strlen(sep);
 	char *s, *p;
 
 	for (int i = from; i < to; i++)
-		len += strlen(argv[i]) + 1;
+		len += strlen(argv[i]) + ns;
 	s = p = malloc(len);
 	if (!s)
 		return NULL;
 	for (int i = from; i < to; i++) {
 		size_t n = strlen(argv[i]);
-		if (i > from)
-			*p++ = ' ';
+		if (i > from) {
+			memcpy(p, sep, ns);
+			p += ns;
+		}
 		memcpy(p, argv[i], n);
 		p += n;
 	}
 	*p = '\0';
 	return s;
+}
+
+static char *join(char **argv, int from, int to)
+{
+	return join_sep(argv, from, to, " ");
 }
 
 int ns_cli_in_finish(struct ns_cli_in *in, int argc, char **argv, int optind)
@@ -138,7 +146,7 @@ int ns_cli_in_finish(struct ns_cli_in *in, int argc, char **argv, int optind)
 		if (why) {
 			/* e.g. `netsift read f.pcap tcp port 80`: the filter
 			 * words were taken for files */
-			char *files = join(argv, optind, i), *rest = join(argv, i, argc);
+			char *files = join_sep(argv, optind, i, " -r "), *rest = join(argv, i, argc);
 			fprintf(stderr, "netsift %s: %s: %s; did you mean -r FILE and a filter: "
 				"'netsift %s -r %s %s'? (try 'netsift %s --help')\n",
 				in->cmd, argv[i], why, in->cmd,

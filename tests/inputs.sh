@@ -59,6 +59,7 @@ expect_usage() {
 }
 for cmd in read analyze; do
 	expect_usage "$cmd FILE EXPR" "^netsift $cmd: tcp: No such file or directory; did you mean -r FILE and a filter: 'netsift $cmd -r $pcap tcp port 80'" -- $cmd "$pcap" tcp port 80
+	expect_usage "$cmd FILE FILE EXPR" "'netsift $cmd -r $pcap -r $pcap host 10.0.0.1'" -- $cmd "$pcap" "$pcap" host 10.0.0.1
 	expect_usage "$cmd -f twice" "^netsift $cmd: -f given twice" -- $cmd -f icmp -f tcp "$pcap"
 	expect_usage "$cmd -f and a trailing filter" "^netsift $cmd: a filter both with -f and after the options" -- $cmd -f icmp -r "$pcap" tcp
 	expect_usage "$cmd -vv" "^netsift $cmd: -v given twice" -- $cmd -vv "$pcap"

@@ -119,6 +119,9 @@ struct ns_ctx {
 	uint32_t uid;
 	uint64_t cgroup_id;
 	char comm[NS_COMM_MAX];
+	/* the input file as given on the command line, when several are read
+	 * as one capture (events name it); NULL otherwise */
+	const char *file;
 };
 
 /* ---- addresses ---- */

@@ -11,3 +11,37 @@
 int ns_cli_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 
 #endif
+
+/* ---- inputs and filter, tcpdump's way (read, analyze) ----
+ * `-r FILE` (repeatable): the arguments after the options are the filter
+ * expression, joined by spaces (tcpdump -r f.pcap tcp port 80). Without -r
+ * they are the files, as before; one that is not a readable file is a usage
+ * error before anything is read, with a hint at -r. -f and a trailing
+ * expression, or -f twice, are usage errors. */
+#include <stdbool.h>
+#include <stddef.h>
+
+struct ns_cli_in {
+	const char *cmd;         /* "read", "analyze": for messages */
+	char **files;            /* the inputs, in order (pointers into argv) */
+	size_t nfiles;
+	bool have_r;
+	const char *filter;      /* -f or the trailing expression, NULL for none */
+	char *filter_buf;        /* the joined expression (owned) */
+	bool have_f;
+};
+
+/* "netsift CMD: MESSAGE (try 'netsift CMD --help')" on stderr; returns 2. */
+int ns_cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* -r FILE: 0, or an exit status (out of memory). */
+int ns_cli_add_r(struct ns_cli_in *in, const char *path);
+/* -f EXPR: 0, or 2 (given twice). */
+int ns_cli_set_f(struct ns_cli_in *in, const char *expr);
+/* After getopt: the files or the trailing filter, checked. -1 to go on, or
+ * the exit status (after one message). */
+int ns_cli_in_finish(struct ns_cli_in *in, int argc, char **argv, int optind);
+void ns_cli_in_free(struct ns_cli_in *in);
+/* -v once: ok; twice: usage error. 0 or 2. */
+int ns_cli_verbose(const char *cmd, bool *v);
+/* getopt_long returned '?' (opterr = 0): one usage line; returns 2. */
+int ns_cli_bad_option(const char *cmd, char **argv, int optind, int optopt);

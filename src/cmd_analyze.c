@@ -26,8 +26,11 @@
 #include "outbuf.h"
 #include "pipeline.h"
 #include "reader/reader.h"
+#include "reader/inputs.h"
+#include "cli_common.h"
 
-enum { OPT_ACKS = 256, OPT_CID_SEED, OPT_REPORT, OPT_REPORT_TOP, OPT_PLOT, OPT_MAX_CONNS };
+enum { OPT_ACKS = 256, OPT_MERGE, OPT_VERSION, OPT_CID_SEED, OPT_REPORT, OPT_REPORT_TOP,
+       OPT_PLOT, OPT_MAX_CONNS };
 
 struct an_run {
 	struct ns_an *an;
@@ -38,25 +41,33 @@ void cmd_analyze_usage(FILE *fp)
 {
 	fprintf(fp,
 		"Usage: netsift analyze [OPTIONS] FILE...\n"
+		"       netsift analyze [OPTIONS] -r FILE [-r FILE...] [FILTER EXPRESSION]\n"
 		"\n"
 		"Read pcap or pcapng files and report, for every TCP connection, what an expert\n"
 		"reading the trace would find: handshake and initial RTT, how it closed (and who\n"
 		"reset it after which seq/ack), retransmissions with every transmission and their\n"
 		"back-off, duplicate ACKs, out-of-order and lost segments, zero windows and\n"
 		"probes, keep-alives, RTT per direction, Zeek's conn_state and history.\n"
-		"Counts follow Wireshark's tcp.analysis.* definitions.\n"
+		"Counts follow Wireshark's tcp.analysis.* definitions. Several files are one\n"
+		"capture (rotated files): a connection goes on from one file to the next.\n"
+		"Compressed files (gzip, zstd, lz4) are read as they are.\n"
 		"\n"
 		"Options:\n"
+		"  -r, --read FILE      read FILE (repeatable); the arguments after the options\n"
+		"                       are then the filter expression, as for tcpdump\n"
+		"      --merge          interleave the files by timestamp (as mergecap)\n"
 		"  -o, --output FORMAT  %s\n"
 		"                       (default text; json: one object per connection per\n"
 		"                       line; zeek, zeek-json: Zeek's conn.log of TCP, UDP\n"
 		"                       and ICMP connections by Zeek's rules, as TSV or JSON\n"
-		"                       lines, see netsift-events(7))\n"
+		"                       lines, see netsift-events(7); html: the report of\n"
+		"                       --report on standard output)\n"
 		"  -f, --filter EXPR    libpcap filter expression (as for tcpdump)\n"
 		"      --acks           list every advancing ACK per connection: the data frames\n"
 		"                       it covers, bytes, and its RTT (none for retransmitted\n"
 		"                       segments: Karn's rule). Memory grows with the length of\n"
-		"                       each connection (about 72 bytes per advancing ACK)\n"
+		"                       each connection (64 bytes per advancing ACK and 8 per\n"
+		"                       frame it covers)\n"
 		"      --community-id-seed N  seed of the Community ID (0-65535, default 0)\n"
 		"      --report FILE    write the HTML report (-o html) to FILE: overview, verdicts,\n"
 		"                       a table of all connections, and graphs (time-sequence,\n"
@@ -70,6 +81,10 @@ void cmd_analyze_usage(FILE *fp)
 		"                       %u MiB; 0 = no limit): at the limit the connection idle\n"
 		"                       longest ends early, marked so in its record, and is\n"
 		"                       counted on standard error\n"
+		"  -v, --verbose        print frame counts to standard error at the end\n"
+		"  -q, --quiet          no progress line on standard error\n"
+		"  -n                   accepted for tcpdump's habit: names are never resolved\n"
+		"      --version        print the version\n"
 		"  -h, --help           show this help\n"
 		"\n"
 		"Exit status: 0 success (also when problems were found), 1 an input could not\n"
@@ -78,11 +93,6 @@ void cmd_analyze_usage(FILE *fp)
 		(unsigned)((uint64_t)NS_AN_DEFAULT_MAX_CONNS * NS_AN_CONN_BYTES >> 20));
 }
 
-static int usage_error(const char *what, const char *arg)
-{
-	fprintf(stderr, "netsift analyze: %s%s (try 'netsift analyze --help')\n", what, arg);
-	return NS_EXIT_USAGE;
-}
 
 /* A finished connection goes to the output format now: the engine frees it
  * after this returns. */
@@ -108,7 +118,7 @@ static void an_packet(void *arg, struct pipeline *p, const struct ns_packet *pkt
 	ns_an_packet(r->an, pkt, NULL);
 }
 
-/* End of one file: its connections end with it (frame numbers restart). */
+/* End of the input (all files: one capture): the connections end. */
 static void an_end_source(void *arg, struct pipeline *p)
 {
 	struct an_run *r = arg;
@@ -146,7 +156,7 @@ static void zk_packet(void *arg, struct pipeline *p, const struct ns_packet *pkt
 	ns_zk_packet(r->zk, pkt);
 }
 
-/* End of one file: its connections end with it, as when Zeek terminates. */
+/* End of the input (all files: one capture): Zeek terminates. */
 static void zk_end_source(void *arg, struct pipeline *p)
 {
 	struct zk_run *r = arg;
@@ -160,6 +170,11 @@ static const struct option long_opts[] = {
 	{ "filter", required_argument, NULL, 'f' },
 	{ "help",   no_argument,       NULL, 'h' },
 	{ "acks",   no_argument,       NULL, OPT_ACKS },
+	{ "read",   required_argument, NULL, 'r' },
+	{ "merge",  no_argument,       NULL, OPT_MERGE },
+	{ "quiet",  no_argument,       NULL, 'q' },
+	{ "verbose", no_argument,      NULL, 'v' },
+	{ "version", no_argument,      NULL, OPT_VERSION },
 	{ "community-id-seed", required_argument, NULL, OPT_CID_SEED },
 	{ "report", required_argument, NULL, OPT_REPORT },
 	{ "report-top", required_argument, NULL, OPT_REPORT_TOP },
@@ -168,141 +183,183 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-int cmd_analyze(int argc, char **argv)
+static void report(void *arg, const char *msg)
 {
-	static struct pipeline p;   /* holds a struct ns_packet: not on the stack */
-	struct an_run run = { .out = &p.out };
-	const struct ns_output *fmt = &ns_output_table;   /* "text" */
-	struct outbuf ob;
-	char err[1024];
-	bool failed = false;
-	const char *filter = NULL;
-	bool acks = false;
-	long cid_seed = 0;
-	char *endp;
-	size_t max_conns = NS_AN_DEFAULT_MAX_CONNS;
-	uint64_t evicted = 0;
-	int c;
-	struct html_opts hopts = { .top = 10 };
-	const char *report = NULL;
-	bool fmt_set = false, top_set = false;
-	int out_fd = STDOUT_FILENO;
-	char *end;
+	(void)arg;
+	fprintf(stderr, "netsift analyze: %s\n", msg);
+}
 
+struct an_opts {
+	const struct ns_output *fmt;
+	struct ns_cli_in in;
+	bool acks, merge, quiet, verbose;
+	bool fmt_set, top_set;
+	uint64_t cid_seed;
+	size_t max_conns;
+	struct html_opts hopts;
+	const char *report;      /* --report FILE */
+};
+
+/* -1 to go on, or the exit status. */
+static int parse_opts(int argc, char **argv, struct an_opts *o)
+{
+	int c, rc;
+
+	memset(o, 0, sizeof(*o));
+	o->fmt = &ns_output_table;   /* "text" */
+	o->in.cmd = "analyze";
+	o->max_conns = NS_AN_DEFAULT_MAX_CONNS;
+	o->hopts.top = 10;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:f:h", long_opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "o:f:r:nqvh", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
-			fmt = ns_output_find(optarg, NS_OUT_REPORT);
-			if (!fmt) {
-				fprintf(stderr, "netsift analyze: unknown output format (%s): %s "
-					"(try 'netsift analyze --help')\n",
-					ns_output_names(NS_OUT_REPORT), optarg);
-				return NS_EXIT_USAGE;
-			}
-			fmt_set = true;
+			o->fmt = ns_output_find(optarg, NS_OUT_REPORT);
+			if (!o->fmt)
+				return ns_cli_usage("analyze", "unknown output format (%s): %s",
+						    ns_output_names(NS_OUT_REPORT), optarg);
+			o->fmt_set = true;
 			break;
 		case OPT_REPORT:
-			report = optarg;
+			o->report = optarg;
 			break;
-		case OPT_REPORT_TOP:
-			errno = 0;
-			hopts.top = (unsigned)strtoul(optarg, &end, 10);
-			if (errno || *end || !*optarg || optarg[0] == '-' || hopts.top > 10000)
-				return usage_error("--report-top wants a number from 0 to 10000: ", optarg);
-			top_set = true;
-			break;
-		case OPT_PLOT:
-			errno = 0;
-			hopts.plot_stream = strtoull(optarg, &end, 10);
-			if (errno || *end || !*optarg || optarg[0] == '-')
-				return usage_error("--plot wants a stream number (as in the report): ", optarg);
-			hopts.plot = true;
-			break;
-		case 'f':
-			filter = optarg;
-			break;
-		case OPT_ACKS:
-			acks = true;
-			break;
-		case OPT_CID_SEED:
-			cid_seed = strtol(optarg, &endp, 10);
-			if (!*optarg || *endp || cid_seed < 0 || cid_seed > 65535)
-				return usage_error("--community-id-seed wants 0-65535: ", optarg);
-			break;
-		case OPT_MAX_CONNS: {
-			unsigned long long v;
-			errno = 0;
-			v = strtoull(optarg, &endp, 10);
-			if (!*optarg || *optarg == '-' || *optarg == '+' || *endp || errno ||
-			    v > (1ull << 30))
-				return usage_error("--max-conns needs a number from 0 to 1073741824: ",
-						   optarg);
-			max_conns = (size_t)v;
+		case OPT_REPORT_TOP: {
+			uint64_t v;
+			if (ns_cli_parse_u64(optarg, 0, 10000, &v) < 0)
+				return ns_cli_usage("analyze", "--report-top wants a number from 0 to 10000: %s",
+						    optarg);
+			o->hopts.top = (unsigned)v;
+			o->top_set = true;
 			break;
 		}
+		case OPT_PLOT:
+			if (ns_cli_parse_u64(optarg, 0, UINT64_MAX, &o->hopts.plot_stream) < 0)
+				return ns_cli_usage("analyze", "--plot wants a stream number (as in the report): %s",
+						    optarg);
+			o->hopts.plot = true;
+			break;
+		case OPT_CID_SEED:
+			if (ns_cli_parse_u64(optarg, 0, 65535, &o->cid_seed) < 0)
+				return ns_cli_usage("analyze", "--community-id-seed wants 0-65535: %s", optarg);
+			break;
+		case OPT_MAX_CONNS: {
+			uint64_t v;
+			if (ns_cli_parse_u64(optarg, 0, 1ull << 30, &v) < 0)
+				return ns_cli_usage("analyze", "--max-conns needs a number from 0 to 1073741824: %s",
+						    optarg);
+			o->max_conns = (size_t)v;
+			break;
+		}
+		case 'f':
+			if ((rc = ns_cli_set_f(&o->in, optarg)))
+				return rc;
+			break;
+		case 'r':
+			if ((rc = ns_cli_add_r(&o->in, optarg)))
+				return rc;
+			break;
+		case 'n':
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'v':
+			if ((rc = ns_cli_verbose("analyze", &o->verbose)))
+				return rc;
+			break;
+		case OPT_ACKS:
+			o->acks = true;
+			break;
+		case OPT_MERGE:
+			o->merge = true;
+			break;
+		case OPT_VERSION:
+			printf("netsift %s\n", PACKAGE_VERSION);
+			return NS_EXIT_OK;
 		case 'h':
 			cmd_analyze_usage(stdout);
 			return NS_EXIT_OK;
 		default:
-			fprintf(stderr, "(try 'netsift analyze --help')\n");
-			return NS_EXIT_USAGE;
+			return ns_cli_bad_option("analyze", argv, optind, optopt);
 		}
 	}
-	if (optind >= argc)
-		return usage_error("no input file", " (use - for standard input)");
-	if (report && (fmt_set || hopts.plot))
-		return usage_error("--report writes HTML: not with -o or --plot", "");
-	if (hopts.plot && fmt_set)
-		return usage_error("--plot writes SVG: not with -o", "");
-	if (hopts.plot && argc - optind != 1)
-		return usage_error("--plot takes exactly one input file", "");
-	if (report || hopts.plot)
-		fmt = &ns_output_html;
-	if (top_set && fmt != &ns_output_html)
-		return usage_error("--report-top is for the HTML report (--report or -o html)", "");
-	if (report) {
-		out_fd = open(report, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if ((rc = ns_cli_in_finish(&o->in, argc, argv, optind)) >= 0)
+		return rc;
+	if (o->report && (o->fmt_set || o->hopts.plot))
+		return ns_cli_usage("analyze", "--report writes HTML: not with -o or --plot");
+	if (o->hopts.plot && o->fmt_set)
+		return ns_cli_usage("analyze", "--plot writes SVG: not with -o");
+	if (o->hopts.plot && o->in.nfiles != 1)
+		return ns_cli_usage("analyze", "--plot takes exactly one input file");
+	if (o->report || o->hopts.plot)
+		o->fmt = &ns_output_html;
+	if (o->top_set && o->fmt != &ns_output_html)
+		return ns_cli_usage("analyze", "--report-top is for the HTML report (--report or -o html)");
+	return -1;
+}
+
+int cmd_analyze(int argc, char **argv)
+{
+	static struct pipeline p;   /* holds a struct ns_packet: not on the stack */
+	struct an_run run = { .out = &p.out };
+	struct zk_run zrun = { .out = &p.out };
+	struct an_opts o;
+	struct outbuf ob;
+	bool failed = false;
+	uint64_t evicted = 0;
+	int out_fd = STDOUT_FILENO;
+	int rc = parse_opts(argc, argv, &o);
+
+	if (rc >= 0) {
+		ns_cli_in_free(&o.in);
+		return rc;
+	}
+	if (o.report) {
+		out_fd = open(o.report, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		if (out_fd < 0) {
-			fprintf(stderr, "netsift: %s: %s\n", report, strerror(errno));
+			fprintf(stderr, "netsift analyze: %s: %s\n", o.report, strerror(errno));
+			ns_cli_in_free(&o.in);
 			return NS_EXIT_ERROR;
 		}
 	}
 	if (ob_init(&ob, out_fd, OB_DEFAULT_CAP) < 0) {
-		fprintf(stderr, "netsift: out of memory\n");
+		fprintf(stderr, "netsift analyze: out of memory\n");
+		if (o.report)
+			close(out_fd);
+		ns_cli_in_free(&o.in);
 		return NS_EXIT_ERROR;
 	}
 	pipeline_init(&p, &ob);
-	if (ns_out_open(&p.out, fmt, &ob) < 0) {
-		fprintf(stderr, "netsift: %s\n", strerror(p.out.err));
-		ob_free(&ob);
-		return NS_EXIT_ERROR;
+	if (ns_out_open(&p.out, o.fmt, &ob) < 0) {
+		fprintf(stderr, "netsift analyze: %s\n", strerror(p.out.err));
+		goto fail_early;
 	}
-	p.out.cid_seed = (uint16_t)cid_seed;
-	if (fmt == &ns_output_html) {
-		hopts.stats = &p.st;
-		out_html_configure(&p.out, &hopts);
+	p.out.cid_seed = (uint16_t)o.cid_seed;
+	if (o.fmt == &ns_output_html) {
+		o.hopts.stats = &p.st;
+		out_html_configure(&p.out, &o.hopts);
 	}
 	p.emit = false;              /* no packet events: the report is the output */
-	p.filter = filter;
+	p.filter = o.in.filter;
 	if (pipeline_check_filter(&p) < 0) {
-		fprintf(stderr, "netsift: %s\n", p.err);
+		fprintf(stderr, "netsift analyze: %s\n", p.err);
 		ns_out_close(&p.out);
 		ob_free(&ob);
+		ns_cli_in_free(&o.in);
+		if (o.report)
+			close(out_fd);
 		return NS_EXIT_USAGE;
 	}
 	struct ns_consumer cons = {
 		.name = "analyze", .arg = &run,
 		.packet = an_packet, .end_source = an_end_source,
 	};
-	struct zk_run zrun = { .out = &p.out };
-	if (fmt->zeek_conn) {
-		zrun.zk = ns_zk_new(zk_emit, &zrun, (uint16_t)cid_seed);
+	if (o.fmt->zeek_conn) {
+		zrun.zk = ns_zk_new(zk_emit, &zrun, (uint16_t)o.cid_seed);
 		if (!zrun.zk) {
-			fprintf(stderr, "netsift: out of memory\n");
-			ns_out_close(&p.out);
-			ob_free(&ob);
-			return NS_EXIT_ERROR;
+			fprintf(stderr, "netsift analyze: out of memory\n");
+			goto fail_early;
 		}
 		cons = (struct ns_consumer){
 			.name = "zeek", .arg = &zrun,
@@ -310,66 +367,69 @@ int cmd_analyze(int argc, char **argv)
 		};
 	}
 	pipeline_add_consumer(&p, &cons);
-	p.out.many_files = argc - optind > 1;
 
-	for (int i = optind; i < argc && !ob.err; i++) {
-		p.out.file = argv[i];   /* the path as given: two inputs may share a basename */
-		p.out.no_input = false;
-		if (fmt->input_begin)
-			fmt->input_begin(&p.out);
-		if (zrun.zk) {
-			if (read_capture(&p, argv[i], err, sizeof(err)) < 0) {
-				ob_flush(&ob);
-				fprintf(stderr, "netsift: %s\n", err);
-				failed = true;
-			}
-			pipeline_end_source(&p);
-			continue;
-		}
+	/* All files are one capture: one analysis, one report. Its name is
+	 * the file's path as given when there is one; with several, each
+	 * connection's record is not tied to one file (null). */
+	p.out.many_files = false;
+	p.out.file = o.in.nfiles == 1 ? o.in.files[0] : NULL;
+	p.out.inputs = o.in.files;
+	p.out.ninputs = o.in.nfiles;
+	p.out.no_input = false;
+	if (o.fmt->input_begin)
+		o.fmt->input_begin(&p.out);
+	if (!zrun.zk) {
 		run.an = ns_an_new(on_conn, &run);
 		if (!run.an) {
-			fprintf(stderr, "netsift: out of memory\n");
-			failed = true;
-			break;
+			fprintf(stderr, "netsift analyze: out of memory\n");
+			goto fail_early;
 		}
-		ns_an_set_ack_log(run.an, acks);
-		ns_an_set_max_conns(run.an, max_conns);
-		uint64_t frames_before = p.st.frames;
-		if (read_capture(&p, argv[i], err, sizeof(err)) < 0) {
-			ob_flush(&ob);
-			fprintf(stderr, "netsift: %s\n", err);
-			failed = true;
-			p.out.no_input = p.st.frames == frames_before;
-			/* frames are numbered per file: its count is its last frame */
-			ns_an_set_capture_cut(run.an, p.st.frames - frames_before);
-		}
-		pipeline_end_source(&p);
-		evicted += ns_an_evicted(run.an);
+		ns_an_set_ack_log(run.an, o.acks);
+		ns_an_set_max_conns(run.an, o.max_conns);
+	}
+	struct ns_inputs_opts io = {
+		.cmd = "analyze", .merge = o.merge, .name_files = o.in.nfiles > 1,
+		.progress = !o.quiet && ns_progress_wanted(), .report = report,
+	};
+	if (ns_read_inputs(&p, o.in.files, o.in.nfiles, &io) < 0) {
+		failed = true;
+		p.out.no_input = p.st.frames == 0;
+		/* frames go on across files: the count is the last frame read */
+		if (run.an)
+			ns_an_set_capture_cut(run.an, p.st.frames);
+	}
+	pipeline_end_source(&p);
+	if (run.an) {
+		evicted = ns_an_evicted(run.an);
 		if (ns_an_nomem(run.an) && !failed) {
 			/* not silently: the report above lacks what did not fit */
 			ob_flush(&ob);
-			fprintf(stderr, "netsift: %s: out of memory: the analysis is incomplete "
-				"(%llu allocations failed)\n", argv[i],
+			fprintf(stderr, "netsift analyze: out of memory: the analysis is incomplete "
+				"(%llu allocations failed)\n",
 				(unsigned long long)ns_an_nomem(run.an));
 			failed = true;
 		}
 		ns_an_free(run.an);
 		run.an = NULL;
-		if (p.out.err) {
-			fprintf(stderr, "netsift: out of memory\n");
-			failed = true;
-			break;
-		}
+	}
+	if (p.out.err) {
+		fprintf(stderr, "netsift analyze: out of memory\n");
+		failed = true;
 	}
 	pipeline_finish(&p);
 	if (zrun.zk) {
 		if (ns_zk_dropped(zrun.zk)) {
-			fprintf(stderr, "netsift: %llu connections not logged (out of memory)\n",
+			fprintf(stderr, "netsift analyze: %llu connections not logged (out of memory)\n",
 				(unsigned long long)ns_zk_dropped(zrun.zk));
 			failed = true;
 		}
 		ns_zk_free(zrun.zk);
 	}
+	if (o.verbose)
+		fprintf(stderr, "netsift: stats: frames=%llu filtered=%llu not_ip=%llu "
+			"undecodable=%llu\n", (unsigned long long)p.st.frames,
+			(unsigned long long)p.st.filtered, (unsigned long long)p.st.not_ip,
+			(unsigned long long)p.st.undecodable);
 	/* fragments that made no datagram are not in the report: say so */
 	if (!failed && !ob.err && ns_reasm_drops(&p.st.reasm))
 		ns_reasm_print_stats(stderr, &p.st.reasm);
@@ -377,22 +437,30 @@ int cmd_analyze(int argc, char **argv)
 	 * the total is told here (also after an error: a "stats:" line) */
 	if (evicted)
 		fprintf(stderr, "netsift: stats: analyze connections_evicted=%llu max_conns=%zu\n",
-			(unsigned long long)evicted, max_conns);
+			(unsigned long long)evicted, o.max_conns);
 	if (ob.err && ob.err != EPIPE) {
-		fprintf(stderr, "netsift: write error: %s\n", strerror(ob.err));
+		fprintf(stderr, "netsift analyze: write error: %s\n", strerror(ob.err));
 		failed = true;
 	}
-	if (hopts.plot && !hopts.plot_found && !failed) {
-		fprintf(stderr, "netsift: no TCP connection with stream %" PRIu64 " in %s\n",
-			hopts.plot_stream, argv[optind]);
+	if (o.hopts.plot && !o.hopts.plot_found && !failed) {
+		fprintf(stderr, "netsift analyze: no TCP connection with stream %" PRIu64 " in %s\n",
+			o.hopts.plot_stream, o.in.files[0]);
 		failed = true;
 	}
-	if (report && close(out_fd) < 0 && !failed) {
-		fprintf(stderr, "netsift: %s: %s\n", report, strerror(errno));
+	if (o.report && close(out_fd) < 0 && !failed) {
+		fprintf(stderr, "netsift analyze: %s: %s\n", o.report, strerror(errno));
 		failed = true;
 	}
 	ob_free(&ob);
+	ns_cli_in_free(&o.in);
 	return failed ? NS_EXIT_ERROR : NS_EXIT_OK;
+fail_early:
+	ns_out_close(&p.out);
+	ob_free(&ob);
+	ns_cli_in_free(&o.in);
+	if (o.report)
+		close(out_fd);
+	return NS_EXIT_ERROR;
 }
 
 /* ---- netsift read --analysis ----
@@ -420,7 +488,7 @@ static void ar_packet(void *arg, struct pipeline *p, const struct ns_packet *pkt
 		p->out.fmt->tcp_analysis(&p->out, pkt, &o);
 }
 
-/* Frame numbers restart with each file: so do the connections. */
+/* The end of the input (all files are one capture). */
 static void ar_end_source(void *arg, struct pipeline *p)
 {
 	struct an_read *ar = arg;

@@ -16,6 +16,7 @@
 #include "reader/pcapng.h"
 #include "pipeline.h"
 #include "reader/reader.h"
+#include "reader/inputs.h"
 #include "flow/out_flow.h"
 #include "analyze/analyze.h"
 #include "cli_common.h"
@@ -25,11 +26,18 @@ void cmd_read_usage(FILE *fp)
 {
 	fprintf(fp,
 		"Usage: netsift read [OPTIONS] FILE...\n"
+		"       netsift read [OPTIONS] -r FILE [-r FILE...] [FILTER EXPRESSION]\n"
 		"\n"
-		"Read pcap or pcapng files (\"-\" for standard input) and print one event per\n"
-		"line for every IP packet. Frame numbers restart at 1 in each file.\n"
+		"Read pcap or pcapng files (\"-\" for standard input; gzip, zstd or lz4\n"
+		"compressed too) and print one event per line for every IP packet. Several\n"
+		"files are one capture (rotated files): frame numbers, flows and analysis go\n"
+		"on from one file to the next, and each event names its file (\"file\").\n"
 		"\n"
 		"Options:\n"
+		"  -r, --read FILE      read FILE (repeatable); the arguments after the options\n"
+		"                       are then the filter expression, as for tcpdump\n"
+		"      --merge          interleave the files by timestamp (as mergecap), instead\n"
+		"                       of one after the other\n"
 		"  -o, --output FORMAT  %s (default: table if standard output\n"
 		"                       is a terminal, json otherwise)\n"
 		"      --schema NAME    event schema of -o json: netsift (default) or tracee\n"
@@ -54,7 +62,11 @@ void cmd_read_usage(FILE *fp)
 		"      --community-id-seed N  seed of the Community ID (0-65535, default 0)\n"
 		"  -w, --write FILE     write the frames that passed the filter to FILE (pcapng);\n"
 		"                       events are then printed only if -o is given\n"
-		"  -v, --stats          print frame counts to standard error at the end\n"
+		"  -v, --verbose        print frame counts to standard error at the end (one\n"
+		"                       level: -vv is a usage error; --stats is the same)\n"
+		"  -q, --quiet          no progress line on standard error\n"
+		"  -n                   accepted for tcpdump's habit: names are never resolved\n"
+		"      --version        print the version\n"
 		"  -h, --help           show this help\n"
 		"\n"
 		"Events (see netsift-events(7)):\n ", ns_output_names(NS_OUT_EVENTS));
@@ -72,11 +84,16 @@ void cmd_read_usage(FILE *fp)
 	fprintf(fp,
 		"\n"
 		"\n"
+		"Events and errors stream: from a pipe, FIFO or terminal each event is written\n"
+		"as soon as its packet arrived. On a long read with standard error a terminal\n"
+		"(and standard output not), a progress line shows there.\n"
+		"\n"
 		"Exit status: 0 success, 1 an input could not be read completely or output\n"
 		"failed, 2 usage error.\n");
 }
 
-enum { OPT_LOCAL = 256, OPT_ANALYSIS, OPT_CID, OPT_CID_SEED, OPT_SCHEMA, OPT_TIME_PREC, OPT_UTC };
+enum { OPT_LOCAL = 256, OPT_ANALYSIS, OPT_CID, OPT_CID_SEED, OPT_SCHEMA, OPT_TIME_PREC, OPT_UTC,
+       OPT_MERGE, OPT_VERSION };
 
 static const struct option long_opts[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -94,6 +111,11 @@ static const struct option long_opts[] = {
 	NS_FLOWOUT_LONG_OPTS,
 	{ "write",  required_argument, NULL, 'w' },
 	{ "stats",  no_argument,       NULL, 'v' },
+	{ "verbose", no_argument,      NULL, 'v' },
+	{ "read",   required_argument, NULL, 'r' },
+	{ "merge",  no_argument,       NULL, OPT_MERGE },
+	{ "quiet",  no_argument,       NULL, 'q' },
+	{ "version", no_argument,      NULL, OPT_VERSION },
 	{ "help",   no_argument,       NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -101,7 +123,8 @@ static const struct option long_opts[] = {
 struct read_opts {
 	const struct ns_output *fmt;   /* -o, NULL: not given */
 	uint32_t events;
-	const char *filter;
+	struct ns_cli_in in;     /* files (-r or positional) and the filter */
+	bool merge, quiet;
 	uint64_t count;
 	const char *write;
 	bool stats;
@@ -116,29 +139,20 @@ struct read_opts {
 	bool nano, utc;          /* --time-precision=nano, --utc */
 };
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "netsift read: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, " (try 'netsift read --help')\n");
-	return NS_EXIT_USAGE;
-}
+#define usage_error(...) ns_cli_usage("read", __VA_ARGS__)
 
 /* Returns -1 to continue, or an exit status. */
 static int parse_opts(int argc, char **argv, struct read_opts *o)
 {
 	char err[1024];
-	int c;
+	int c, rc;
 
 	memset(o, 0, sizeof(*o));
+	o->in.cmd = "read";
 	o->events = NS_EV_DEFAULT;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:e:f:c:w:vht", long_opts, NULL)) != -1) {
+	opterr = 0;              /* our own message, in our style */
+	while ((c = getopt_long(argc, argv, "o:e:f:c:w:r:nqvht", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			o->fmt = ns_output_find(optarg, NS_OUT_EVENTS);
@@ -151,10 +165,29 @@ static int parse_opts(int argc, char **argv, struct read_opts *o)
 				fprintf(stderr, "netsift read: %s\n", err);
 				return NS_EXIT_USAGE;
 			}
+			/* net_tcp_analysis is what --analysis emits */
+			if (o->events & NS_EV_TCP_ANALYSIS)
+				o->analysis = true;
 			break;
 		case 'f':
-			o->filter = optarg;
+			if ((rc = ns_cli_set_f(&o->in, optarg)))
+				return rc;
 			break;
+		case 'r':
+			if ((rc = ns_cli_add_r(&o->in, optarg)))
+				return rc;
+			break;
+		case 'n':                /* names are never resolved anyway */
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case OPT_MERGE:
+			o->merge = true;
+			break;
+		case OPT_VERSION:
+			printf("netsift %s\n", PACKAGE_VERSION);
+			return NS_EXIT_OK;
 		case 'c':
 			if (ns_cli_parse_u64(optarg, 1, UINT64_MAX, &o->count) < 0)
 				return usage_error("bad count '%s' (a positive number)", optarg);
@@ -199,7 +232,8 @@ static int parse_opts(int argc, char **argv, struct read_opts *o)
 			o->write = optarg;
 			break;
 		case 'v':
-			o->stats = true;
+			if ((rc = ns_cli_verbose("read", &o->stats)))
+				return rc;
 			break;
 		case 'h':
 			cmd_read_usage(stdout);
@@ -210,12 +244,11 @@ static int parse_opts(int argc, char **argv, struct read_opts *o)
 					return usage_error("%s", err);
 				break;
 			}
-			fprintf(stderr, "(try 'netsift read --help')\n");
-			return NS_EXIT_USAGE;
+			return ns_cli_bad_option("read", argv, optind, optopt);
 		}
 	}
-	if (optind >= argc)
-		return usage_error("no input file (use - for standard input)");
+	if ((rc = ns_cli_in_finish(&o->in, argc, argv, optind)) >= 0)
+		return rc;
 	/* --schema tracee: JSON even on a terminal (the schema is JSON's) */
 	if (o->schema && strcmp(o->schema, "netsift") != 0) {
 		const struct ns_output *f = ns_output_with_schema(o->fmt ? o->fmt :
@@ -242,11 +275,17 @@ static void print_stats(const struct ns_stats *st)
 	ns_reasm_print_stats(stderr, &st->reasm);
 }
 
-/* Print one error line, after what was emitted before it. */
-static void report(struct outbuf *ob, const char *msg)
+/* One error line, after what was emitted before it (inputs.c flushed). */
+static void report(void *arg, const char *msg)
 {
-	ob_flush(ob);
-	fprintf(stderr, "netsift: %s\n", msg);
+	(void)arg;
+	fprintf(stderr, "netsift read: %s\n", msg);
+}
+
+static void fatal(struct read_opts *o, const char *msg)
+{
+	fprintf(stderr, "netsift read: %s\n", msg);
+	ns_cli_in_free(&o->in);
 }
 
 int cmd_read(int argc, char **argv)
@@ -259,16 +298,18 @@ int cmd_read(int argc, char **argv)
 	bool failed = false;
 	int rc = parse_opts(argc, argv, &o);
 
-	if (rc >= 0)
+	if (rc >= 0) {
+		ns_cli_in_free(&o.in);
 		return rc;
+	}
 	if (ob_init(&ob, STDOUT_FILENO, OB_DEFAULT_CAP) < 0) {
-		fprintf(stderr, "netsift: out of memory\n");
+		fatal(&o, "out of memory");
 		return NS_EXIT_ERROR;
 	}
 	pipeline_init(&p, &ob);
 	if (ns_out_open(&p.out, o.fmt ? o.fmt : isatty(STDOUT_FILENO) ? &ns_output_table
 					      : &ns_output_json, &ob) < 0) {
-		fprintf(stderr, "netsift: %s\n", strerror(p.out.err));
+		fatal(&o, strerror(p.out.err));
 		ob_free(&ob);
 		return NS_EXIT_ERROR;
 	}
@@ -279,27 +320,26 @@ int cmd_read(int argc, char **argv)
 	p.out.tf.nano = o.nano;
 	p.out.tf.utc = o.utc;
 	p.events = o.events;
-	p.filter = o.filter;
+	p.filter = o.in.filter;
 	p.max_frames = o.count;
 	memcpy(p.local, o.local, sizeof(o.local));
 	p.nlocal = o.nlocal;
 	p.emit = !(o.write && !o.fmt);
 
 	if (pipeline_check_filter(&p) < 0) {
-		fprintf(stderr, "netsift: %s\n", p.err);
+		fatal(&o, p.err);
 		ob_free(&ob);
 		return NS_EXIT_USAGE;
 	}
 	if (o.write) {
 		if (p.emit && strcmp(o.write, "-") == 0) {
-			fprintf(stderr, "netsift read: -w - and event output would both use "
-				"standard output\n");
+			fatal(&o, "-w - and event output would both use standard output");
 			ob_free(&ob);
 			return NS_EXIT_USAGE;
 		}
 		p.writer = pcapng_writer_open(o.write, err, sizeof(err));
 		if (!p.writer) {
-			fprintf(stderr, "netsift: %s\n", err);
+			fatal(&o, err);
 			ob_free(&ob);
 			return NS_EXIT_ERROR;
 		}
@@ -311,7 +351,7 @@ int cmd_read(int argc, char **argv)
 		o.flow.stats = o.stats;
 		flowout = ns_flowout_new(&o.flow, p.events, err, sizeof(err));
 		if (!flowout) {
-			fprintf(stderr, "netsift: %s\n", err);
+			fatal(&o, err);
 			if (p.writer)
 				pcapng_writer_close(p.writer, err, sizeof(err));
 			ob_free(&ob);
@@ -324,32 +364,32 @@ int cmd_read(int argc, char **argv)
 	if (o.analysis) {
 		struct ns_consumer ac;
 		if (ns_an_read_consumer(&ac) < 0 || pipeline_add_consumer(&p, &ac) < 0) {
-			fprintf(stderr, "netsift: cannot set up --analysis\n");
+			fatal(&o, "cannot set up --analysis");
 			ob_free(&ob);
 			return NS_EXIT_ERROR;
 		}
 	}
 
-	for (int i = optind; i < argc && !pipeline_done(&p); i++) {
-		if (read_capture(&p, argv[i], err, sizeof(err)) < 0) {
-			if (!ob.err)
-				report(&ob, err);
-			failed = true;
-		}
-		pipeline_end_source(&p);
-	}
+	/* all files are one capture: one pipeline, ended once */
+	struct ns_inputs_opts io = {
+		.cmd = "read", .merge = o.merge, .name_files = o.in.nfiles > 1,
+		.progress = !o.quiet && ns_progress_wanted(), .report = report,
+	};
+	if (ns_read_inputs(&p, o.in.files, o.in.nfiles, &io) < 0)
+		failed = true;
+	pipeline_end_source(&p);
 	pipeline_finish(&p);
 	ns_flowout_free(flowout);
 
 	if (p.writer) {
 		if (pcapng_writer_close(p.writer, err, sizeof(err)) < 0) {
-			fprintf(stderr, "netsift: %s: %s\n", o.write, err);
+			fprintf(stderr, "netsift read: %s: %s\n", o.write, err);
 			failed = true;
 		}
 		p.writer = NULL;
 	}
 	if (ob.err && ob.err != EPIPE) {
-		fprintf(stderr, "netsift: write error: %s\n", strerror(ob.err));
+		fprintf(stderr, "netsift read: write error: %s\n", strerror(ob.err));
 		failed = true;
 	}
 	/* The summary: always with -v; otherwise only when frames could not be
@@ -359,5 +399,6 @@ int cmd_read(int argc, char **argv)
 	else if (!failed && ob.err != EPIPE && ns_reasm_drops(&p.st.reasm))
 		ns_reasm_print_stats(stderr, &p.st.reasm);   /* nothing dropped without a count */
 	ob_free(&ob);
+	ns_cli_in_free(&o.in);
 	return failed ? NS_EXIT_ERROR : NS_EXIT_OK;
 }

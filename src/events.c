@@ -24,6 +24,8 @@ const struct ns_event_desc ns_events[] = {
 	{ "net_flow_tcp_begin", NS_EV_FLOW_BEGIN, NS_HAVE_FLOW },
 	{ "net_flow_tcp_end",   NS_EV_FLOW_END,   NS_HAVE_FLOW },
 	{ "net_packet_dns",     NS_EV_DNS,        NS_HAVE_DNS },
+	/* `read`: the same as --analysis (trace does not analyse) */
+	{ "net_tcp_analysis",   NS_EV_TCP_ANALYSIS, true },
 };
 const size_t ns_nevents = sizeof(ns_events) / sizeof(ns_events[0]);
 

@@ -18,6 +18,7 @@ enum ns_event {
 	NS_EV_FLOW_BEGIN = 1u << 6,  /* net_flow_tcp_begin (flow tracker) */
 	NS_EV_FLOW_END   = 1u << 7,  /* net_flow_tcp_end (flow tracker) */
 	NS_EV_DNS        = 1u << 8,  /* net_packet_dns (DNS decoder) */
+	NS_EV_TCP_ANALYSIS = 1u << 9, /* net_tcp_analysis (read --analysis) */
 };
 
 #define NS_EV_PACKET_ALL (NS_EV_IPV4 | NS_EV_IPV6 | NS_EV_TCP | NS_EV_UDP | \

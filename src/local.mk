@@ -54,3 +54,10 @@ src_libnetsift_a_SOURCES += src/output/html.h src/output/html.c src/output/html_
 src_libnetsift_a_SOURCES += src/nshash.c
 # analyze diagnoses (issue 19)
 src_libnetsift_a_SOURCES += src/analyze/diagnose.c src/analyze/diagnose.h
+# Streams and several inputs (issue 14): polled pipes, gzip/zstd/lz4 through
+# zlib/libzstd/liblz4, several files as one capture, the progress line.
+src_libnetsift_a_SOURCES += \
+	src/reader/instream.c src/reader/instream.h \
+	src/reader/inputs.c src/reader/inputs.h
+src_libnetsift_a_CFLAGS += $(COMPRESS_CFLAGS)
+netsift_LDADD += $(COMPRESS_LIBS)

@@ -15,7 +15,7 @@
 static int cmd_trace(int argc, char **argv)
 {
 	(void)argc; (void)argv;
-	fprintf(stderr, "netsift: trace: this netsift was built without the live (eBPF) backend; "
+	fprintf(stderr, "netsift trace: this netsift was built without the live (eBPF) backend; "
 		"install libbpf-dev, libelf-dev, clang and bpftool and reconfigure\n");
 	return NS_EXIT_ERROR;
 }
@@ -74,9 +74,18 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return NS_EXIT_OK;
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].run(argc - 1, argv + 1);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[1], commands[i].name) != 0)
+			continue;
+		/* `netsift COMMAND --version` for every command (read and analyze
+		 * also take it among their other options; trace's arguments after
+		 * its options are a command line of their own) */
+		if (argc > 2 && strcmp(argv[2], "--version") == 0) {
+			printf("netsift %s\n", PACKAGE_VERSION);
+			return NS_EXIT_OK;
+		}
+		return commands[i].run(argc - 1, argv + 1);
+	}
 	fprintf(stderr, "netsift: unknown command '%s' (try 'netsift --help')\n", argv[1]);
 	return NS_EXIT_USAGE;
 }

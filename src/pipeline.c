@@ -329,7 +329,7 @@ out:
 
 void pipeline_end_source(struct pipeline *p)
 {
-	/* frame numbers restart with the next input: no datagram spans two */
+	/* the end of the input (all files, read as one capture) */
 	if (p->reasm) {
 		ns_reasm_flush(p->reasm);
 		p->st.reasm = *ns_reasm_stats(p->reasm);

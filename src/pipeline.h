@@ -49,8 +49,9 @@ void ns_source_free(struct ns_source *src);
  * packet() runs after the packet's own events were emitted, for every frame
  * that passed the filter and has an IP layer and is not a fragment, and for
  * every datagram reassembled from fragments; it may emit events of its own
- * through p->out (src/output/output.h). end_source() runs at the end of each input file
- * (flows still open end with reason capture_end there), finish() once at exit. */
+ * through p->out (src/output/output.h). end_source() runs once at the end of the input
+ * (all files given together are one capture: src/reader/inputs.c; flows still
+ * open end with reason capture_end there), finish() once at exit. */
 struct ns_consumer {
 	const char *name;
 	void *arg;
@@ -119,7 +120,7 @@ enum { NS_PIPE_OK = 0, NS_PIPE_ERROR = -1, NS_PIPE_STOP = 1 };
  * NS_PIPE_ERROR (p->err says why; the source should stop). */
 int pipeline_packet(struct pipeline *p, struct ns_source *src,
 		    const uint8_t *data, uint32_t caplen, struct ns_ctx *ctx);
-/* End of one input (file). */
+/* End of the input (every file: they are one capture). */
 void pipeline_end_source(struct pipeline *p);
 /* End of all input: consumers finish, the output format is closed and the
  * output flushed. */

@@ -5,8 +5,8 @@ PKGS="autoconf automake libtool make gcc pkg-config libpcap-dev libcmocka-dev
       libbpf-dev libelf-dev zlib1g-dev clang llvm bpftool
       tshark tcpdump tcptrace python3 man-db iproute2 nftables ethtool
       iputils-ping netcat-openbsd dnsmasq-base curl iperf3
-      nettle-dev sqlite3
-      chromium jq"   # tests/tracee-schema.sh
+      nettle-dev sqlite3 chromium jq
+      libzstd-dev liblz4-dev zstd lz4 gzip util-linux"
 missing=
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' || missing="$missing $p"

@@ -50,15 +50,19 @@ if [ ! -f "$pcap" ]; then
 fi
 
 # ---- broken inputs ----
-expect_err "nonexistent file" 1 "$tmp/nope.pcap: No such file or directory" -- read -o json "$tmp/nope.pcap"
+# a file that is not there (or not a file) is a usage error, before anything is read
+expect_err "nonexistent file" 2 "$tmp/nope.pcap: No such file or directory" -- read -o json "$tmp/nope.pcap"
+expect_err "nonexistent after a good file" 2 "nope.pcap: No such file or directory" -- read -o json "$pcap" "$tmp/nope.pcap"
+[ -s "$tmp/out" ] && bad "a missing second file: the first was read before the usage error"
+expect_err "nonexistent -r file" 1 "netsift read: $tmp/nope.pcap: No such file or directory" -- read -o json -r "$tmp/nope.pcap"
 : >"$tmp/empty.pcap"
 expect_err "empty file" 1 "empty.pcap: empty file" -- read -o json "$tmp/empty.pcap"
 printf 'hello, world, not a capture\n' >"$tmp/text.pcap"
 expect_err "bad magic" 1 "text.pcap: not a pcap or pcapng file" -- read -o json "$tmp/text.pcap"
-expect_err "directory" 1 "is a directory" -- read -o json "$tmp"
+expect_err "directory" 2 "is a directory" -- read -o json "$tmp"
 # analyze: an unreadable file gives its error line and no (empty) report
 for fmt in text json; do
-	expect_err "analyze -o $fmt nonexistent" 1 "nope.pcap: No such file or directory" -- analyze -o $fmt "$tmp/nope.pcap"
+	expect_err "analyze -o $fmt nonexistent" 2 "nope.pcap: No such file or directory" -- analyze -o $fmt "$tmp/nope.pcap"
 	[ -s "$tmp/out" ] && bad "analyze -o $fmt of a missing file printed a report: $(head -c 200 "$tmp/out")"
 done
 head -c 20 "$pcap" >"$tmp/hdr.pcap"
@@ -179,14 +183,18 @@ if [ -f "$pcapng" ]; then
 	cat "$pcapng" | ns read -o json - >"$tmp/pipeng.json" && cmp -s "$tmp/refng.json" "$tmp/pipeng.json" && ok || bad "pcapng from a pipe differs"
 fi
 
-# multiple files: frame numbers restart; a bad file in the middle is reported, the rest read
-ns read -o json "$pcap" "$tmp/text.pcap" "$pcap" >"$tmp/multi.json" 2>"$tmp/err"
+# multiple files are one capture: frame numbers go on (so frame 1 is once);
+# a bad file in the middle is reported, the rest read (tests/inputs.sh: more)
+pe=net_packet_ipv4,net_packet_ipv6,net_packet_tcp,net_packet_udp,net_packet_icmp,net_packet_icmpv6
+ns read -o json -e $pe "$pcap" >"$tmp/refp.json"
+ns read -o json -e $pe "$pcap" "$tmp/text.pcap" "$pcap" >"$tmp/multi.json" 2>"$tmp/err"
 rc=$?
-c1=$(grep -c '"frame":1,' "$tmp/ref.json")
+c1=$(grep -c '"frame":1,' "$tmp/refp.json")
 c2=$(grep -c '"frame":1,' "$tmp/multi.json")
-if [ $rc -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && [ "$c2" -eq $((2 * c1)) ] &&
-	[ "$(wc -l <"$tmp/multi.json")" -eq $((2 * $(wc -l <"$tmp/ref.json"))) ]; then ok
-else bad "multiple files: rc $rc, frame-1 events $c2 (want $((2 * c1))), stderr $(cat "$tmp/err")"; fi
+if [ $rc -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "^netsift read: .*text.pcap: not a pcap" "$tmp/err" &&
+	[ "$c2" -eq "$c1" ] && [ "$(frames "$tmp/multi.json")" -eq $((2 * $(frames "$tmp/refp.json"))) ] &&
+	[ "$(wc -l <"$tmp/multi.json")" -eq $((2 * $(wc -l <"$tmp/refp.json"))) ]; then ok
+else bad "multiple files: rc $rc, frame-1 events $c2 (want $c1), stderr $(cat "$tmp/err")"; fi
 
 # -c counts frames that passed the filter (IP or not, like tcpdump -c)
 # (packet events only: flows still open when -c stops end there, with capture_end)

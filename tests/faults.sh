@@ -68,9 +68,9 @@ else
 			LD_PRELOAD=$so NS_FAIL_ALLOC=$n "$NETSIFT" "$@" >"$tmp/out" 2>"$tmp/err"
 			rc=$?
 			if [ "$rc" = 1 ] && [ "$(wc -l <"$tmp/err")" = 1 ] &&
-			   grep -q '^netsift: ' "$tmp/err"; then
+			   grep -q '^netsift\( [a-z]*\)\{0,1\}: ' "$tmp/err"; then
 				errs=$((errs + 1))
-				lines="$lines$(sed 's/^netsift: //' "$tmp/err")
+				lines="$lines$(sed 's/^netsift\( [a-z]*\)\{0,1\}: //' "$tmp/err")
 "
 			elif [ "$rc" = "$refrc" ] && cmp -s "$tmp/out" "$tmp/ref.out" &&
 			     cmp -s "$tmp/err" "$tmp/ref.err"; then

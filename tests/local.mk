@@ -433,3 +433,23 @@ tests_unit_test_analyze_SOURCES += src/analyze/diagnose.c src/analyze/diagnose.h
 endif
 TESTS += tests/analyze-diagnose.sh
 EXTRA_DIST += tests/analyze-diagnose.sh tests/analyze-diagnose.py
+if HAVE_CMOCKA
+# libnetsift.a reads compressed captures (issue 14)
+CLI_UNIT_LDADD += $(COMPRESS_LIBS)
+FUZZ_LDADD += $(COMPRESS_LIBS)
+endif
+
+# Inputs as tcpdump/tshark users give them (issue 14): -r and a trailing
+# filter, several files as one capture, --merge, compressed captures,
+# streaming pipes (stream_latency.py), the progress line.
+TESTS += tests/inputs.sh
+EXTRA_DIST += tests/inputs.sh tests/stream_latency.py
+
+if HAVE_CMOCKA
+# The input stream: compression sniffed and decoded, idle() before a wait (issue 14).
+check_PROGRAMS += tests/unit/test_instream
+TESTS += tests/unit/test_instream
+tests_unit_test_instream_SOURCES = tests/unit/test_instream.c tests/unit/unit.h
+tests_unit_test_instream_CFLAGS = $(CLI_UNIT_CFLAGS) $(COMPRESS_CFLAGS)
+tests_unit_test_instream_LDADD = $(CLI_UNIT_LDADD)
+endif

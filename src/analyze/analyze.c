@@ -510,6 +510,7 @@ static struct conn *new_conn(struct ns_an *an, const struct ns_packet *p, uint32
 		}
 	}
 	c->pub.first_frame = p->ctx ? p->ctx->frame : 0;
+	c->pub.file = p->ctx ? p->ctx->file : NULL;
 	c->pub.first_ts_ns = p->ctx ? p->ctx->ts_ns : 0;
 	c->pub.capture_t0_ns = an->t0_ns;
 	c->pub.syn_seen = (p->tcp.flags & NS_TCP_SYN) != 0;

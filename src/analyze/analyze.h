@@ -192,6 +192,9 @@ struct ns_an_conn {
 	uint8_t nencap;
 	uint64_t capture_t0_ns;  /* first packet of the capture: times are relative to it */
 	uint64_t first_frame, last_frame;
+	/* the input its first packet came from, as given, when several inputs
+	 * are one capture (ctx.file); NULL with one input */
+	const char *file;
 	uint64_t first_ts_ns, last_ts_ns;
 	bool syn_seen;           /* the initiator is known from a SYN / SYN+ACK */
 	struct ns_an_dir init, resp;

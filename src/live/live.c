@@ -122,7 +122,7 @@ static int fail(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("netsift: ", stderr);
+	fputs("netsift ", stderr);   /* + "trace: ...": netsift COMMAND: */
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -244,6 +244,9 @@ static int parse_opts(int argc, char **argv, struct trace_opts *o)
 			o->ring_kib = (uint32_t)v;
 			break;
 		case 'v':
+			/* one level, as in read and analyze */
+			if (o->verbose)
+				return bad("trace: %s", "-v given twice: there is one level of -v");
 			o->verbose = true;
 			break;
 		case 'h':
@@ -257,7 +260,7 @@ static int parse_opts(int argc, char **argv, struct trace_opts *o)
 					return bad("trace: %s", err);
 				break;
 			}
-			fprintf(stderr, "netsift: trace: bad option %s\n", argv[optind - 1]);
+			fprintf(stderr, "netsift trace: bad option %s\n", argv[optind - 1]);
 			usage(stderr);
 			return -1;
 		}
@@ -409,7 +412,7 @@ static void report_drops(const struct live *lv, struct live_bpf *b)
 	uint64_t by[NS_DROP_NREASONS];
 	uint64_t lost = live_bpf_drops(b, by);
 
-	fprintf(stderr, "netsift: %llu packets captured, %llu selected, %llu dropped by the kernel side",
+	fprintf(stderr, "netsift trace: %llu packets captured, %llu selected, %llu dropped by the kernel side",
 		(unsigned long long)lv->received, (unsigned long long)lv->selected,
 		(unsigned long long)lost);
 	for (int k = 0; k < NS_DROP_NREASONS; k++)
@@ -540,7 +543,7 @@ static int setup_output(struct live *lv, struct outbuf *ob, const struct trace_o
 		if (rc < 0) {
 			snprintf(err, sizeof(err), "%s", pcap_geterr(dead));
 			pcap_close(dead);
-			fprintf(stderr, "netsift: trace: bad filter expression \"%s\": %s\n",
+			fprintf(stderr, "netsift trace: bad filter expression \"%s\": %s\n",
 				o->filter, err);
 			return 1;
 		}
@@ -608,14 +611,19 @@ static void run_loop(struct live *lv, struct live_bpf *b, struct child *ch)
 
 			/* never silent: say so as soon as the kernel drops */
 			if (lost > warned) {
-				fprintf(stderr, "netsift: warning: %llu packets dropped so far (ring buffer full: output too slow? try -B)\n",
+				fprintf(stderr, "netsift trace: warning: %llu packets dropped so far (ring buffer full: output too slow? try -B)\n",
 					(unsigned long long)lost);
 				warned = lost;
 			}
 			next_check = ts_of(CLOCK_MONOTONIC) + 1000000000;
 		}
-		if (lv->status == NS_PIPE_OK)
+		if (lv->status == NS_PIPE_OK) {
 			ob_flush(lv->p->ob);
+			/* -w -: the packets of this wake-up out now too (a
+			 * file is left to its buffer) */
+			if (lv->p->writer && strcmp(lv->o->wfile, "-") == 0)
+				pcapng_writer_flush(lv->p->writer);
+		}
 	}
 }
 
@@ -691,22 +699,22 @@ static int trace_run(struct trace_opts *o)
 		goto out;
 	}
 	if (live_bpf_attach(b, cg_fd, err, sizeof(err)) < 0) {
-		fprintf(stderr, "netsift: trace: cgroup %s: %s\n", cgdir, err);
+		fprintf(stderr, "netsift trace: cgroup %s: %s\n", cgdir, err);
 		goto out;
 	}
 	if (!o->cmd) {
 		procsock_scan(live_bpf_owner_map(b), mount, &ps);
 		if (o->verbose)
-			fprintf(stderr, "netsift: %u existing sockets of %u processes attributed (%u failed)\n",
+			fprintf(stderr, "netsift trace: %u existing sockets of %u processes attributed (%u failed)\n",
 				ps.sockets, ps.processes, ps.failed);
 	}
 	lv->mono_to_real = mono_to_real_offset();
 	if (o->verbose)
-		fprintf(stderr, "netsift: tracing cgroup %s\n", cgdir);
+		fprintf(stderr, "netsift trace: tracing cgroup %s\n", cgdir);
 	if (o->cmd) {
 		e = child_start(&ch);
 		if (e) {
-			fprintf(stderr, "netsift: trace: cannot run %s: %s\n", o->cmd[0], strerror(e));
+			fprintf(stderr, "netsift trace: cannot run %s: %s\n", o->cmd[0], strerror(e));
 			waitpid(ch.pid, NULL, 0);
 			ch.pid = -1;
 			goto out;
@@ -720,12 +728,12 @@ static int trace_run(struct trace_opts *o)
 		struct sched_param sp = { .sched_priority = 0 };
 
 		if (sched_setscheduler(0, SCHED_BATCH, &sp) < 0 && o->verbose)
-			fprintf(stderr, "netsift: cannot switch to SCHED_BATCH: %s\n", strerror(errno));
+			fprintf(stderr, "netsift trace: cannot switch to SCHED_BATCH: %s\n", strerror(errno));
 	}
 	run_loop(lv, b, o->cmd ? &ch : NULL);
 	rc = 0;
 	if (lv->status == NS_PIPE_ERROR) {
-		fprintf(stderr, "netsift: trace: %s\n", lv->p->err);
+		fprintf(stderr, "netsift trace: %s\n", lv->p->err);
 		rc = 1;
 	}
 out:
@@ -739,12 +747,12 @@ out:
 		pipeline_finish(lv->p);
 		ns_flowout_free(flowout);
 		if (lv->p->writer && pcapng_writer_close(lv->p->writer, err, sizeof(err)) < 0) {
-			fprintf(stderr, "netsift: trace: %s\n", err);
+			fprintf(stderr, "netsift trace: %s\n", err);
 			rc = 1;
 		}
 		lv->p->writer = NULL;
 		if (ob.err && ob.err != EPIPE) {
-			fprintf(stderr, "netsift: trace: writing output: %s\n", strerror(ob.err));
+			fprintf(stderr, "netsift trace: writing output: %s\n", strerror(ob.err));
 			rc = 1;
 		}
 	}
@@ -761,7 +769,7 @@ out:
 			rc = child_exit_code(&ch);
 	}
 	if (made_cgroup && cg_remove(mount, cgdir) < 0)
-		fprintf(stderr, "netsift: trace: could not remove cgroup %s: %s\n", cgdir, strerror(errno));
+		fprintf(stderr, "netsift trace: could not remove cgroup %s: %s\n", cgdir, strerror(errno));
 	if (lv->has_filt)
 		pcap_freecode(&lv->filt);
 	ns_source_free(&lv->src);
@@ -778,6 +786,9 @@ static int check_usage(const struct trace_opts *o)
 
 	if (o->events && ns_events_parse(o->events, &mask, err, sizeof(err)) < 0)
 		return bad("trace: %s", err);
+	if (o->events && (mask & NS_EV_TCP_ANALYSIS))
+		return bad("trace: %s", "net_tcp_analysis is not available with trace "
+			   "(netsift read --analysis on a capture)");
 	if (o->filter) {
 		struct bpf_program prog;
 		pcap_t *dead = pcap_open_dead(DLT_RAW, (int)o->snaplen);
@@ -785,7 +796,7 @@ static int check_usage(const struct trace_opts *o)
 		if (!dead)
 			return bad("trace: %s", "out of memory");
 		if (pcap_compile(dead, &prog, o->filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
-			fprintf(stderr, "netsift: trace: bad filter expression \"%s\": %s\n",
+			fprintf(stderr, "netsift trace: bad filter expression \"%s\": %s\n",
 				o->filter, pcap_geterr(dead));
 			pcap_close(dead);
 			return -1;

@@ -145,8 +145,19 @@ static void out_html_input_begin(struct ns_out *o)
 		return;
 	}
 	r->files = n;
+	char *name = NULL;
+	if (o->ninputs > 1) {    /* several inputs read as one capture: one entry naming all */
+		size_t len = 0;
+		FILE *m = open_memstream(&name, &len);
+		for (size_t i = 0; m && i < o->ninputs; i++)
+			fprintf(m, "%s%s", i ? ", " : "", o->inputs[i]);
+		if (m)
+			fclose(m);
+	} else {
+		name = strdup(o->file ? o->file : "-");
+	}
 	n[r->nfiles] = (struct hfile){
-		.name = strdup(o->file ? o->file : "-"),
+		.name = name,
 		.frames0 = r->opts->stats ? r->opts->stats->frames : 0,
 	};
 	r->nfiles++;

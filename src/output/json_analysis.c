@@ -707,7 +707,7 @@ static void report_conn(struct json_report *r, const struct ns_an_conn *c)
 {
 	if (c->stream == r->next_emit) {
 		/* the common case: straight into the output, no copy */
-		an_json(r->out->ob, c, r->out->file, r->out->cid_seed);
+		an_json(r->out->ob, c, c->file ? c->file : r->out->file, r->out->cid_seed);
 		r->next_emit++;
 		json_drain(r, false);
 		return;
@@ -715,7 +715,7 @@ static void report_conn(struct json_report *r, const struct ns_an_conn *c)
 	if (items_room(r) < 0)
 		return;
 	r->scratch.len = 0;
-	an_json(&r->scratch, c, r->out->file, r->out->cid_seed);
+	an_json(&r->scratch, c, c->file ? c->file : r->out->file, r->out->cid_seed);
 	struct rendered it = { .stream = c->stream, .block_len = r->scratch.len };
 	if (r->held + it.block_len > SPILL_AT &&
 	    spill(r, &it, r->scratch.buf, r->scratch.len)) {

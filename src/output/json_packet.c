@@ -4,6 +4,7 @@
 #include "communityid.h"
 
 #include "bytes.h"
+#include <limits.h>
 
 /* ---- names ---- */
 
@@ -100,6 +101,10 @@ void oj_begin(struct outbuf *ob, const struct ns_ctx *ctx, const char *event,
 	ob_u64(ob, ctx->uid);
 	OB_LIT(ob, ",\"frame\":");
 	ob_u64(ob, ctx->frame);
+	if (ctx->file) {
+		OB_LIT(ob, ",\"file\":");
+		ob_json_cstr(ob, ctx->file);
+	}
 	OB_LIT(ob, ",\"argsNum\":");
 	ob_u64(ob, nargs);
 	OB_LIT(ob, ",\"args\":[");
@@ -773,6 +778,30 @@ static struct {
 	char text[ENV_MAX + 32];     /* + the slack of p_copy */
 } env_cache;
 
+/* ,"file":"PATH" when several inputs are read (netsift-events(7)):
+ * rendered once per file. A path is at most PATH_MAX bytes, each at most 6
+ * escaped. */
+#define FILE_MAX (16 + 6 * PATH_MAX)
+static struct {
+	const char *src;
+	size_t len;
+	char text[FILE_MAX + 32];    /* + the slack of p_copy */
+} file_cache;
+
+static char *put_file(char *p, const char *file)
+{
+	if (file_cache.src != file) {
+		size_t n = strnlen(file, PATH_MAX);
+		char *e = file_cache.text;
+		P_LIT(e, ",\"file\":\"");
+		e = fmt_json_body(e, file, n);
+		*e++ = '"';
+		file_cache.len = (size_t)(e - file_cache.text);
+		file_cache.src = file;
+	}
+	return p_copy(p, file_cache.text, file_cache.len);
+}
+
 static char *put_env(char *p, const struct ns_ctx *ctx)
 {
 	if (!env_cache.ok || env_cache.pid != ctx->pid || env_cache.tid != ctx->tid ||
@@ -795,13 +824,14 @@ static char *put_env(char *p, const struct ns_ctx *ctx)
 		env_cache.ok = true;
 	}
 	p = p_copy(p, env_cache.text, env_cache.len);
-	return p_u64(p, ctx->frame);
+	p = p_u64(p, ctx->frame);
+	return ctx->file ? put_file(p, ctx->file) : p;
 }
 
 /* Everything of a packet event up to its first argument, then its src and
  * dst arguments. Inlined: the name and argsNum literals are copied as
  * constants. */
-#define HEAD_MAX (128 + ENV_MAX + 32 + 20 + SD_MAX)
+#define HEAD_MAX (128 + ENV_MAX + 32 + 20 + FILE_MAX + SD_MAX)
 
 static inline __attribute__((always_inline))
 char *put_head(struct outbuf *ob, char *p, struct pktfmt *f, const char *name,

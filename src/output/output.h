@@ -81,6 +81,9 @@ struct ns_out {
 	/* netsift analyze: the input the next records come from */
 	const char *file;        /* its name as shown in the records */
 	bool many_files;         /* more than one input: reports name theirs */
+	/* analyze: every input, as given, when several are read as one capture */
+	char *const *inputs;
+	size_t ninputs;
 	bool no_input;           /* the input gave no frame at all (could not be read) */
 	int err;                 /* set by the format when it lost a record (ENOMEM) */
 	bool closed;

@@ -282,6 +282,8 @@ void ns_an_write_text(FILE *fp, const struct ns_an_conn *c)
 		who(c, 0), c->init.port, ns_an_port_class(c->init.port), who(c, 1), c->resp.port,
 		ns_an_port_class(c->resp.port),
 		c->flipped ? " (first packet was the SYN+ACK: roles from it)" : "");
+	if (c->file)             /* several inputs, one capture: which one */
+		fprintf(fp, "  file: %s\n", c->file);
 	text_tunnels(fp, c);
 	fprintf(fp, "  frames %" PRIu64 "-%" PRIu64 ", %.6f s to %.6f s (%.6f s)\n",
 		c->first_frame, c->last_frame, rel_s(c, c->first_ts_ns), rel_s(c, c->last_ts_ns),
@@ -360,7 +362,14 @@ static void write_text(const struct ns_out *o, const struct text_report *r)
 
 	if (o->no_input)     /* its error line says it all: no empty report */
 		return;
-	if (o->many_files) {
+	if (o->ninputs > 1) {     /* several inputs read as one capture: all named */
+		for (size_t i = 0; i < o->ninputs; i++) {
+			OB_LIT(ob, "== ");
+			ob_str(ob, o->inputs[i]);
+			OB_LIT(ob, " ==\n");
+		}
+		ob_putc(ob, '\n');
+	} else if (o->many_files) {
 		OB_LIT(ob, "== ");
 		ob_str(ob, o->file);
 		OB_LIT(ob, " ==\n\n");

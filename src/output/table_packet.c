@@ -151,6 +151,20 @@ static void put_encap(struct outbuf *ob, const struct ns_packet *pkt)
 	}
 }
 
+/* Several inputs: a line "==> PATH <==" (as tail(1) names its files) before
+ * the first packet of each file and whenever --merge switches file. */
+static void put_file_header(struct outbuf *ob, const char *file)
+{
+	static const char *last;
+
+	if (!file || file == last)
+		return;
+	last = file;
+	OB_LIT(ob, "==> ");
+	ob_str(ob, file);
+	OB_LIT(ob, " <==\n");
+}
+
 /* "IFACE In " / "IFACE Out ", as tcpdump -i any; each part only when known. */
 static void put_iface(struct outbuf *ob, const struct ns_ctx *ctx)
 {
@@ -174,6 +188,7 @@ void out_table_packet(struct ns_out *o, const struct ns_packet *pkt, uint32_t se
 
 	if (!sel)
 		return;
+	put_file_header(ob, pkt->ctx->file);
 	if (ports) {
 		sp = pkt->l4 == NS_L4_TCP ? pkt->tcp.src_port : pkt->udp.src_port;
 		dp = pkt->l4 == NS_L4_TCP ? pkt->tcp.dst_port : pkt->udp.dst_port;

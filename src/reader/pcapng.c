@@ -75,6 +75,16 @@ int pcapng_reader_init_mem(struct pcapng_reader *r, const uint8_t *data, size_t 
 	return 0;
 }
 
+int pcapng_reader_init_fn(struct pcapng_reader *r, ssize_t (*rd)(void *, void *, size_t),
+			  void *arg, const char *name)
+{
+	if (pcapng_reader_init(r, -1, name, NULL, 0) < 0)
+		return -1;
+	r->rd = rd;
+	r->rd_arg = arg;
+	return 0;
+}
+
 void pcapng_reader_free(struct pcapng_reader *r)
 {
 	if (!r->mem)
@@ -112,7 +122,8 @@ static size_t fill(struct pcapng_reader *r, size_t need)
 	/* read(2) directly: returns what is there, so a pipe from a running
 	 * capture is processed as it arrives. */
 	while (r->end < need && !r->eof) {
-		ssize_t got = read(r->fd, r->buf + r->end, r->cap - r->end);
+		ssize_t got = r->rd ? r->rd(r->rd_arg, r->buf + r->end, r->cap - r->end)
+				    : read(r->fd, r->buf + r->end, r->cap - r->end);
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0) {
@@ -661,6 +672,11 @@ int pcapng_writer_packet(struct pcapng_writer *w, uint16_t linktype, uint32_t sn
 	n += 4;
 	fwrite(b, 1, n, w->fp);
 	return ferror(w->fp) ? -1 : 0;
+}
+
+int pcapng_writer_flush(struct pcapng_writer *w)
+{
+	return fflush(w->fp) != 0 ? -1 : 0;
 }
 
 int pcapng_writer_close(struct pcapng_writer *w, char *err, size_t errlen)

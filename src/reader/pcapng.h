@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "dissect.h"
 
@@ -79,6 +80,10 @@ struct pcapng_reader {
 	bool eof;
 	bool mem;                 /* buf is the whole file in memory (mapped): never
 				     written, compacted or refilled */
+	/* set: bytes come from rd(rd_arg, ...) instead of read(fd, ...) (a
+	 * decompressed or polled stream, reader/instream.h) */
+	ssize_t (*rd)(void *arg, void *buf, size_t n);
+	void *rd_arg;
 	bool be;                  /* current section is big-endian */
 	uint32_t section;
 	struct pcapng_if *ifs;
@@ -95,7 +100,12 @@ int pcapng_reader_init(struct pcapng_reader *r, int fd, const char *name,
  * copying. data must stay valid until pcapng_reader_free(). 0. */
 int pcapng_reader_init_mem(struct pcapng_reader *r, const uint8_t *data, size_t len,
 			   const char *name);
+/* Bytes from rd(arg, buf, n) (>0, 0 at the end, -1 on error with errno
+ * set), which gives the sniffed magic again first. 0 or -1. */
+int pcapng_reader_init_fn(struct pcapng_reader *r, ssize_t (*rd)(void *, void *, size_t),
+			  void *arg, const char *name);
 void pcapng_reader_free(struct pcapng_reader *r);
+/* Flush what the writer holds (streaming -w -). 0 or -1. */
 /* 1: a packet in *pkt; 0: clean end of file; -1: error in r->err. */
 int pcapng_next(struct pcapng_reader *r, struct pcapng_pkt *pkt);
 
@@ -109,6 +119,7 @@ struct pcapng_writer *pcapng_writer_open(const char *path, char *err, size_t err
  * iface, process. 0 or -1 (write error; reported at close). */
 int pcapng_writer_packet(struct pcapng_writer *w, uint16_t linktype, uint32_t snaplen,
 			 const uint8_t *data, uint32_t caplen, const struct ns_ctx *ctx);
+int pcapng_writer_flush(struct pcapng_writer *w);
 /* Flush and close. 0, or -1 with a message in err. Frees w. */
 int pcapng_writer_close(struct pcapng_writer *w, char *err, size_t errlen);
 

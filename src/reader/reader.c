@@ -43,60 +43,93 @@ static bool is_pcap_magic(const uint8_t m[4])
 	return false;
 }
 
-static int read_pcapng_mapped(struct pipeline *p, int fd, const struct stat *st,
-			      const char *path, char *err, size_t errlen, int *rc);
+static struct pcapng_in *pcapng_in_open(struct ns_capture *c, const struct stat *st,
+					char *err, size_t errlen);
+static int pcapng_in_next(struct pcapng_in *g, struct ns_capture *c, struct ns_capture_rec *rec,
+			  char *err, size_t errlen);
+static void pcapng_in_close(struct pcapng_in *g);
 
-int read_capture(struct pipeline *p, const char *path, char *err, size_t errlen)
+static void capture_free(struct ns_capture *c)
 {
-	bool is_stdin = strcmp(path, "-") == 0;
-	int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	ns_in_free(&c->in);
+	if (!c->is_stdin && c->fd >= 0)
+		close(c->fd);
+	free(c);
+}
+
+struct ns_capture *ns_capture_open(const char *path, void (*idle)(void *), void *arg,
+				   char *err, size_t errlen)
+{
+	struct ns_capture *c = calloc(1, sizeof(*c));
 	uint8_t magic[4];
 	size_t n = 0;
 	struct stat st;
-	int rc;
 
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
+	if (!c) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return NULL;
 	}
-	if (fstat(fd, &st) != 0)
+	c->path = path;
+	c->is_stdin = strcmp(path, "-") == 0;
+	c->fd = c->is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	if (c->fd < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		free(c);
+		return NULL;
+	}
+	if (fstat(c->fd, &st) != 0)
 		memset(&st, 0, sizeof(st));   /* unknown kind: read it, do not map it */
 	if (S_ISDIR(st.st_mode)) {
 		snprintf(err, errlen, "%s: is a directory", path);
-		if (!is_stdin)
-			close(fd);
-		return -1;
+		goto fail;
 	}
-	while (n < sizeof(magic)) {
-		ssize_t k = read(fd, magic + n, sizeof(magic) - n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0) {
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-			if (!is_stdin)
-				close(fd);
-			return -1;
-		}
-		if (k == 0)
-			break;
-		n += (size_t)k;
+	if (S_ISREG(st.st_mode) && st.st_size > 0)
+		c->size = (uint64_t)st.st_size;
+	/* a read of these can wait for the writer: they stream */
+	ns_in_init(&c->in, c->fd, path, S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode) ||
+		   S_ISSOCK(st.st_mode));
+	c->in.idle = idle;
+	c->in.idle_arg = arg;
+	if (ns_in_sniff(&c->in, magic, &n) < 0) {
+		snprintf(err, errlen, "%s: %s", path, c->in.err);
+		goto fail;
 	}
+	c->streamed = c->in.z != NS_Z_NONE || !S_ISREG(st.st_mode);
 	if (n == 0) {
-		snprintf(err, errlen, "%s: empty file, not a pcap or pcapng file", path);
-		rc = -1;
+		snprintf(err, errlen, "%s: empty %s, not a pcap or pcapng file", path,
+			 c->in.z != NS_Z_NONE ? "compressed file" : "file");
 	} else if (n == 4 && is_pcap_magic(magic)) {
-		/* libpcap takes the descriptor over and closes it */
-		return read_pcap(p, fd, path, magic, n, err, errlen);
+		if ((c->pcap = pcap_in_open(c, err, errlen)))
+			return c;
 	} else if (n == 4 && memcmp(magic, "\x0a\x0d\x0d\x0a", 4) == 0) {
-		if (is_stdin || !read_pcapng_mapped(p, fd, &st, path, err, errlen, &rc))
-			rc = read_pcapng(p, fd, path, magic, n, err, errlen);
+		if ((c->ng = pcapng_in_open(c, &st, err, errlen)))
+			return c;
+	} else if (c->in.z != NS_Z_NONE) {
+		snprintf(err, errlen, "%s: not a pcap or pcapng file (after %s decompression)",
+			 path, ns_in_zname(&c->in));
 	} else {
 		snprintf(err, errlen, "%s: not a pcap or pcapng file", path);
-		rc = -1;
 	}
-	if (!is_stdin)
-		close(fd);
-	return rc;
+fail:
+	capture_free(c);
+	return NULL;
+}
+
+int ns_capture_next(struct ns_capture *c, uint64_t frame, struct ns_capture_rec *rec,
+		    char *err, size_t errlen)
+{
+	if (c->pcap)
+		return pcap_in_next(c->pcap, c, frame, rec, err, errlen);
+	return pcapng_in_next(c->ng, c, rec, err, errlen);
+}
+
+void ns_capture_close(struct ns_capture *c)
+{
+	if (!c)
+		return;
+	pcap_in_close(c->pcap);
+	pcapng_in_close(c->ng);
+	capture_free(c);
 }
 
 /* ---- pcapng: interfaces become pipeline sources ---- */
@@ -352,108 +385,126 @@ void mapped_close(struct mapped *m)
 }
 #endif
 
-/* Every packet of an initialised reader through the pipeline; frees it.
- * m: the mapping the reader reads from, or NULL. */
-static int pcapng_run(struct pipeline *p, struct pcapng_reader *rp, struct mapped *m,
-		      const char *path, char *err, size_t errlen)
-{
-	struct pcapng_reader r = *rp;
-	struct pcapng_pkt pk;
-	struct ng_state s = { NULL, 0, 0 };
-	struct ns_ctx ctx;
-	int rc = 0, n;
-
-	memset(&ctx, 0, sizeof(ctx));
-	while ((n = pcapng_next(&r, &pk)) == 1) {
-		struct ns_source *src;
-		size_t ob_len = p->ob->len;
-		uint64_t ob_gen = p->ob->gen;
-		int pr;
-
-		/* pcapng_next read the block's trailer: all of it is there, or
-		 * the file shrank before that */
-		if (m && m->shrunk) {
-			snprintf(err, errlen, "%s: %s", path, MAPPED_SHRUNK_MSG);
-			rc = -1;
-			break;
-		}
-		src = ng_source(&s, &pk, path, err, errlen);
-		if (!src) {
-			rc = -1;
-			break;
-		}
-		if (m)
-			mapped_advance(m, r.pos);
-		ctx.ts_ns = pk.ts_ns;
-		ctx.frame = pk.frame;
-		ctx.wire_len = pk.origlen;
-		ctx.direction = pk.direction;
-		memcpy(ctx.iface, pk.ifc->name, sizeof(ctx.iface));
-		ctx.pid = pk.pid;
-		ctx.tid = pk.tid;
-		ctx.uid = pk.uid;
-		ctx.cgroup_id = pk.cgroup_id;
-		memcpy(ctx.comm, pk.comm, sizeof(ctx.comm));
-		pr = pipeline_packet(p, src, pk.data, pk.caplen, &ctx);
-		if (m && m->shrunk) {
-			/* it shrank while this packet was processed: what it
-			 * wrote may come from zeros; drop it if still buffered */
-			if (p->ob->gen == ob_gen)
-				p->ob->len = ob_len;
-			snprintf(err, errlen, "%s: %s", path, MAPPED_SHRUNK_MSG);
-			rc = -1;
-			break;
-		}
-		if (pr == NS_PIPE_ERROR) {
-			snprintf(err, errlen, "%s", p->err);
-			rc = -1;
-			break;
-		}
-		if (pr == NS_PIPE_STOP)
-			break;
-	}
-	if (m && mapped_shrank(m)) {
-		/* also when the zeros where it was cut read as a malformed
-		 * block: that is not what is wrong with the file */
-		snprintf(err, errlen, "%s: %s", path, MAPPED_SHRUNK_MSG);
-		rc = -1;
-	} else if (n < 0) {
-		snprintf(err, errlen, "%s: %s", path, r.err);
-		rc = -1;
-	}
-	ng_reset(&s);
-	free(s.srcs);
-	pcapng_reader_free(&r);
-	return rc;
-}
-
-int read_pcapng(struct pipeline *p, int fd, const char *path, const uint8_t *pre,
-		size_t prelen, char *err, size_t errlen)
-{
+/* ---- pcapng, a record at a time ---- */
+struct pcapng_in {
 	struct pcapng_reader r;
+	struct mapped m;         /* m.base set: r reads the mapping */
+	struct ng_state s;
+	bool ended;
+};
 
-	if (pcapng_reader_init(&r, fd, path, pre, prelen) < 0) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		return -1;
-	}
-	return pcapng_run(p, &r, NULL, path, err, errlen);
+static ssize_t in_read_fn(void *arg, void *buf, size_t n)
+{
+	ssize_t k = ns_in_read(arg, buf, n);
+
+	if (k < 0)
+		errno = EIO;     /* the message is in the stream's err */
+	return k;
 }
 
 /* A regular pcapng file is mapped and parsed in place: no read(2) copying
  * every byte into a buffer first (that copy was a tenth of the time of a
  * run). The parser bounds-checks every block against the mapped length
- * exactly as against a buffer. 1 when done (rc in *rc), 0 when the file
- * cannot be mapped and must be read instead. */
-static int read_pcapng_mapped(struct pipeline *p, int fd, const struct stat *st,
-			      const char *path, char *err, size_t errlen, int *rc)
+ * exactly as against a buffer. Anything else (a pipe, standard input,
+ * compressed bytes, a second file while one is mapped) is read. */
+static struct pcapng_in *pcapng_in_open(struct ns_capture *c, const struct stat *st,
+					char *err, size_t errlen)
 {
-	struct pcapng_reader r;
-	struct mapped m;
+	struct pcapng_in *g = calloc(1, sizeof(*g));
 
-	if (!mapped_open(&m, fd, st))
+	if (!g) {
+		snprintf(err, errlen, "%s: out of memory", c->path);
+		return NULL;
+	}
+	if (!c->streamed && !c->is_stdin && mapped_open(&g->m, c->fd, st)) {
+		pcapng_reader_init_mem(&g->r, g->m.base, g->m.len, c->path);
+		return g;
+	}
+	if (pcapng_reader_init_fn(&g->r, in_read_fn, &c->in, c->path) < 0) {
+		snprintf(err, errlen, "%s: out of memory", c->path);
+		free(g);
+		return NULL;
+	}
+	return g;
+}
+
+bool ns_capture_shrunk(const struct ns_capture *c)
+{
+	if (c->pcap)
+		return pcap_in_shrunk(c->pcap);
+	return c->ng->m.base && c->ng->m.shrunk;
+}
+
+uint64_t ns_capture_pos(const struct ns_capture *c)
+{
+	if (c->pcap)
+		return c->streamed ? c->in.raw_bytes : pcap_in_pos(c->pcap);
+	return c->ng->m.base ? c->ng->r.pos : c->in.raw_bytes;
+}
+
+static int pcapng_in_next(struct pcapng_in *g, struct ns_capture *c, struct ns_capture_rec *rec,
+			  char *err, size_t errlen)
+{
+	struct pcapng_pkt pk;
+	struct mapped *m = g->m.base ? &g->m : NULL;
+	struct ns_ctx *ctx = &rec->ctx;
+	int n;
+
+	if (g->ended)
 		return 0;
-	pcapng_reader_init_mem(&r, m.base, m.len, path);
-	*rc = pcapng_run(p, &r, &m, path, err, errlen);
-	mapped_close(&m);
-	return 1;
+	n = pcapng_next(&g->r, &pk);
+	if (n == 1 && m && m->shrunk)
+		n = -1;          /* it shrank before the block's trailer */
+	if (n == 1) {
+		rec->src = ng_source(&g->s, &pk, c->path, err, errlen);
+		if (!rec->src) {
+			g->ended = true;
+			return -1;
+		}
+		if (m)
+			mapped_advance(m, g->r.pos);
+		memset(ctx, 0, sizeof(*ctx));
+		ctx->ts_ns = pk.ts_ns;
+		ctx->wire_len = pk.origlen;
+		ctx->direction = pk.direction;
+		memcpy(ctx->iface, pk.ifc->name, sizeof(ctx->iface));
+		ctx->pid = pk.pid;
+		ctx->tid = pk.tid;
+		ctx->uid = pk.uid;
+		ctx->cgroup_id = pk.cgroup_id;
+		memcpy(ctx->comm, pk.comm, sizeof(ctx->comm));
+		rec->data = pk.data;
+		rec->caplen = pk.caplen;
+		return 1;
+	}
+	g->ended = true;
+	if (m && mapped_shrank(m)) {
+		/* also when the zeros where it was cut read as a malformed
+		 * block: that is not what is wrong with the file */
+		snprintf(err, errlen, "%s: %s", c->path, MAPPED_SHRUNK_MSG);
+		return -1;
+	}
+	if (n < 0 && c->in.err[0]) {
+		/* the stream failed: that is the cause of what the parser saw */
+		snprintf(err, errlen, "%s: offset %llu: %s", c->path,
+			 (unsigned long long)(g->r.buf_off + g->r.pos), c->in.err);
+		return -1;
+	}
+	if (n < 0) {
+		snprintf(err, errlen, "%s: %s", c->path, g->r.err);
+		return -1;
+	}
+	return 0;
+}
+
+static void pcapng_in_close(struct pcapng_in *g)
+{
+	if (!g)
+		return;
+	ng_reset(&g->s);
+	free(g->s.srcs);
+	pcapng_reader_free(&g->r);
+	if (g->m.base)
+		mapped_close(&g->m);
+	free(g);
 }

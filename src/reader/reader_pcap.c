@@ -9,59 +9,38 @@
 #include <unistd.h>
 #include <pcap/pcap.h>
 
-/* A FILE that first returns the bytes we already read to sniff the magic, then
- * the rest of the descriptor: lets libpcap read a pipe we peeked into. */
-struct peek_cookie {
-	int fd;
-	uint8_t pre[4];
-	size_t prelen, prepos;
-};
-
-static ssize_t peek_read(void *c, char *buf, size_t size)
+/* A FILE over the capture's stream (a pipe, decompressed bytes): libpcap
+ * reads it with fread, which takes what each read gives. */
+static ssize_t in_cookie_read(void *c, char *buf, size_t size)
 {
-	struct peek_cookie *pc = c;
-	ssize_t n;
+	ssize_t k = ns_in_read(c, buf, size);
 
-	if (pc->prepos < pc->prelen) {
-		size_t k = pc->prelen - pc->prepos;
-		if (k > size)
-			k = size;
-		memcpy(buf, pc->pre + pc->prepos, k);
-		pc->prepos += k;
-		return (ssize_t)k;
-	}
-	do
-		n = read(pc->fd, buf, size);
-	while (n < 0 && errno == EINTR);
-	return n;
+	if (k < 0)
+		errno = EIO;     /* the message is in the stream's err */
+	return k;
 }
 
-static int peek_close(void *c)
+static FILE *open_stream(struct ns_capture *c)
 {
-	struct peek_cookie *pc = c;
-	int rc = pc->fd > STDIN_FILENO ? close(pc->fd) : 0;
-
-	free(pc);
-	return rc;
-}
-
-static FILE *open_stream(int fd, const uint8_t *pre, size_t prelen)
-{
-	struct peek_cookie *pc;
-	cookie_io_functions_t io = { .read = peek_read, .close = peek_close };
+	cookie_io_functions_t io = { .read = in_cookie_read };
 	FILE *fp;
+	int fd;
 
-	if (lseek(fd, 0, SEEK_SET) == 0)
-		return fdopen(fd, "rb");
-	pc = calloc(1, sizeof(*pc));
-	if (!pc)
-		return NULL;
-	pc->fd = fd;
-	memcpy(pc->pre, pre, prelen);
-	pc->prelen = prelen;
-	fp = fopencookie(pc, "rb", io);
-	if (!fp)
-		free(pc);
+	if (!c->streamed) {
+		/* a plain file: libpcap reads it from the start, the fast
+		 * path maps it; the capture keeps (and closes) its own fd */
+		if (lseek(c->fd, 0, SEEK_SET) != 0 || (fd = dup(c->fd)) < 0)
+			return NULL;
+		fp = fdopen(fd, "rb");
+		if (!fp)
+			close(fd);
+		return fp;
+	}
+	fp = fopencookie(&c->in, "rb", io);
+	/* fread asks the stream for a buffer at a time: a large one costs
+	 * nothing on a pipe (a read returns what is there) and saves calls */
+	if (fp)
+		setvbuf(fp, NULL, _IOFBF, 256u << 10);
 	return fp;
 }
 
@@ -160,111 +139,146 @@ static int fast_next(struct fast *f, struct pcap_pkthdr *h, const uint8_t **data
 	return 1;
 }
 
-int read_pcap(struct pipeline *p, int fd, const char *path, const uint8_t *pre,
-	      size_t prelen, char *err, size_t errlen)
+struct pcap_in {
+	FILE *fp;
+	pcap_t *pc;
+	struct ns_source src;
+	struct fast fast;
+	struct pcap_pkthdr fh;   /* the fast path's record header */
+	bool use_fast;
+	uint64_t nframes;        /* records of this file read so far */
+	bool ended;
+};
+
+struct pcap_in *pcap_in_open(struct ns_capture *c, char *err, size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE];
-	struct ns_source src;
-	struct ns_ctx ctx;
-	struct pcap_pkthdr *h;
-	const u_char *data;
+	struct pcap_in *pi = calloc(1, sizeof(*pi));
 	enum ns_linktype lt;
-	uint64_t frame = 0;
-	FILE *fp = open_stream(fd, pre, prelen);
-	pcap_t *pc;
-	int dlt, rc, ret = 0;
+	int dlt;
 
-	if (!fp) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		if (fd > STDIN_FILENO)
-			close(fd);
-		return -1;
+	if (!pi) {
+		snprintf(err, errlen, "%s: out of memory", c->path);
+		return NULL;
+	}
+	pi->fp = open_stream(c);
+	if (!pi->fp) {
+		snprintf(err, errlen, "%s: %s", c->path, strerror(errno));
+		free(pi);
+		return NULL;
 	}
 	ebuf[0] = '\0';
-	pc = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, ebuf);
-	if (!pc) {
-		snprintf(err, errlen, "%s: %s", path, ebuf);
-		fclose(fp);
-		return -1;
+	pi->pc = pcap_fopen_offline_with_tstamp_precision(pi->fp, PCAP_TSTAMP_PRECISION_NANO, ebuf);
+	if (!pi->pc) {
+		if (c->in.err[0])
+			snprintf(err, errlen, "%s: %s", c->path, c->in.err);
+		else
+			snprintf(err, errlen, "%s: %s", c->path, ebuf);
+		fclose(pi->fp);
+		free(pi);
+		return NULL;
 	}
-	dlt = pcap_datalink(pc);
+	dlt = pcap_datalink(pi->pc);
 	if (ns_linktype_from_file(dlt, &lt) < 0) {
-		ns_unsupported_linktype(err, errlen, path, dlt);
-		pcap_close(pc);
-		return -1;
+		ns_unsupported_linktype(err, errlen, c->path, dlt);
+		pcap_close(pi->pc);
+		free(pi);
+		return NULL;
 	}
-	ns_source_init(&src, lt, dlt_to_linktype(dlt), (uint32_t)pcap_snapshot(pc), path);
-	memset(&ctx, 0, sizeof(ctx));
-	struct fast fast;
-	struct pcap_pkthdr fh;
-	bool use_fast = fast_open(&fast, fp, pc);
+	ns_source_init(&pi->src, lt, dlt_to_linktype(dlt), (uint32_t)pcap_snapshot(pi->pc), c->path);
+	pi->use_fast = !c->streamed && fast_open(&pi->fast, pi->fp, pi->pc);
+	return pi;
+}
+
+bool pcap_in_shrunk(const struct pcap_in *pi)
+{
+	return pi->fast.m.shrunk != 0;
+}
+
+uint64_t pcap_in_pos(const struct pcap_in *pi)
+{
+	if (pi->use_fast)
+		return pi->fast.pos;
+	off_t o = ftello(pi->fp);
+	return o > 0 ? (uint64_t)o : 0;
+}
+
+int pcap_in_next(struct pcap_in *pi, struct ns_capture *c, uint64_t frame,
+		 struct ns_capture_rec *rec, char *err, size_t errlen)
+{
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	int rc;
+
+	if (pi->ended)
+		return 0;
 	for (;;) {
-		size_t ob_len = p->ob->len;
-		uint64_t ob_gen = p->ob->gen;
-		int pr;
+		if (pi->use_fast) {
+			int fr = fast_next(&pi->fast, &pi->fh, &data);
 
-		if (use_fast) {
-			int fr = fast_next(&fast, &fh, &data);
-
-			h = &fh;
+			h = &pi->fh;
 			/* the record must still be there, its last byte included */
 			if (fr == 1)
-				(void)mapped_have(&fast.m, (size_t)(data - fast.m.base), fh.caplen);
-			if (fast.m.shrunk) {
-				snprintf(err, errlen, "%s: %s", path, MAPPED_SHRUNK_MSG);
-				ret = -1;
-				rc = 0;
-				break;
+				(void)mapped_have(&pi->fast.m, (size_t)(data - pi->fast.m.base), h->caplen);
+			if (pi->fast.m.shrunk) {
+				snprintf(err, errlen, "%s: %s", c->path, MAPPED_SHRUNK_MSG);
+				goto fail;
 			}
 			if (fr == 0) {
 				/* libpcap goes on from this record */
-				use_fast = false;
-				if (fseeko(fp, (off_t)fast.pos, SEEK_SET) != 0) {
-					snprintf(err, errlen, "%s: %s", path, strerror(errno));
-					ret = -1;
-					rc = 0;
-					break;
+				pi->use_fast = false;
+				if (fseeko(pi->fp, (off_t)pi->fast.pos, SEEK_SET) != 0) {
+					snprintf(err, errlen, "%s: %s", c->path, strerror(errno));
+					goto fail;
 				}
 				continue;
 			}
-			rc = 1;
-		} else if ((rc = pcap_next_ex(pc, &h, &data)) != 1) {
 			break;
 		}
-		ctx.ts_ns = (uint64_t)h->ts.tv_sec * 1000000000u + (uint64_t)h->ts.tv_usec;
-		ctx.frame = ++frame;
-		ctx.wire_len = h->len;
-		ctx.direction = NS_DIR_UNKNOWN;
-		pr = pipeline_packet(p, &src, data, h->caplen, &ctx);
-		if (fast.m.shrunk) {
-			/* it shrank while this packet was processed: what it
-			 * wrote may come from zeros; drop it if still buffered */
-			if (p->ob->gen == ob_gen)
-				p->ob->len = ob_len;
-			snprintf(err, errlen, "%s: %s", path, MAPPED_SHRUNK_MSG);
-			ret = -1;
+		rc = pcap_next_ex(pi->pc, &h, &data);
+		if (rc == 1)
 			break;
+		pi->ended = true;
+		if (pi->fast.m.base && mapped_shrank(&pi->fast.m)) {
+			snprintf(err, errlen, "%s: %s", c->path, MAPPED_SHRUNK_MSG);
+			return -1;
 		}
-		if (pr == NS_PIPE_ERROR) {
-			snprintf(err, errlen, "%s", p->err);
-			ret = -1;
-			break;
+		if (c->in.err[0]) {
+			/* the stream failed (truncated compressed data, read
+			 * error): that is the cause, not what libpcap saw */
+			snprintf(err, errlen, "%s: frame %llu: %s", c->path,
+				 (unsigned long long)frame, c->in.err);
+			return -1;
 		}
-		if (pr == NS_PIPE_STOP)
-			break;
+		if (rc == PCAP_ERROR) {
+			/* e.g. "truncated dump file; tried to read 60 captured bytes, only got 20" */
+			snprintf(err, errlen, "%s: frame %llu: %s", c->path,
+				 (unsigned long long)frame, pcap_geterr(pi->pc));
+			return -1;
+		}
+		return 0;
 	}
-	if (fast.m.base && mapped_shrank(&fast.m)) {
-		snprintf(err, errlen, "%s: %s", path, MAPPED_SHRUNK_MSG);
-		ret = -1;
-	} else if (rc == PCAP_ERROR) {
-		/* e.g. "truncated dump file; tried to read 60 captured bytes, only got 20" */
-		snprintf(err, errlen, "%s: frame %llu: %s", path,
-			 (unsigned long long)frame + 1, pcap_geterr(pc));
-		ret = -1;
-	}
-	if (fast.m.base)
-		mapped_close(&fast.m);
-	ns_source_free(&src);
-	pcap_close(pc);
-	return ret;
+	pi->nframes++;
+	memset(&rec->ctx, 0, sizeof(rec->ctx));
+	rec->src = &pi->src;
+	rec->data = data;
+	rec->caplen = h->caplen;
+	rec->ctx.ts_ns = (uint64_t)h->ts.tv_sec * 1000000000u + (uint64_t)h->ts.tv_usec;
+	rec->ctx.wire_len = h->len;
+	rec->ctx.direction = NS_DIR_UNKNOWN;
+	return 1;
+fail:
+	pi->ended = true;
+	return -1;
+}
+
+void pcap_in_close(struct pcap_in *pi)
+{
+	if (!pi)
+		return;
+	if (pi->fast.m.base)
+		mapped_close(&pi->fast.m);
+	ns_source_free(&pi->src);
+	pcap_close(pi->pc);      /* closes fp */
+	free(pi);
 }

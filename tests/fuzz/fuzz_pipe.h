@@ -11,6 +11,7 @@
 #include "outbuf.h"
 #include "output/output.h"
 #include "pipeline.h"
+#include "reader/inputs.h"
 
 struct fz_pipe {
 	struct pipeline p;
@@ -65,6 +66,22 @@ static inline void fz_pipe_close(struct fz_pipe *z)
 	ns_flowout_free(z->fo);
 	ob_free(&z->ob);
 	z->ok = false;
+}
+
+/* One capture through the pipeline as `netsift read FILE` reads it
+ * (src/reader/inputs.c); error lines are dropped. */
+static inline void fz_report_none(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg;
+}
+
+static inline void fz_read(struct pipeline *p, const char *path)
+{
+	char *paths[1] = { (char *)path };
+	struct ns_inputs_opts io = { .cmd = "fuzz", .report = fz_report_none };
+
+	(void)ns_read_inputs(p, paths, 1, &io);   /* fz_pipe_close ends the source */
 }
 
 #endif

@@ -39,7 +39,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct feeder f;
 	pthread_t th;
 	int pfd[2], saved;
-	char err[512];
 
 	signal(SIGPIPE, SIG_IGN);   /* the reader may stop before the writer */
 	f.chunk = (size_t)fz_u8(&in) + 1;
@@ -48,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (pipe2(pfd, O_CLOEXEC) != 0)
 		return 0;
 	f.fd = pfd[1];
-	/* read_capture reads "-" from descriptor 0 */
+	/* "-" is read from descriptor 0 */
 	saved = dup(STDIN_FILENO);
 	dup2(pfd[0], STDIN_FILENO);
 	close(pfd[0]);
@@ -56,7 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		close(pfd[1]);
 	} else {
 		if (fz_pipe_open(&z, 2 | (size & 1))) {
-			read_capture(&z.p, "-", err, sizeof(err));
+			fz_read(&z.p, "-");
 			fz_pipe_close(&z);
 		}
 		/* the reader may stop early: let the writer end */

@@ -268,3 +268,8 @@ endif
 # Mutation check (`make mutation`, not in make check): the script and its list
 # of source edits that the tests above must catch.
 EXTRA_DIST += tests/mutation.sh tests/mutations.txt
+
+# Live tracing of connection teardown (helper i13live): TIME_WAIT sockets,
+# client/server/simultaneous close, IPv4 and IPv6, vs tcpdump. Root, netns.
+TESTS += tests/live-close.sh
+EXTRA_DIST += tests/live-close.sh

@@ -82,6 +82,8 @@ struct live {
 	uint64_t received;       /* records read from the ring buffer */
 	uint64_t selected;       /* passed selection and filter (= frame number) */
 	uint64_t malformed;
+	uint64_t timewait;       /* selected records of TIME_WAIT sockets */
+	uint64_t nosocket;       /* selected ingress records that found no socket */
 	int status;              /* NS_PIPE_* of the last pipeline call */
 	char ifcache[IFCACHE][IF_NAMESIZE];
 };
@@ -373,6 +375,10 @@ static int on_record(void *arg, const void *data, size_t size)
 			return 0;
 	}
 	lv->selected++;
+	if (r->hook == NS_HOOK_DEV_QUEUE || r->hook == NS_HOOK_KFREE_TW)
+		lv->timewait++;
+	else if (r->hook == NS_HOOK_KFREE_NOSOCK)
+		lv->nosocket++;
 	rec_to_ctx(lv, r, &ctx);
 	lv->status = pipeline_packet(lv->p, &lv->src, bytes, r->cap_len, &ctx);
 	/* a negative return stops the ring reader */
@@ -404,6 +410,10 @@ static void report_drops(const struct live *lv, struct live_bpf *b)
 		fputc(')', stderr);
 	if (lv->malformed)
 		fprintf(stderr, ", %llu malformed records", (unsigned long long)lv->malformed);
+	/* seen by tracepoints, not the cgroup hooks (bpf/netsift.bpf.c) */
+	if (lv->timewait || lv->nosocket)
+		fprintf(stderr, "; %llu of TIME_WAIT sockets, %llu that found no socket",
+			(unsigned long long)lv->timewait, (unsigned long long)lv->nosocket);
 	fputc('\n', stderr);
 }
 
@@ -645,7 +655,8 @@ static int trace_run(struct trace_opts *o)
 		fc = ns_flowout_consumer(flowout);
 		pipeline_add_consumer(lv->p, &fc);
 	}
-	b = live_bpf_open(o->snaplen, o->ring_kib, o->verbose, on_record, lv, err, sizeof(err));
+	b = live_bpf_open(o->snaplen, o->ring_kib, o->verbose, !o->cmd && !o->cgroup,
+			  on_record, lv, err, sizeof(err));
 	if (!b) {
 		fail("trace: %s", err);
 		goto out;

@@ -273,3 +273,8 @@ EXTRA_DIST += tests/mutation.sh tests/mutations.txt
 # client/server/simultaneous close, IPv4 and IPv6, vs tcpdump. Root, netns.
 TESTS += tests/live-close.sh
 EXTRA_DIST += tests/live-close.sh
+
+# trace -- CMD process-tree semantics, exit statuses, --pid end, stale
+# cgroups (helper i13live). Root, netns.
+TESTS += tests/live-tree.sh
+EXTRA_DIST += tests/live-tree.sh

@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -69,6 +70,7 @@ struct trace_opts {
 	uint32_t snaplen;
 	uint32_t ring_kib;
 	bool verbose;
+	bool follow;             /* --follow: --pid traces on after the processes exit */
 	struct ns_flowout_opts flow;  /* --max-flows, --flow-timeout, --no-capture-end */
 };
 
@@ -101,11 +103,13 @@ static void usage(FILE *fp)
 "usage: netsift trace [options] [--pid PID[,PID..]] [--comm NAME] [--cgroup PATH]\n"
 "       netsift trace [options] -- COMMAND [ARGS..]\n"
 "Trace packets per process with eBPF (needs root and cgroup v2).\n"
-"  -p, --pid LIST       only packets of these processes (process ids)\n"
+"  -p, --pid LIST       only packets of these processes (process ids); the trace\n"
+"                       ends when all of them have exited\n"
+"      --follow         with --pid: go on after they exited (until a signal)\n"
 "      --comm NAME      only packets of processes named NAME (repeatable)\n"
 "      --cgroup PATH    attach to this cgroup v2 (default: the root, everything)\n"
-"  -- COMMAND ARGS      run COMMAND in a fresh cgroup, trace it and its children\n"
-"                       until it exits; exit with its status\n"
+"  -- COMMAND ARGS      run COMMAND in a fresh cgroup, trace it and every process\n"
+"                       it starts until none is left; exit with its status\n"
 "  -e, --events LIST    events to emit (as netsift read)\n"
 "  -f, --filter EXPR    pcap filter expression, applied to the IP packet\n"
 "  -o, --output FMT     %s (default json)\n"
@@ -166,7 +170,7 @@ static int parse_comms(struct trace_opts *o, const char *arg)
 	return o->ncomms ? 0 : -1;
 }
 
-enum { OPT_COMM = 256, OPT_CGROUP };
+enum { OPT_COMM = 256, OPT_CGROUP, OPT_FOLLOW };
 
 static int parse_opts(int argc, char **argv, struct trace_opts *o)
 {
@@ -174,6 +178,7 @@ static int parse_opts(int argc, char **argv, struct trace_opts *o)
 		{ "pid", required_argument, NULL, 'p' },
 		{ "comm", required_argument, NULL, OPT_COMM },
 		{ "cgroup", required_argument, NULL, OPT_CGROUP },
+		{ "follow", no_argument, NULL, OPT_FOLLOW },
 		{ "events", required_argument, NULL, 'e' },
 		{ "filter", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
@@ -186,6 +191,7 @@ static int parse_opts(int argc, char **argv, struct trace_opts *o)
 		NS_FLOWOUT_LONG_OPTS,
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *last_arg = NULL;
 	uint64_t v;
 	int c;
 
@@ -196,6 +202,7 @@ static int parse_opts(int argc, char **argv, struct trace_opts *o)
 	opterr = 0;
 	/* "+": stop at the first non-option, it starts the command */
 	while ((c = getopt_long(argc, argv, "+p:e:f:o:c:w:s:B:vh", lopts, NULL)) != -1) {
+		last_arg = optarg;
 		switch (c) {
 		case 'p':
 			if (parse_pids(o, optarg) < 0)
@@ -207,6 +214,9 @@ static int parse_opts(int argc, char **argv, struct trace_opts *o)
 			break;
 		case OPT_CGROUP:
 			o->cgroup = optarg;
+			break;
+		case OPT_FOLLOW:
+			o->follow = true;
 			break;
 		case 'e':
 			o->events = optarg;
@@ -258,6 +268,12 @@ static int parse_opts(int argc, char **argv, struct trace_opts *o)
 	}
 	if (optind < argc)
 		o->cmd = argv + optind;
+	/* "trace --" and nothing after: not a whole-system trace by accident */
+	else if (optind > 1 && strcmp(argv[optind - 1], "--") == 0 &&
+		 argv[optind - 1] != last_arg)
+		return bad("trace: %s", "no command after --");
+	if (o->follow && !o->npids)
+		return bad("trace: %s", "--follow needs --pid");
 	if (o->cmd && o->cgroup)
 		return bad("trace: %s", "--cgroup and a command exclude each other");
 	return 0;
@@ -563,13 +579,98 @@ static void install_signals(void)
 	signal(SIGPIPE, SIG_IGN);   /* EPIPE from write() ends the run instead */
 }
 
-/* Poll until a signal, -c, a closed stdout, or the end of the command. */
-static void run_loop(struct live *lv, struct live_bpf *b, struct child *ch)
+/* Seconds a command's processes get between the signal we pass on and
+ * cgroup.kill, and then for the kill to take effect. */
+#define GRACE_NS 2000000000LL
+
+/* The end of a `-- COMMAND` trace: the command has exited and no process is
+ * left in its cgroup (children it started in the background keep the trace
+ * going, like strace -f). On SIGINT/SIGTERM/SIGHUP every process in the
+ * cgroup gets the signal; whatever still runs GRACE_NS later is killed with
+ * cgroup.kill, so nothing leaves the trace alive. */
+struct cmd_state {
+	struct child *ch;
+	const char *cgdir;
+	int stage;               /* 0 running, 1 signalled, 2 killed */
+	int64_t deadline;
+};
+
+/* true when the command's trace is over */
+static bool cmd_over(struct cmd_state *cs)
+{
+	int64_t now = ts_of(CLOCK_MONOTONIC);
+
+	child_poll(cs->ch);
+	if (cs->ch->exited && cg_populated(cs->cgdir) != 1)
+		return true;
+	if (stop_signal && cs->stage == 0) {
+		cg_signal(cs->cgdir, stop_signal);
+		cs->stage = 1;
+		cs->deadline = now + GRACE_NS;
+	} else if (cs->stage == 1 && now > cs->deadline) {
+		cg_kill(cs->cgdir);
+		cs->stage = 2;
+		cs->deadline = now + GRACE_NS;
+	} else if (cs->stage == 2 && now > cs->deadline) {
+		return true;  /* unkillable (D state): give up, bounded */
+	}
+	return false;
+}
+
+/* --pid without --follow: over when every listed process has exited. pidfds
+ * become readable when their process ends (zombies included). */
+struct pid_watch {
+	int fds[MAX_PIDS];
+	unsigned n;
+};
+
+static void pids_watch(struct pid_watch *w, const struct trace_opts *o)
+{
+	w->n = 0;
+	if (o->follow)
+		return;
+	for (unsigned i = 0; i < o->npids; i++) {
+		int fd = (int)syscall(SYS_pidfd_open, (pid_t)o->pids[i], 0);
+
+		/* ESRCH: already gone; other errors: cannot watch, trace on */
+		if (fd >= 0)
+			w->fds[w->n++] = fd;
+		else if (errno != ESRCH)
+			w->fds[w->n++] = -1;
+	}
+}
+
+static bool pids_over(struct pid_watch *w)
+{
+	bool any = false;
+
+	for (unsigned i = 0; i < w->n; i++) {
+		struct pollfd p = { .fd = w->fds[i], .events = POLLIN };
+
+		if (w->fds[i] < 0)
+			return false;
+		if (poll(&p, 1, 0) == 1 && (p.revents & (POLLIN | POLLHUP)))
+			continue;
+		any = true;
+	}
+	return !any;
+}
+
+static void pids_close(struct pid_watch *w)
+{
+	for (unsigned i = 0; i < w->n; i++)
+		if (w->fds[i] >= 0)
+			close(w->fds[i]);
+	w->n = 0;
+}
+
+/* Poll until a signal, -c, a closed stdout, the end of the command and its
+ * processes, or the exit of every --pid process. */
+static void run_loop(struct live *lv, struct live_bpf *b, struct cmd_state *cs,
+		     struct pid_watch *pw)
 {
 	uint64_t by[NS_DROP_NREASONS], warned = 0;
 	int64_t next_check = ts_of(CLOCK_MONOTONIC) + 1000000000;
-	int64_t deadline = 0;
-	bool forwarded = false;
 
 	for (;;) {
 		int n = live_bpf_poll(b, LIVE_POLL_MS);
@@ -578,22 +679,13 @@ static void run_loop(struct live *lv, struct live_bpf *b, struct child *ch)
 			break;
 		if (n < 0 && n != -EINTR)
 			break;
-		if (ch) {
-			child_poll(ch);
-			if (ch->exited) {
+		if (cs) {
+			if (cmd_over(cs)) {
 				/* its last packets may still be in the buffer */
 				live_bpf_consume(b);
 				break;
 			}
-			if (stop_signal && !forwarded) {
-				/* pass the signal on, and wait (bounded) for the exit */
-				kill(ch->pid, stop_signal);
-				forwarded = true;
-				deadline = ts_of(CLOCK_MONOTONIC) + 2000000000;
-			}
-			if (forwarded && ts_of(CLOCK_MONOTONIC) > deadline)
-				break;
-		} else if (stop_signal) {
+		} else if (stop_signal || (pw->n && pids_over(pw))) {
 			live_bpf_consume(b);
 			break;
 		}
@@ -622,9 +714,10 @@ static int trace_run(struct trace_opts *o)
 	struct live_bpf *b = NULL;
 	struct child ch = { .pid = -1, .go_fd = -1, .err_fd = -1 };
 	struct procsock_stats ps;
+	struct pid_watch pw = { .n = 0 };
 	char mount[1024], cgdir[4200], err[512];
 	bool made_cgroup = false;
-	int cg_fd = -1, rc = 1, e;
+	int cg_fd = -1, rc = 1, e, exec_failed = 0;
 
 	if (geteuid() != 0)
 		return fail("trace: %s", "needs root (loads eBPF programs and attaches them to cgroups)");
@@ -662,6 +755,12 @@ static int trace_run(struct trace_opts *o)
 		goto out;
 	}
 
+	{
+		int stale = cg_remove_stale(mount);
+
+		if (stale && o->verbose)
+			fprintf(stderr, "netsift: removed %d empty cgroups of tracers that are gone\n", stale);
+	}
 	if (o->cmd) {
 		if (cg_create(mount, cgdir, sizeof(cgdir)) < 0) {
 			fail("trace: cannot create a cgroup under %s", mount);
@@ -704,6 +803,9 @@ static int trace_run(struct trace_opts *o)
 			fprintf(stderr, "netsift: trace: cannot run %s: %s\n", o->cmd[0], strerror(e));
 			waitpid(ch.pid, NULL, 0);
 			ch.pid = -1;
+			/* as env(1), timeout(1) and the shells: 127 not found, 126
+			 * found but not runnable */
+			exec_failed = e == ENOENT || e == ENOTDIR ? 127 : 126;
 			goto out;
 		}
 	}
@@ -717,7 +819,13 @@ static int trace_run(struct trace_opts *o)
 		if (sched_setscheduler(0, SCHED_BATCH, &sp) < 0 && o->verbose)
 			fprintf(stderr, "netsift: cannot switch to SCHED_BATCH: %s\n", strerror(errno));
 	}
-	run_loop(lv, b, o->cmd ? &ch : NULL);
+	{
+		struct cmd_state cs = { .ch = &ch, .cgdir = cgdir };
+
+		pids_watch(&pw, o);
+		run_loop(lv, b, o->cmd ? &cs : NULL, &pw);
+		pids_close(&pw);
+	}
 	rc = 0;
 	if (lv->status == NS_PIPE_ERROR) {
 		fprintf(stderr, "netsift: trace: %s\n", lv->p->err);
@@ -755,6 +863,8 @@ out:
 		if (rc == 0)
 			rc = child_exit_code(&ch);
 	}
+	if (exec_failed)
+		rc = exec_failed;
 	if (made_cgroup && cg_remove(mount, cgdir) < 0)
 		fprintf(stderr, "netsift: trace: could not remove cgroup %s: %s\n", cgdir, strerror(errno));
 	if (lv->has_filt)

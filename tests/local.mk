@@ -278,3 +278,8 @@ EXTRA_DIST += tests/live-close.sh
 # cgroups (helper i13live). Root, netns.
 TESTS += tests/live-tree.sh
 EXTRA_DIST += tests/live-tree.sh
+
+# Strict time order of a -w recording under a two-CPU iperf3 load (helper
+# i13live). Root, netns.
+TESTS += tests/live-order.sh
+EXTRA_DIST += tests/live-order.sh

@@ -86,6 +86,9 @@ struct live {
 	uint64_t malformed;
 	uint64_t timewait;       /* selected records of TIME_WAIT sockets */
 	uint64_t nosocket;       /* selected ingress records that found no socket */
+	uint64_t last_ts;        /* ns_rec.ts_ns of the last record delivered */
+	uint64_t late;           /* records stamped before it: given its time */
+	uint64_t late_max_ns;    /* by how much at most */
 	int status;              /* NS_PIPE_* of the last pipeline call */
 	char ifcache[IFCACHE][IF_NAMESIZE];
 };
@@ -349,8 +352,22 @@ static void set_iface(struct live *lv, const struct ns_rec *r, struct ns_ctx *ct
 
 static void rec_to_ctx(struct live *lv, const struct ns_rec *r, struct ns_ctx *ctx)
 {
+	uint64_t ts = r->ts_ns;
+
+	/* The reader merges the rings in time order, but a record stamped more
+	 * than its look-behind (MERGE_SLACK_NS, live_bpf.c) before it could be
+	 * read (a program run preempted that long) comes after later ones: it
+	 * gets the time of the last record, so that events and -w records stay
+	 * in time order, and is counted. */
+	if (ts < lv->last_ts) {
+		lv->late++;
+		if (lv->last_ts - ts > lv->late_max_ns)
+			lv->late_max_ns = lv->last_ts - ts;
+		ts = lv->last_ts;
+	}
+	lv->last_ts = ts;
 	memset(ctx, 0, sizeof(*ctx));
-	ctx->ts_ns = (uint64_t)((int64_t)r->ts_ns + lv->mono_to_real);
+	ctx->ts_ns = (uint64_t)((int64_t)ts + lv->mono_to_real);
 	ctx->frame = lv->selected;
 	ctx->wire_len = r->wire_len;
 	ctx->direction = r->direction == NS_REC_DIR_INGRESS ? NS_DIR_INGRESS :
@@ -426,6 +443,10 @@ static void report_drops(const struct live *lv, struct live_bpf *b)
 		fputc(')', stderr);
 	if (lv->malformed)
 		fprintf(stderr, ", %llu malformed records", (unsigned long long)lv->malformed);
+	if (lv->late)
+		fprintf(stderr, ", %llu late records retimed by up to %llu us",
+			(unsigned long long)lv->late,
+			(unsigned long long)((lv->late_max_ns + 999) / 1000));
 	/* seen by tracepoints, not the cgroup hooks (bpf/netsift.bpf.c) */
 	if (lv->timewait || lv->nosocket)
 		fprintf(stderr, "; %llu of TIME_WAIT sockets, %llu that found no socket",

@@ -14,6 +14,8 @@
 #                 is dropped by nftables in its own output chain, before any
 #                 hook or capture point; its retransmission reaches the
 #                 server's TIME_WAIT socket)
+# The -w recordings name the process in each packet's comment (tshark
+# frame.comment) and netsift in shb_userappl (capinfos).
 # Then a whole-system trace (no command) of a client-first connection: the
 # packets of a TIME_WAIT socket whose owner it knows carry that owner, and
 # a SYN to a closed port (no socket: the cgroup hooks never run) appears as
@@ -39,7 +41,7 @@ log() { echo "live-close.sh: $*"; }
 
 [ "$(id -u)" = 0 ] || skip "needs root (eBPF, network namespaces)"
 [ -x "$NETSIFT" ] || die "no netsift binary at $NETSIFT"
-for tool in ip tcpdump python3 ethtool timeout nft; do
+for tool in ip tcpdump python3 ethtool timeout nft tshark capinfos; do
 	command -v "$tool" >/dev/null 2>&1 || skip "$tool not installed"
 done
 if "$NETSIFT" trace --help 2>&1 | grep -q "without the live"; then
@@ -129,6 +131,14 @@ compare() {  # NAME PIDFILE LOCALIP IFACE MIN_EVENTS MIN_TIMEWAIT
 	$CHECK same "$TMP/$1.json" "$TMP/$1.read.json" "$4"
 	timeout $T "$NETSIFT" read -o json "$TMP/$1.pcapng" >"$TMP/$1.replay.json"
 	cmp "$TMP/$1.json" "$TMP/$1.replay.json" || die "$1: replay of -w differs from the live events"
+	# Wireshark shows the process: every packet's comment names it
+	tshark -r "$TMP/$1.pcapng" -T fields -e frame.comment 2>/dev/null | sort | uniq -c \
+		>"$TMP/$1.comments"
+	[ "$(wc -l <"$TMP/$1.comments")" = 1 ] &&
+		grep -q " python3\[$(cat "$TMP/$2")\] tid=[0-9]* uid=0 cgroup=[0-9]*\$" "$TMP/$1.comments" ||
+		die "$1: packet comments: $(cat "$TMP/$1.comments")"
+	capinfos "$TMP/$1.pcapng" 2>/dev/null | grep -q "Capture application: *netsift" ||
+		die "$1: no shb_userappl"
 	tw=$(sed -n 's/.*; \([0-9]*\) of TIME_WAIT sockets.*/\1/p' "$TMP/$1.err")
 	[ "${tw:-0}" -ge "$6" ] || die "$1: ${tw:-0} packets of TIME_WAIT sockets: $(cat "$TMP/$1.err")"
 	log "$1: $(tail -1 "$TMP/$1.err")"

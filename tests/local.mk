@@ -283,3 +283,7 @@ EXTRA_DIST += tests/live-tree.sh
 # i13live). Root, netns.
 TESTS += tests/live-order.sh
 EXTRA_DIST += tests/live-order.sh
+
+# Loopback packets once, as tcpdump -i lo (helper i13live). Root, netns.
+TESTS += tests/live-lo.sh
+EXTRA_DIST += tests/live-lo.sh

@@ -54,6 +54,16 @@
 #define MAX_PIDS 64
 #define MAX_COMMS 16
 #define IFCACHE 256
+/* Loopback packets sent (egress) and not yet seen arriving, remembered by a
+ * hash of their bytes; a power of two. */
+#define LO_SEEN 1024
+#define LO_MAX_AGE_NS 1000000000ull
+
+struct lo_sent {
+	uint64_t hash;           /* 0: free */
+	uint64_t ts_ns;
+	uint32_t wire_len;
+};
 
 struct trace_opts {
 	uint32_t pids[MAX_PIDS];
@@ -89,6 +99,8 @@ struct live {
 	uint64_t last_ts;        /* ns_rec.ts_ns of the last record delivered */
 	uint64_t late;           /* records stamped before it: given its time */
 	uint64_t late_max_ns;    /* by how much at most */
+	uint64_t lo_merged;      /* loopback arrivals of packets seen leaving */
+	struct lo_sent lo[LO_SEEN];
 	int status;              /* NS_PIPE_* of the last pipeline call */
 	char ifcache[IFCACHE][IF_NAMESIZE];
 };
@@ -314,6 +326,50 @@ static int64_t mono_to_real_offset(void)
 
 /* ---- records ---- */
 
+static bool on_loopback(const struct ns_rec *r)
+{
+	return strncmp(r->ifname, "lo", sizeof(r->ifname)) == 0;
+}
+
+static uint64_t bytes_hash(const uint8_t *b, uint32_t n, uint32_t wire_len)
+{
+	uint64_t h = 1469598103934665603ull ^ wire_len;  /* FNV-1a */
+
+	for (uint32_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 1099511628211ull;
+	return h ? h : 1;
+}
+
+/* A packet between two local sockets crosses lo once but passes both the
+ * sender's egress hook and the receiver's ingress hook. Only its first
+ * sighting is an event (as tcpdump -i lo shows it once), so that flows and
+ * analysis count it once: the arrival of a packet whose departure was an
+ * event is merged into it. Bytes are the same on both sides of lo (no
+ * forwarding, checksums left as they were). true: drop this record. */
+static bool lo_twin(struct live *lv, const struct ns_rec *r, const uint8_t *bytes)
+{
+	uint64_t h;
+	unsigned k;
+
+	if (!on_loopback(r))
+		return false;
+	h = bytes_hash(bytes, r->cap_len, r->wire_len);
+	k = (unsigned)(h & (LO_SEEN - 1));
+	if (r->direction == NS_REC_DIR_EGRESS) {
+		/* a slot taken by an older unmatched packet is reused: that one
+		 * then shows up twice, never not at all */
+		lv->lo[k] = (struct lo_sent){ .hash = h, .ts_ns = r->ts_ns, .wire_len = r->wire_len };
+		return false;
+	}
+	if (lv->lo[k].hash == h && lv->lo[k].wire_len == r->wire_len &&
+	    r->ts_ns - lv->lo[k].ts_ns < LO_MAX_AGE_NS) {
+		lv->lo[k].hash = 0;
+		lv->lo_merged++;
+		return true;
+	}
+	return false;
+}
+
 static bool selected(const struct trace_opts *o, const struct ns_rec *r)
 {
 	if (!o->npids && !o->ncomms)
@@ -407,6 +463,8 @@ static int on_record(void *arg, const void *data, size_t size)
 		if (!pcap_offline_filter(&lv->filt, &h, bytes))
 			return 0;
 	}
+	if (lo_twin(lv, r, bytes))
+		return 0;
 	lv->selected++;
 	if (r->hook == NS_HOOK_DEV_QUEUE || r->hook == NS_HOOK_KFREE_TW)
 		lv->timewait++;
@@ -443,6 +501,9 @@ static void report_drops(const struct live *lv, struct live_bpf *b)
 		fputc(')', stderr);
 	if (lv->malformed)
 		fprintf(stderr, ", %llu malformed records", (unsigned long long)lv->malformed);
+	if (lv->lo_merged)
+		fprintf(stderr, ", %llu loopback arrivals merged with their departure",
+			(unsigned long long)lv->lo_merged);
 	if (lv->late)
 		fprintf(stderr, ", %llu late records retimed by up to %llu us",
 			(unsigned long long)lv->late,

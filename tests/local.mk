@@ -287,3 +287,7 @@ EXTRA_DIST += tests/live-order.sh
 # Loopback packets once, as tcpdump -i lo (helper i13live). Root, netns.
 TESTS += tests/live-lo.sh
 EXTRA_DIST += tests/live-lo.sh
+
+# -w rotation -C/-G/-W (helper i13live). Root, netns.
+TESTS += tests/live-rotate.sh
+EXTRA_DIST += tests/live-rotate.sh

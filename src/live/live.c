@@ -81,6 +81,9 @@ struct trace_opts {
 	uint32_t ring_kib;
 	bool verbose;
 	bool follow;             /* --follow: --pid traces on after the processes exit */
+	uint64_t rot_bytes;      /* -C: start a new -w file past this size, 0: never */
+	uint64_t rot_ns;         /* -G: ... after this long, 0: never */
+	unsigned rot_files;      /* -W: ring of this many files, 0: unbounded */
 	struct ns_flowout_opts flow;  /* --max-flows, --flow-timeout, --no-capture-end */
 };
 
@@ -101,6 +104,10 @@ struct live {
 	uint64_t late_max_ns;    /* by how much at most */
 	uint64_t lo_merged;      /* loopback arrivals of packets seen leaving */
 	struct lo_sent lo[LO_SEEN];
+	/* -w rotation (-C, -G, -W) */
+	unsigned rot_index;      /* files opened so far */
+	uint64_t rot_start_ns;   /* time of the current file's first packet */
+	uint64_t rot_packets;    /* packets in the current file */
 	int status;              /* NS_PIPE_* of the last pipeline call */
 	char ifcache[IFCACHE][IF_NAMESIZE];
 };
@@ -130,6 +137,9 @@ static void usage(FILE *fp)
 "  -o, --output FMT     %s (default json)\n"
 "  -c, --count N        stop after N packets\n"
 "  -w, --write FILE     record the packets as pcapng (process kept per packet)\n"
+"  -C, --file-size MB   with -w: a new file every MB million bytes (FILE.000000..)\n"
+"  -G, --rotate-seconds S  with -w: a new file every S seconds\n"
+"  -W, --file-count N   with -C/-G: keep N files, overwriting the oldest\n"
 "  -s, --snaplen N      bytes captured from the IP header on (default %u, max %u)\n"
 "  -B, --buffer-size K  ring buffer size in KiB (default 8192)\n"
 "  -v, --verbose        libbpf messages and start-up details on stderr\n"
@@ -194,6 +204,9 @@ static int parse_opts(int argc, char **argv, struct trace_opts *o)
 		{ "comm", required_argument, NULL, OPT_COMM },
 		{ "cgroup", required_argument, NULL, OPT_CGROUP },
 		{ "follow", no_argument, NULL, OPT_FOLLOW },
+		{ "file-size", required_argument, NULL, 'C' },
+		{ "rotate-seconds", required_argument, NULL, 'G' },
+		{ "file-count", required_argument, NULL, 'W' },
 		{ "events", required_argument, NULL, 'e' },
 		{ "filter", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
@@ -216,7 +229,7 @@ static int parse_opts(int argc, char **argv, struct trace_opts *o)
 	optind = 1;
 	opterr = 0;
 	/* "+": stop at the first non-option, it starts the command */
-	while ((c = getopt_long(argc, argv, "+p:e:f:o:c:w:s:B:vh", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+p:e:f:o:c:w:s:B:C:G:W:vh", lopts, NULL)) != -1) {
 		last_arg = optarg;
 		switch (c) {
 		case 'p':
@@ -232,6 +245,21 @@ static int parse_opts(int argc, char **argv, struct trace_opts *o)
 			break;
 		case OPT_FOLLOW:
 			o->follow = true;
+			break;
+		case 'C':
+			if (ns_cli_parse_u64(optarg, 1, 1000000, &v) < 0)
+				return bad("trace: bad -C size %s (1 to 1000000 MB)", optarg);
+			o->rot_bytes = v * 1000000;
+			break;
+		case 'G':
+			if (ns_cli_parse_u64(optarg, 1, 100000000, &v) < 0)
+				return bad("trace: bad -G seconds %s", optarg);
+			o->rot_ns = v * 1000000000ull;
+			break;
+		case 'W':
+			if (ns_cli_parse_u64(optarg, 2, 1000000, &v) < 0)
+				return bad("trace: bad -W count %s (2 to 1000000)", optarg);
+			o->rot_files = (unsigned)v;
 			break;
 		case 'e':
 			o->events = optarg;
@@ -289,6 +317,10 @@ static int parse_opts(int argc, char **argv, struct trace_opts *o)
 		return bad("trace: %s", "no command after --");
 	if (o->follow && !o->npids)
 		return bad("trace: %s", "--follow needs --pid");
+	if ((o->rot_bytes || o->rot_ns) && !o->wfile)
+		return bad("trace: %s", "-C and -G need -w");
+	if (o->rot_files && !o->rot_bytes && !o->rot_ns)
+		return bad("trace: %s", "-W needs -C or -G");
 	if (o->cmd && o->cgroup)
 		return bad("trace: %s", "--cgroup and a command exclude each other");
 	return 0;
@@ -322,6 +354,67 @@ static int64_t mono_to_real_offset(void)
 		}
 	}
 	return off;
+}
+
+/* ---- -w rotation ---- */
+
+/* Name of rotation file i: FILE.NNNNNN, or BASE.NNNNNN.pcapng for a FILE
+ * that ends in .pcapng, so that the files sort in order (within a -W ring:
+ * by modification time). */
+static int rot_name(const char *file, unsigned i, char *out, size_t len)
+{
+	size_t n = strlen(file);
+	int r;
+
+	if (n > 7 && strcmp(file + n - 7, ".pcapng") == 0)
+		r = snprintf(out, len, "%.*s.%06u.pcapng", (int)(n - 7), file, i);
+	else
+		r = snprintf(out, len, "%s.%06u", file, i);
+	return r < 0 || (size_t)r >= len ? -1 : 0;
+}
+
+static int rot_open(struct live *lv, char *err, size_t errlen)
+{
+	const struct trace_opts *o = lv->o;
+	char name[PATH_MAX];
+	unsigned i = o->rot_files ? lv->rot_index % o->rot_files : lv->rot_index;
+
+	if (rot_name(o->wfile, i, name, sizeof(name)) < 0) {
+		snprintf(err, errlen, "%s: name too long", o->wfile);
+		return -1;
+	}
+	lv->p->writer = pcapng_writer_open(name, err, errlen);
+	if (!lv->p->writer)
+		return -1;
+	lv->rot_index++;
+	lv->rot_packets = 0;
+	return 0;
+}
+
+/* Before writing a packet stamped ts: a new file if the current one is full
+ * (-C) or old enough (-G). Each file is a whole pcapng: its own section
+ * header and interface blocks. */
+static int rot_check(struct live *lv, uint64_t ts)
+{
+	const struct trace_opts *o = lv->o;
+	char err[512];
+
+	if (!lv->p->writer || (!o->rot_bytes && !o->rot_ns))
+		return 0;
+	if (lv->rot_packets == 0)
+		lv->rot_start_ns = ts;
+	else if ((o->rot_bytes && pcapng_writer_size(lv->p->writer) >= o->rot_bytes) ||
+		 (o->rot_ns && ts - lv->rot_start_ns >= o->rot_ns)) {
+		if (pcapng_writer_close(lv->p->writer, err, sizeof(err)) < 0 ||
+		    rot_open(lv, err, sizeof(err)) < 0) {
+			lv->p->writer = NULL;
+			snprintf(lv->p->err, sizeof(lv->p->err), "%s", err);
+			return -1;
+		}
+		lv->rot_start_ns = ts;
+	}
+	lv->rot_packets++;
+	return 0;
 }
 
 /* ---- records ---- */
@@ -471,6 +564,10 @@ static int on_record(void *arg, const void *data, size_t size)
 	else if (r->hook == NS_HOOK_KFREE_NOSOCK)
 		lv->nosocket++;
 	rec_to_ctx(lv, r, &ctx);
+	if (rot_check(lv, ctx.ts_ns) < 0) {
+		lv->status = NS_PIPE_ERROR;
+		return -ECANCELED;
+	}
 	lv->status = pipeline_packet(lv->p, &lv->src, bytes, r->cap_len, &ctx);
 	/* a negative return stops the ring reader */
 	return lv->status == NS_PIPE_OK ? 0 : -ECANCELED;
@@ -639,7 +736,10 @@ static int setup_output(struct live *lv, struct outbuf *ob, const struct trace_o
 		pcap_close(dead);
 		lv->has_filt = true;
 	}
-	if (o->wfile) {
+	if (o->wfile && (o->rot_bytes || o->rot_ns)) {
+		if (rot_open(lv, err, sizeof(err)) < 0)
+			return fail("trace: %s", err);
+	} else if (o->wfile) {
 		p->writer = pcapng_writer_open(o->wfile, err, sizeof(err));
 		if (!p->writer)
 			return fail("trace: %s", err);

@@ -727,6 +727,13 @@ int pcapng_writer_packet(struct pcapng_writer *w, uint16_t linktype, uint32_t sn
 	return ferror(w->fp) ? -1 : 0;
 }
 
+uint64_t pcapng_writer_size(struct pcapng_writer *w)
+{
+	off_t o = ftello(w->fp);
+
+	return o < 0 ? 0 : (uint64_t)o;
+}
+
 int pcapng_writer_close(struct pcapng_writer *w, char *err, size_t errlen)
 {
 	int rc = 0;

@@ -127,6 +127,8 @@ struct pcapng_writer *pcapng_writer_open(const char *path, char *err, size_t err
  * iface, process. 0 or -1 (write error; reported at close). */
 int pcapng_writer_packet(struct pcapng_writer *w, uint16_t linktype, uint32_t snaplen,
 			 const uint8_t *data, uint32_t caplen, const struct ns_ctx *ctx);
+/* Bytes written so far (buffered ones included). */
+uint64_t pcapng_writer_size(struct pcapng_writer *w);
 /* Flush and close. 0, or -1 with a message in err. Frees w. */
 int pcapng_writer_close(struct pcapng_writer *w, char *err, size_t errlen);
 

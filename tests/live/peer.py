@@ -22,8 +22,8 @@ client HOST PORT [--count N] [--size B] [--pidfile FILE] [--close | --wait-eof]
     --eof-delay S seconds later.
 refused HOST PORT
     connect to a closed port, expect ECONNREFUSED.
-udpflood HOST PORT N
-    send N small datagrams as fast as possible.
+udpflood HOST PORT N [SIZE]
+    send N datagrams of SIZE bytes (default 32) as fast as possible.
 Every mode is bounded by a 10 s socket timeout.
 """
 import os
@@ -120,9 +120,10 @@ def refused(args):
 
 def udpflood(args):
     host, port, n = args[0], int(args[1]), int(args[2])
+    size = int(args[3]) if len(args) > 3 else 32
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     for i in range(n):
-        s.sendto(b"x" * 32, (host, port))
+        s.sendto(b"x" * size, (host, port))
 
 
 if __name__ == "__main__":

@@ -20,6 +20,8 @@
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
 #include "netsift.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -31,6 +33,11 @@ const volatile __u32 snaplen = NS_SNAPLEN_DEFAULT;
  * records. A wake-up per packet costs the traced workload a context switch
  * per packet on a busy host. 0 = wake on every record. */
 const volatile __u64 wakeup_bytes = 0;
+/* Set by userspace when the whole system is traced (the root cgroup): then
+ * packets of TIME_WAIT sockets whose owner we never saw, and incoming packets
+ * that found no socket, are reported as the kernel's. In a cgroup trace only
+ * TIME_WAIT sockets whose FIN our egress hook saw belong to the trace. */
+const volatile __u8 whole_system = 0;
 
 /* The rings: slot = CPU id. Userspace sizes the array to the possible CPUs and
  * puts a ring (sized by -B) in the slot of each CPU online at start; this
@@ -53,6 +60,36 @@ struct {
 	__type(key, int);
 	__type(value, struct ns_owner);
 } owners SEC(".maps");
+
+/* Socket cookie -> owner, for every traced socket that sent a FIN: only a
+ * socket that closes first becomes a TIME_WAIT socket, which has no socket
+ * storage and no cgroup but keeps the full socket's cookie. LRU: a trace
+ * that closes more connections than this within the TIME_WAIT period (60 s)
+ * reports the oldest ones' late packets as [kernel]. */
+#define NS_TW_OWNERS 65536
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, NS_TW_OWNERS);
+	__type(key, __u64);
+	__type(value, struct ns_owner);
+} tw_owners SEC(".maps");
+
+/* Per CPU: the packet netif_receive_skb handed up last and when. Receive
+ * processing runs to the socket on the CPU that took the packet, so when
+ * kfree_skb reports that packet, its arrival time is here: the ACK a
+ * TIME_WAIT socket answers with is sent before the packet is freed, and must
+ * not appear before it. */
+struct rx_stamp {
+	__u64 skb;
+	__u64 ts_ns;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct rx_stamp);
+} rx_stamps SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -264,6 +301,46 @@ static __always_inline __u64 wakeup_flags(void *ring)
 	       BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 }
 
+/* An egress TCP FIN of a traced socket: remember its owner under the socket
+ * cookie, which the TIME_WAIT socket that may replace it keeps. */
+static __always_inline void note_fin(struct __sk_buff *skb)
+{
+	__u8 b[2];
+	__u32 off;
+	__u64 cookie;
+	struct ns_owner *o;
+	struct bpf_sock *sk, *full;
+
+	if (skb->protocol == bpf_htons(0x0800)) {
+		if (bpf_skb_load_bytes(skb, 0, b, 1) < 0)
+			return;
+		off = (b[0] & 0x0f) * 4;
+		if (bpf_skb_load_bytes(skb, 9, b, 1) < 0 || b[0] != 6)
+			return;
+	} else if (skb->protocol == bpf_htons(0x86dd)) {
+		/* TCP right after the fixed header; extension headers are rare
+		 * on TCP and such a socket's late packets fall back to [kernel] */
+		if (bpf_skb_load_bytes(skb, 6, b, 1) < 0 || b[0] != 6)
+			return;
+		off = 40;
+	} else {
+		return;
+	}
+	if (off > 60 || bpf_skb_load_bytes(skb, off + 13, b, 1) < 0 || !(b[0] & 0x01))
+		return;
+	sk = skb->sk;
+	if (!sk)
+		return;
+	full = bpf_sk_fullsock(sk);
+	if (!full)
+		return;
+	o = bpf_sk_storage_get(&owners, full, 0, 0);
+	if (!o)
+		return;
+	cookie = bpf_get_socket_cookie(skb);
+	bpf_map_update_elem(&tw_owners, &cookie, o, BPF_ANY);
+}
+
 _Static_assert(NS_NEST_MAX == 2, "claim_slot looks at two bits");
 
 /* Take a free slot of this CPU's bitmap: its index, or NS_NEST_MAX if all
@@ -311,6 +388,8 @@ static __always_inline void capture(struct __sk_buff *skb, __u8 dir)
 		goto out;
 	}
 	fill_header(skb, &s->rec, dir);
+	if (dir == NS_REC_DIR_EGRESS && s->rec.origin == NS_ORIGIN_SOCKET)
+		note_fin(skb);
 
 	cap = skb->len;
 	if (cap > snaplen)
@@ -322,6 +401,7 @@ static __always_inline void capture(struct __sk_buff *skb, __u8 dir)
 		cap = 0;
 	}
 	s->rec.cap_len = cap;
+	s->rec.hook = NS_HOOK_CGROUP;
 	if (bpf_ringbuf_output(ring, s, sizeof(s->rec) + cap, wakeup_flags(ring)) < 0)
 		count_drop(NS_DROP_RINGBUF);
 out:
@@ -340,4 +420,162 @@ int ns_egress(struct __sk_buff *skb)
 {
 	capture(skb, NS_REC_DIR_EGRESS);
 	return 1;
+}
+
+/* ---- packets the cgroup hooks never see ----
+ *
+ * The cgroup_skb hooks run only for full sockets. A TIME_WAIT socket (what a
+ * socket that closed first becomes, also after close() in FIN_WAIT2) is not
+ * one: the peer's FIN or retransmissions arriving at it, and the ACKs it
+ * sends, pass no cgroup hook. Neither does an incoming packet that finds no
+ * socket (SYN or datagram to a closed port). Tracepoints see them:
+ * net_dev_queue for what a TIME_WAIT socket sends (skb->sk is the TIME_WAIT
+ * socket), kfree_skb for what reaches it (the kernel frees the packet with the
+ * socket as rx_sk after handling it; Linux 6.11+) or finds none (reason
+ * NO_SOCKET). Raw tracepoints: CO-RE reads of the kernel's sk_buff. */
+
+#define NS_TCP_TIME_WAIT 6   /* include/net/tcp_states.h */
+
+static __always_inline struct ns_owner *tw_owner(struct sock *sk)
+{
+	__u64 cookie = BPF_CORE_READ(sk, __sk_common.skc_cookie.counter);
+
+	return bpf_map_lookup_elem(&tw_owners, &cookie);
+}
+
+/* A record for an sk_buff seen outside the cgroup hooks: bytes from its
+ * network header, as far as they are in the linear part. */
+static __always_inline void capture_raw(struct sk_buff *skb, __u8 dir, __u8 hook,
+					struct ns_owner *o, __u64 ts)
+{
+	struct scratch *s;
+	struct net_device *dev;
+	unsigned char *head, *data, *net;
+	__u32 zero = 0, level, slot, cap, cpu, len, data_len, linear, wire;
+	__u32 *busy;
+	void *ring;
+
+	busy = bpf_map_lookup_elem(&busy_slots, &zero);
+	if (!busy)
+		return;
+	level = claim_slot(busy);
+	if (level >= NS_NEST_MAX) {
+		count_drop(NS_DROP_NEST);
+		return;
+	}
+	cpu = bpf_get_smp_processor_id();
+	slot = cpu * NS_NEST_MAX + level;
+	s = bpf_map_lookup_elem(&scratch, &slot);
+	ring = bpf_map_lookup_elem(&rings, &cpu);
+	if (!s || !ring) {
+		count_drop(NS_DROP_CPU);
+		goto out;
+	}
+	head = BPF_CORE_READ(skb, head);
+	data = BPF_CORE_READ(skb, data);
+	net = head + BPF_CORE_READ(skb, network_header);
+	len = BPF_CORE_READ(skb, len);
+	data_len = BPF_CORE_READ(skb, data_len);
+	/* the packet from its IP header on: data may be before it (egress,
+	 * link header pushed) or after it (ingress, headers pulled) */
+	wire = len + (__u32)(data - net);
+	linear = len - data_len + (__u32)(data - net);
+	s->rec.ts_ns = ts;
+	s->rec.direction = dir;
+	s->rec.hook = hook;
+	s->rec.wire_len = wire;
+	if (o) {
+		s->rec.origin = NS_ORIGIN_TIMEWAIT;
+		s->rec.cgroup_id = o->cgroup_id;
+		s->rec.pid = o->pid;
+		s->rec.tid = o->tid;
+		s->rec.uid = o->uid;
+		__builtin_memcpy(s->rec.comm, o->comm, sizeof(s->rec.comm));
+	} else {
+		s->rec.origin = NS_ORIGIN_KERNEL;
+		s->rec.cgroup_id = 0;
+		s->rec.pid = 0;
+		s->rec.tid = 0;
+		s->rec.uid = 0;
+		__builtin_memset(s->rec.comm, 0, sizeof(s->rec.comm));
+	}
+	__builtin_memset(s->rec.ifname, 0, sizeof(s->rec.ifname));
+	s->rec.ifindex = 0;
+	dev = BPF_CORE_READ(skb, dev);
+	if (dev) {
+		s->rec.ifindex = BPF_CORE_READ(dev, ifindex);
+		bpf_probe_read_kernel_str(s->rec.ifname, sizeof(s->rec.ifname), dev->name);
+	}
+	cap = wire;
+	if (cap > linear)
+		cap = linear;
+	if (cap > snaplen)
+		cap = snaplen;
+	if (cap > NS_SNAPLEN_MAX)
+		cap = NS_SNAPLEN_MAX;
+	if (cap > 0 && bpf_probe_read_kernel(s->data, cap, net) < 0) {
+		count_drop(NS_DROP_LOAD);
+		cap = 0;
+	}
+	s->rec.cap_len = cap;
+	if (bpf_ringbuf_output(ring, s, sizeof(s->rec) + cap, wakeup_flags(ring)) < 0)
+		count_drop(NS_DROP_RINGBUF);
+out:
+	__sync_fetch_and_and(busy, ~(1u << level));
+}
+
+SEC("raw_tp/netif_receive_skb")
+int ns_rx_stamp(struct bpf_raw_tracepoint_args *ctx)
+{
+	__u32 zero = 0;
+	struct rx_stamp *st = bpf_map_lookup_elem(&rx_stamps, &zero);
+
+	if (st) {
+		st->skb = ctx->args[0];
+		st->ts_ns = bpf_ktime_get_ns();
+	}
+	return 0;
+}
+
+SEC("raw_tp/net_dev_queue")
+int ns_tw_egress(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct sk_buff *skb = (struct sk_buff *)ctx->args[0];
+	struct sock *sk = BPF_CORE_READ(skb, sk);
+	struct ns_owner *o;
+
+	if (!sk || BPF_CORE_READ(sk, __sk_common.skc_state) != NS_TCP_TIME_WAIT)
+		return 0;
+	o = tw_owner(sk);
+	if (o || whole_system)
+		capture_raw(skb, NS_REC_DIR_EGRESS, NS_HOOK_DEV_QUEUE, o, bpf_ktime_get_ns());
+	return 0;
+}
+
+SEC("raw_tp/kfree_skb")
+int ns_tw_ingress(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct sk_buff *skb = (struct sk_buff *)ctx->args[0];
+	struct sock *sk = (struct sock *)ctx->args[3];
+	__u32 reason = (__u32)ctx->args[2], zero = 0;
+	struct ns_owner *o = 0;
+	struct rx_stamp *st;
+	__u64 ts;
+
+	if (sk) {
+		if (BPF_CORE_READ(sk, __sk_common.skc_state) != NS_TCP_TIME_WAIT)
+			return 0;
+		o = tw_owner(sk);
+		if (!o && !whole_system)
+			return 0;
+	} else if (!whole_system ||
+		   reason != bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_NO_SOCKET)) {
+		return 0;
+	}
+	ts = bpf_ktime_get_ns();
+	st = bpf_map_lookup_elem(&rx_stamps, &zero);
+	if (st && st->skb == (__u64)skb)
+		ts = st->ts_ns;
+	capture_raw(skb, NS_REC_DIR_INGRESS, sk ? NS_HOOK_KFREE_TW : NS_HOOK_KFREE_NOSOCK, o, ts);
+	return 0;
 }

@@ -40,6 +40,19 @@ enum ns_rec_origin {
 	NS_ORIGIN_KERNEL = 0,    /* no user socket owns the packet: kernel-sent or unattributable */
 	NS_ORIGIN_SOCKET = 1,    /* socket storage of skb->sk */
 	NS_ORIGIN_LISTENER = 2,  /* request socket (SYN-ACK): storage of its listener */
+	NS_ORIGIN_TIMEWAIT = 3,  /* TIME_WAIT socket: owner of the full socket it
+				  * replaced, found by the socket cookie it keeps */
+};
+
+/* record.hook: where the packet was seen. The cgroup hooks run only for full
+ * sockets; packets of TIME_WAIT sockets and packets that reach no socket are
+ * seen by tracepoints instead (bpf/netsift.bpf.c says which). */
+enum ns_rec_hook {
+	NS_HOOK_CGROUP = 0,      /* cgroup_skb ingress/egress */
+	NS_HOOK_DEV_QUEUE = 1,   /* net_dev_queue: egress of a TIME_WAIT socket */
+	NS_HOOK_KFREE_TW = 2,    /* kfree_skb: ingress to a TIME_WAIT socket */
+	NS_HOOK_KFREE_NOSOCK = 3, /* kfree_skb: ingress that found no socket
+				   * (whole-system traces only) */
 };
 
 /* Per-CPU drop counters (array "drops", index = reason). Every packet a program
@@ -78,7 +91,8 @@ struct ns_rec {
 	__u32 cap_len;           /* bytes following this header */
 	__u8 direction;          /* NS_REC_DIR_* */
 	__u8 origin;             /* enum ns_rec_origin */
-	__u8 pad[6];
+	__u8 hook;               /* enum ns_rec_hook */
+	__u8 pad[5];
 	char comm[NS_REC_COMM_LEN];
 	char ifname[NS_REC_IFNAME_LEN]; /* device name read in the kernel ("" if unknown) */
 };

@@ -453,3 +453,25 @@ tests_unit_test_instream_SOURCES = tests/unit/test_instream.c tests/unit/unit.h
 tests_unit_test_instream_CFLAGS = $(CLI_UNIT_CFLAGS) $(COMPRESS_CFLAGS)
 tests_unit_test_instream_LDADD = $(CLI_UNIT_LDADD)
 endif
+# Live tracing of connection teardown: TIME_WAIT sockets,
+# client/server/simultaneous close, IPv4 and IPv6, vs tcpdump. Root, netns.
+TESTS += tests/live-close.sh
+EXTRA_DIST += tests/live-close.sh
+
+# trace -- CMD process-tree semantics, exit statuses, --pid end, stale
+# cgroups. Root, netns.
+TESTS += tests/live-tree.sh
+EXTRA_DIST += tests/live-tree.sh
+
+# Strict time order of a -w recording under a two-CPU iperf3 load (helper
+# i13live). Root, netns.
+TESTS += tests/live-order.sh
+EXTRA_DIST += tests/live-order.sh
+
+# Loopback packets once, as tcpdump -i lo. Root, netns.
+TESTS += tests/live-lo.sh
+EXTRA_DIST += tests/live-lo.sh
+
+# -w rotation -C/-G/-W. Root, netns.
+TESTS += tests/live-rotate.sh
+EXTRA_DIST += tests/live-rotate.sh

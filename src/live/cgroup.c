@@ -1,12 +1,15 @@
 /* cgroup v2 helpers for `netsift trace` (see cgroup.h). */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <stdbool.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -149,4 +152,100 @@ uint64_t cg_id(const char *dir)
 	if (stat(dir, &st) < 0)
 		return 0;
 	return (uint64_t)st.st_ino;
+}
+
+int cg_populated(const char *dir)
+{
+	char path[4200], line[128];
+	int found = -1;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/cgroup.events", dir);
+	fp = fopen(path, "re");
+	if (!fp)
+		return -1;
+	while (fgets(line, sizeof(line), fp)) {
+		int v;
+
+		if (sscanf(line, "populated %d", &v) == 1) {
+			found = v != 0;
+			break;
+		}
+	}
+	fclose(fp);
+	return found;
+}
+
+int cg_signal(const char *dir, int sig)
+{
+	char path[4200];
+	long pid;
+	int n = 0;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	fp = fopen(path, "re");
+	if (!fp)
+		return 0;
+	while (fscanf(fp, "%ld", &pid) == 1)
+		if (pid > 0 && kill((pid_t)pid, sig) == 0)
+			n++;
+	fclose(fp);
+	return n;
+}
+
+int cg_kill(const char *dir)
+{
+	char path[4200];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/cgroup.kill", dir);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		ssize_t w = write(fd, "1", 1);
+
+		close(fd);
+		if (w == 1)
+			return 0;
+	}
+	/* older kernel: one by one (a process forking meanwhile may escape,
+	 * which cgroup.kill exists to prevent) */
+	for (int i = 0; i < 5; i++)
+		if (cg_signal(dir, SIGKILL) == 0)
+			return 0;
+	return -1;
+}
+
+/* Is pid gone? A pid that was reused counts as alive: the cgroup then
+ * stays until that process is gone too (never remove a live tracer's). */
+static bool pid_gone(long pid)
+{
+	return kill((pid_t)pid, 0) < 0 && errno == ESRCH;
+}
+
+int cg_remove_stale(const char *mount)
+{
+	DIR *d = opendir(mount);
+	struct dirent *de;
+	int removed = 0;
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		char dir[4200];
+		long pid;
+		unsigned n;
+		char tail;
+
+		if (sscanf(de->d_name, "netsift-%ld-%u%c", &pid, &n, &tail) != 2 || pid <= 0)
+			continue;
+		if (pid == (long)getpid() || !pid_gone(pid))
+			continue;
+		snprintf(dir, sizeof(dir), "%s/%s", mount, de->d_name);
+		/* rmdir itself refuses a cgroup with processes or children */
+		if (cg_populated(dir) == 0 && rmdir(dir) == 0)
+			removed++;
+	}
+	closedir(d);
+	return removed;
 }

@@ -28,6 +28,22 @@ int cg_move(const char *dir, pid_t pid);
  * behind) are moved to the root first. 0 or -1 (errno). */
 int cg_remove(const char *mount, const char *dir);
 
+/* 1 if a process (or a descendant cgroup's) is in dir, 0 if none, -1 if
+ * cgroup.events cannot be read. */
+int cg_populated(const char *dir);
+
+/* Send sig to every process in dir (cgroup.procs); how many were signalled. */
+int cg_signal(const char *dir, int sig);
+
+/* Kill everything in dir: cgroup.kill (Linux 5.14+), else SIGKILL to each
+ * process listed. 0 or -1. */
+int cg_kill(const char *dir);
+
+/* Remove the "netsift-PID-N" cgroups under mount that a tracer killed with
+ * SIGKILL left behind: only those that are empty and whose PID no longer
+ * exists. How many were removed. */
+int cg_remove_stale(const char *mount);
+
 /* cgroup id (the directory's inode number, as bpf_get_current_cgroup_id()). */
 uint64_t cg_id(const char *dir);
 

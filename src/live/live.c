@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -53,6 +54,16 @@
 #define MAX_PIDS 64
 #define MAX_COMMS 16
 #define IFCACHE 256
+/* Loopback packets sent (egress) and not yet seen arriving, remembered by a
+ * hash of their bytes; a power of two. */
+#define LO_SEEN 1024
+#define LO_MAX_AGE_NS 1000000000ull
+
+struct lo_sent {
+	uint64_t hash;           /* 0: free */
+	uint64_t ts_ns;
+	uint32_t wire_len;
+};
 
 struct trace_opts {
 	uint32_t pids[MAX_PIDS];
@@ -69,6 +80,10 @@ struct trace_opts {
 	uint32_t snaplen;
 	uint32_t ring_kib;
 	bool verbose;
+	bool follow;             /* --follow: --pid traces on after the processes exit */
+	uint64_t rot_bytes;      /* -C: start a new -w file past this size, 0: never */
+	uint64_t rot_ns;         /* -G: ... after this long, 0: never */
+	unsigned rot_files;      /* -W: ring of this many files, 0: unbounded */
 	struct ns_flowout_opts flow;  /* --max-flows, --flow-timeout, --no-capture-end */
 };
 
@@ -82,6 +97,17 @@ struct live {
 	uint64_t received;       /* records read from the ring buffer */
 	uint64_t selected;       /* passed selection and filter (= frame number) */
 	uint64_t malformed;
+	uint64_t timewait;       /* selected records of TIME_WAIT sockets */
+	uint64_t nosocket;       /* selected ingress records that found no socket */
+	uint64_t last_ts;        /* ns_rec.ts_ns of the last record delivered */
+	uint64_t late;           /* records stamped before it: given its time */
+	uint64_t late_max_ns;    /* by how much at most */
+	uint64_t lo_merged;      /* loopback arrivals of packets seen leaving */
+	struct lo_sent lo[LO_SEEN];
+	/* -w rotation (-C, -G, -W) */
+	unsigned rot_index;      /* files opened so far */
+	uint64_t rot_start_ns;   /* time of the current file's first packet */
+	uint64_t rot_packets;    /* packets in the current file */
 	int status;              /* NS_PIPE_* of the last pipeline call */
 	char ifcache[IFCACHE][IF_NAMESIZE];
 };
@@ -99,17 +125,22 @@ static void usage(FILE *fp)
 "usage: netsift trace [options] [--pid PID[,PID..]] [--comm NAME] [--cgroup PATH]\n"
 "       netsift trace [options] -- COMMAND [ARGS..]\n"
 "Trace packets per process with eBPF (needs root and cgroup v2).\n"
-"  -p, --pid LIST       only packets of these processes (process ids)\n"
+"  -p, --pid LIST       only packets of these processes (process ids); the trace\n"
+"                       ends when all of them have exited\n"
+"      --follow         with --pid: go on after they exited (until a signal)\n"
 "      --comm NAME      only packets of processes named NAME (repeatable)\n"
 "      --cgroup PATH    attach to this cgroup v2 (default: the root, everything)\n"
-"  -- COMMAND ARGS      run COMMAND in a fresh cgroup, trace it and its children\n"
-"                       until it exits; exit with its status\n"
+"  -- COMMAND ARGS      run COMMAND in a fresh cgroup, trace it and every process\n"
+"                       it starts until none is left; exit with its status\n"
 "  -e, --events LIST    events to emit (as netsift read)\n"
 "  -f, --filter EXPR    pcap filter expression, applied to the IP packet\n"
 "  -o, --output FMT     %s (default json)\n"
 "      --schema NAME    event schema of -o json: netsift (default) or tracee\n"
 "  -c, --count N        stop after N packets\n"
 "  -w, --write FILE     record the packets as pcapng (process kept per packet)\n"
+"  -C, --file-size MB   with -w: a new file every MB million bytes (FILE.000000..)\n"
+"  -G, --rotate-seconds S  with -w: a new file every S seconds\n"
+"  -W, --file-count N   with -C/-G: keep N files, overwriting the oldest\n"
 "  -s, --snaplen N      bytes captured from the IP header on (default %u, max %u)\n"
 "  -B, --buffer-size K  ring buffer size in KiB (default 8192)\n"
 "  -v, --verbose        libbpf messages and start-up details on stderr\n"
@@ -165,7 +196,7 @@ static int parse_comms(struct trace_opts *o, const char *arg)
 	return o->ncomms ? 0 : -1;
 }
 
-enum { OPT_COMM = 256, OPT_CGROUP, OPT_SCHEMA };
+enum { OPT_COMM = 256, OPT_CGROUP, OPT_SCHEMA, OPT_FOLLOW };
 
 static int parse_opts(int argc, char **argv, struct trace_opts *o)
 {
@@ -173,6 +204,10 @@ static int parse_opts(int argc, char **argv, struct trace_opts *o)
 		{ "pid", required_argument, NULL, 'p' },
 		{ "comm", required_argument, NULL, OPT_COMM },
 		{ "cgroup", required_argument, NULL, OPT_CGROUP },
+		{ "follow", no_argument, NULL, OPT_FOLLOW },
+		{ "file-size", required_argument, NULL, 'C' },
+		{ "rotate-seconds", required_argument, NULL, 'G' },
+		{ "file-count", required_argument, NULL, 'W' },
 		{ "events", required_argument, NULL, 'e' },
 		{ "filter", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
@@ -187,6 +222,7 @@ static int parse_opts(int argc, char **argv, struct trace_opts *o)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *schema = NULL;
+	const char *last_arg = NULL;
 	uint64_t v;
 	int c;
 
@@ -196,7 +232,8 @@ static int parse_opts(int argc, char **argv, struct trace_opts *o)
 	optind = 1;
 	opterr = 0;
 	/* "+": stop at the first non-option, it starts the command */
-	while ((c = getopt_long(argc, argv, "+p:e:f:o:c:w:s:B:vh", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+p:e:f:o:c:w:s:B:C:G:W:vh", lopts, NULL)) != -1) {
+		last_arg = optarg;
 		switch (c) {
 		case 'p':
 			if (parse_pids(o, optarg) < 0)
@@ -208,6 +245,24 @@ static int parse_opts(int argc, char **argv, struct trace_opts *o)
 			break;
 		case OPT_CGROUP:
 			o->cgroup = optarg;
+			break;
+		case OPT_FOLLOW:
+			o->follow = true;
+			break;
+		case 'C':
+			if (ns_cli_parse_u64(optarg, 1, 1000000, &v) < 0)
+				return bad("trace: bad -C size %s (1 to 1000000 MB)", optarg);
+			o->rot_bytes = v * 1000000;
+			break;
+		case 'G':
+			if (ns_cli_parse_u64(optarg, 1, 100000000, &v) < 0)
+				return bad("trace: bad -G seconds %s", optarg);
+			o->rot_ns = v * 1000000000ull;
+			break;
+		case 'W':
+			if (ns_cli_parse_u64(optarg, 2, 1000000, &v) < 0)
+				return bad("trace: bad -W count %s (2 to 1000000)", optarg);
+			o->rot_files = (unsigned)v;
 			break;
 		case 'e':
 			o->events = optarg;
@@ -275,6 +330,16 @@ static int parse_opts(int argc, char **argv, struct trace_opts *o)
 	}
 	if (optind < argc)
 		o->cmd = argv + optind;
+	/* "trace --" and nothing after: not a whole-system trace by accident */
+	else if (optind > 1 && strcmp(argv[optind - 1], "--") == 0 &&
+		 argv[optind - 1] != last_arg)
+		return bad("trace: %s", "no command after --");
+	if (o->follow && !o->npids)
+		return bad("trace: %s", "--follow needs --pid");
+	if ((o->rot_bytes || o->rot_ns) && !o->wfile)
+		return bad("trace: %s", "-C and -G need -w");
+	if (o->rot_files && !o->rot_bytes && !o->rot_ns)
+		return bad("trace: %s", "-W needs -C or -G");
 	if (o->cmd && o->cgroup)
 		return bad("trace: %s", "--cgroup and a command exclude each other");
 	return 0;
@@ -310,7 +375,112 @@ static int64_t mono_to_real_offset(void)
 	return off;
 }
 
+/* ---- -w rotation ---- */
+
+/* Name of rotation file i: FILE.NNNNNN, or BASE.NNNNNN.pcapng for a FILE
+ * that ends in .pcapng, so that the files sort in order (within a -W ring:
+ * by modification time). */
+static int rot_name(const char *file, unsigned i, char *out, size_t len)
+{
+	size_t n = strlen(file);
+	int r;
+
+	if (n > 7 && strcmp(file + n - 7, ".pcapng") == 0)
+		r = snprintf(out, len, "%.*s.%06u.pcapng", (int)(n - 7), file, i);
+	else
+		r = snprintf(out, len, "%s.%06u", file, i);
+	return r < 0 || (size_t)r >= len ? -1 : 0;
+}
+
+static int rot_open(struct live *lv, char *err, size_t errlen)
+{
+	const struct trace_opts *o = lv->o;
+	char name[PATH_MAX];
+	unsigned i = o->rot_files ? lv->rot_index % o->rot_files : lv->rot_index;
+
+	if (rot_name(o->wfile, i, name, sizeof(name)) < 0) {
+		snprintf(err, errlen, "%s: name too long", o->wfile);
+		return -1;
+	}
+	lv->p->writer = pcapng_writer_open(name, err, errlen);
+	if (!lv->p->writer)
+		return -1;
+	lv->rot_index++;
+	lv->rot_packets = 0;
+	return 0;
+}
+
+/* Before writing a packet stamped ts: a new file if the current one is full
+ * (-C) or old enough (-G). Each file is a whole pcapng: its own section
+ * header and interface blocks. */
+static int rot_check(struct live *lv, uint64_t ts)
+{
+	const struct trace_opts *o = lv->o;
+	char err[512];
+
+	if (!lv->p->writer || (!o->rot_bytes && !o->rot_ns))
+		return 0;
+	if (lv->rot_packets == 0)
+		lv->rot_start_ns = ts;
+	else if ((o->rot_bytes && pcapng_writer_size(lv->p->writer) >= o->rot_bytes) ||
+		 (o->rot_ns && ts - lv->rot_start_ns >= o->rot_ns)) {
+		if (pcapng_writer_close(lv->p->writer, err, sizeof(err)) < 0 ||
+		    rot_open(lv, err, sizeof(err)) < 0) {
+			lv->p->writer = NULL;
+			snprintf(lv->p->err, sizeof(lv->p->err), "%s", err);
+			return -1;
+		}
+		lv->rot_start_ns = ts;
+	}
+	lv->rot_packets++;
+	return 0;
+}
+
 /* ---- records ---- */
+
+static bool on_loopback(const struct ns_rec *r)
+{
+	return strncmp(r->ifname, "lo", sizeof(r->ifname)) == 0;
+}
+
+static uint64_t bytes_hash(const uint8_t *b, uint32_t n, uint32_t wire_len)
+{
+	uint64_t h = 1469598103934665603ull ^ wire_len;  /* FNV-1a */
+
+	for (uint32_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 1099511628211ull;
+	return h ? h : 1;
+}
+
+/* A packet between two local sockets crosses lo once but passes both the
+ * sender's egress hook and the receiver's ingress hook. Only its first
+ * sighting is an event (as tcpdump -i lo shows it once), so that flows and
+ * analysis count it once: the arrival of a packet whose departure was an
+ * event is merged into it. Bytes are the same on both sides of lo (no
+ * forwarding, checksums left as they were). true: drop this record. */
+static bool lo_twin(struct live *lv, const struct ns_rec *r, const uint8_t *bytes)
+{
+	uint64_t h;
+	unsigned k;
+
+	if (!on_loopback(r))
+		return false;
+	h = bytes_hash(bytes, r->cap_len, r->wire_len);
+	k = (unsigned)(h & (LO_SEEN - 1));
+	if (r->direction == NS_REC_DIR_EGRESS) {
+		/* a slot taken by an older unmatched packet is reused: that one
+		 * then shows up twice, never not at all */
+		lv->lo[k] = (struct lo_sent){ .hash = h, .ts_ns = r->ts_ns, .wire_len = r->wire_len };
+		return false;
+	}
+	if (lv->lo[k].hash == h && lv->lo[k].wire_len == r->wire_len &&
+	    r->ts_ns - lv->lo[k].ts_ns < LO_MAX_AGE_NS) {
+		lv->lo[k].hash = 0;
+		lv->lo_merged++;
+		return true;
+	}
+	return false;
+}
 
 static bool selected(const struct trace_opts *o, const struct ns_rec *r)
 {
@@ -350,8 +520,22 @@ static void set_iface(struct live *lv, const struct ns_rec *r, struct ns_ctx *ct
 
 static void rec_to_ctx(struct live *lv, const struct ns_rec *r, struct ns_ctx *ctx)
 {
+	uint64_t ts = r->ts_ns;
+
+	/* The reader merges the rings in time order, but a record stamped more
+	 * than its look-behind (MERGE_SLACK_NS, live_bpf.c) before it could be
+	 * read (a program run preempted that long) comes after later ones: it
+	 * gets the time of the last record, so that events and -w records stay
+	 * in time order, and is counted. */
+	if (ts < lv->last_ts) {
+		lv->late++;
+		if (lv->last_ts - ts > lv->late_max_ns)
+			lv->late_max_ns = lv->last_ts - ts;
+		ts = lv->last_ts;
+	}
+	lv->last_ts = ts;
 	memset(ctx, 0, sizeof(*ctx));
-	ctx->ts_ns = (uint64_t)((int64_t)r->ts_ns + lv->mono_to_real);
+	ctx->ts_ns = (uint64_t)((int64_t)ts + lv->mono_to_real);
 	ctx->frame = lv->selected;
 	ctx->wire_len = r->wire_len;
 	ctx->direction = r->direction == NS_REC_DIR_INGRESS ? NS_DIR_INGRESS :
@@ -391,8 +575,18 @@ static int on_record(void *arg, const void *data, size_t size)
 		if (!pcap_offline_filter(&lv->filt, &h, bytes))
 			return 0;
 	}
+	if (lo_twin(lv, r, bytes))
+		return 0;
 	lv->selected++;
+	if (r->hook == NS_HOOK_DEV_QUEUE || r->hook == NS_HOOK_KFREE_TW)
+		lv->timewait++;
+	else if (r->hook == NS_HOOK_KFREE_NOSOCK)
+		lv->nosocket++;
 	rec_to_ctx(lv, r, &ctx);
+	if (rot_check(lv, ctx.ts_ns) < 0) {
+		lv->status = NS_PIPE_ERROR;
+		return -ECANCELED;
+	}
 	lv->status = pipeline_packet(lv->p, &lv->src, bytes, r->cap_len, &ctx);
 	/* a negative return stops the ring reader */
 	return lv->status == NS_PIPE_OK ? 0 : -ECANCELED;
@@ -423,6 +617,17 @@ static void report_drops(const struct live *lv, struct live_bpf *b)
 		fputc(')', stderr);
 	if (lv->malformed)
 		fprintf(stderr, ", %llu malformed records", (unsigned long long)lv->malformed);
+	if (lv->lo_merged)
+		fprintf(stderr, ", %llu loopback arrivals merged with their departure",
+			(unsigned long long)lv->lo_merged);
+	if (lv->late)
+		fprintf(stderr, ", %llu late records retimed by up to %llu us",
+			(unsigned long long)lv->late,
+			(unsigned long long)((lv->late_max_ns + 999) / 1000));
+	/* seen by tracepoints, not the cgroup hooks (bpf/netsift.bpf.c) */
+	if (lv->timewait || lv->nosocket)
+		fprintf(stderr, "; %llu of TIME_WAIT sockets, %llu that found no socket",
+			(unsigned long long)lv->timewait, (unsigned long long)lv->nosocket);
 	fputc('\n', stderr);
 }
 
@@ -550,7 +755,10 @@ static int setup_output(struct live *lv, struct outbuf *ob, const struct trace_o
 		pcap_close(dead);
 		lv->has_filt = true;
 	}
-	if (o->wfile) {
+	if (o->wfile && (o->rot_bytes || o->rot_ns)) {
+		if (rot_open(lv, err, sizeof(err)) < 0)
+			return fail("trace: %s", err);
+	} else if (o->wfile) {
 		p->writer = pcapng_writer_open(o->wfile, err, sizeof(err));
 		if (!p->writer)
 			return fail("trace: %s", err);
@@ -572,13 +780,98 @@ static void install_signals(void)
 	signal(SIGPIPE, SIG_IGN);   /* EPIPE from write() ends the run instead */
 }
 
-/* Poll until a signal, -c, a closed stdout, or the end of the command. */
-static void run_loop(struct live *lv, struct live_bpf *b, struct child *ch)
+/* Seconds a command's processes get between the signal we pass on and
+ * cgroup.kill, and then for the kill to take effect. */
+#define GRACE_NS 2000000000LL
+
+/* The end of a `-- COMMAND` trace: the command has exited and no process is
+ * left in its cgroup (children it started in the background keep the trace
+ * going, like strace -f). On SIGINT/SIGTERM/SIGHUP every process in the
+ * cgroup gets the signal; whatever still runs GRACE_NS later is killed with
+ * cgroup.kill, so nothing leaves the trace alive. */
+struct cmd_state {
+	struct child *ch;
+	const char *cgdir;
+	int stage;               /* 0 running, 1 signalled, 2 killed */
+	int64_t deadline;
+};
+
+/* true when the command's trace is over */
+static bool cmd_over(struct cmd_state *cs)
+{
+	int64_t now = ts_of(CLOCK_MONOTONIC);
+
+	child_poll(cs->ch);
+	if (cs->ch->exited && cg_populated(cs->cgdir) != 1)
+		return true;
+	if (stop_signal && cs->stage == 0) {
+		cg_signal(cs->cgdir, stop_signal);
+		cs->stage = 1;
+		cs->deadline = now + GRACE_NS;
+	} else if (cs->stage == 1 && now > cs->deadline) {
+		cg_kill(cs->cgdir);
+		cs->stage = 2;
+		cs->deadline = now + GRACE_NS;
+	} else if (cs->stage == 2 && now > cs->deadline) {
+		return true;  /* unkillable (D state): give up, bounded */
+	}
+	return false;
+}
+
+/* --pid without --follow: over when every listed process has exited. pidfds
+ * become readable when their process ends (zombies included). */
+struct pid_watch {
+	int fds[MAX_PIDS];
+	unsigned n;
+};
+
+static void pids_watch(struct pid_watch *w, const struct trace_opts *o)
+{
+	w->n = 0;
+	if (o->follow)
+		return;
+	for (unsigned i = 0; i < o->npids; i++) {
+		int fd = (int)syscall(SYS_pidfd_open, (pid_t)o->pids[i], 0);
+
+		/* ESRCH: already gone; other errors: cannot watch, trace on */
+		if (fd >= 0)
+			w->fds[w->n++] = fd;
+		else if (errno != ESRCH)
+			w->fds[w->n++] = -1;
+	}
+}
+
+static bool pids_over(struct pid_watch *w)
+{
+	bool any = false;
+
+	for (unsigned i = 0; i < w->n; i++) {
+		struct pollfd p = { .fd = w->fds[i], .events = POLLIN };
+
+		if (w->fds[i] < 0)
+			return false;
+		if (poll(&p, 1, 0) == 1 && (p.revents & (POLLIN | POLLHUP)))
+			continue;
+		any = true;
+	}
+	return !any;
+}
+
+static void pids_close(struct pid_watch *w)
+{
+	for (unsigned i = 0; i < w->n; i++)
+		if (w->fds[i] >= 0)
+			close(w->fds[i]);
+	w->n = 0;
+}
+
+/* Poll until a signal, -c, a closed stdout, the end of the command and its
+ * processes, or the exit of every --pid process. */
+static void run_loop(struct live *lv, struct live_bpf *b, struct cmd_state *cs,
+		     struct pid_watch *pw)
 {
 	uint64_t by[NS_DROP_NREASONS], warned = 0;
 	int64_t next_check = ts_of(CLOCK_MONOTONIC) + 1000000000;
-	int64_t deadline = 0;
-	bool forwarded = false;
 
 	for (;;) {
 		int n = live_bpf_poll(b, LIVE_POLL_MS);
@@ -587,22 +880,13 @@ static void run_loop(struct live *lv, struct live_bpf *b, struct child *ch)
 			break;
 		if (n < 0 && n != -EINTR)
 			break;
-		if (ch) {
-			child_poll(ch);
-			if (ch->exited) {
+		if (cs) {
+			if (cmd_over(cs)) {
 				/* its last packets may still be in the buffer */
 				live_bpf_consume(b);
 				break;
 			}
-			if (stop_signal && !forwarded) {
-				/* pass the signal on, and wait (bounded) for the exit */
-				kill(ch->pid, stop_signal);
-				forwarded = true;
-				deadline = ts_of(CLOCK_MONOTONIC) + 2000000000;
-			}
-			if (forwarded && ts_of(CLOCK_MONOTONIC) > deadline)
-				break;
-		} else if (stop_signal) {
+		} else if (stop_signal || (pw->n && pids_over(pw))) {
 			live_bpf_consume(b);
 			break;
 		}
@@ -636,9 +920,10 @@ static int trace_run(struct trace_opts *o)
 	struct live_bpf *b = NULL;
 	struct child ch = { .pid = -1, .go_fd = -1, .err_fd = -1 };
 	struct procsock_stats ps;
+	struct pid_watch pw = { .n = 0 };
 	char mount[1024], cgdir[4200], err[512];
 	bool made_cgroup = false;
-	int cg_fd = -1, rc = 1, e;
+	int cg_fd = -1, rc = 1, e, exec_failed = 0;
 
 	if (geteuid() != 0)
 		return fail("trace: %s", "needs root (loads eBPF programs and attaches them to cgroups)");
@@ -669,12 +954,19 @@ static int trace_run(struct trace_opts *o)
 		fc = ns_flowout_consumer(flowout);
 		pipeline_add_consumer(lv->p, &fc);
 	}
-	b = live_bpf_open(o->snaplen, o->ring_kib, o->verbose, on_record, lv, err, sizeof(err));
+	b = live_bpf_open(o->snaplen, o->ring_kib, o->verbose, !o->cmd && !o->cgroup,
+			  on_record, lv, err, sizeof(err));
 	if (!b) {
 		fail("trace: %s", err);
 		goto out;
 	}
 
+	{
+		int stale = cg_remove_stale(mount);
+
+		if (stale && o->verbose)
+			fprintf(stderr, "netsift: removed %d empty cgroups of tracers that are gone\n", stale);
+	}
 	if (o->cmd) {
 		if (cg_create(mount, cgdir, sizeof(cgdir)) < 0) {
 			fail("trace: cannot create a cgroup under %s", mount);
@@ -717,6 +1009,9 @@ static int trace_run(struct trace_opts *o)
 			fprintf(stderr, "netsift trace: cannot run %s: %s\n", o->cmd[0], strerror(e));
 			waitpid(ch.pid, NULL, 0);
 			ch.pid = -1;
+			/* as env(1), timeout(1) and the shells: 127 not found, 126
+			 * found but not runnable */
+			exec_failed = e == ENOENT || e == ENOTDIR ? 127 : 126;
 			goto out;
 		}
 	}
@@ -730,7 +1025,13 @@ static int trace_run(struct trace_opts *o)
 		if (sched_setscheduler(0, SCHED_BATCH, &sp) < 0 && o->verbose)
 			fprintf(stderr, "netsift trace: cannot switch to SCHED_BATCH: %s\n", strerror(errno));
 	}
-	run_loop(lv, b, o->cmd ? &ch : NULL);
+	{
+		struct cmd_state cs = { .ch = &ch, .cgdir = cgdir };
+
+		pids_watch(&pw, o);
+		run_loop(lv, b, o->cmd ? &cs : NULL, &pw);
+		pids_close(&pw);
+	}
 	rc = 0;
 	if (lv->status == NS_PIPE_ERROR) {
 		fprintf(stderr, "netsift trace: %s\n", lv->p->err);
@@ -768,6 +1069,8 @@ out:
 		if (rc == 0)
 			rc = child_exit_code(&ch);
 	}
+	if (exec_failed)
+		rc = exec_failed;
 	if (made_cgroup && cg_remove(mount, cgdir) < 0)
 		fprintf(stderr, "netsift trace: could not remove cgroup %s: %s\n", cgdir, strerror(errno));
 	if (lv->has_filt)

@@ -29,7 +29,7 @@
 
 struct live_bpf {
 	struct netsift_bpf *skel;
-	struct bpf_link *links[16];
+	struct bpf_link *links[24];
 	unsigned nlinks;
 	int ncpu;                /* possible CPUs: slots in the rings array */
 	live_rec_fn fn;
@@ -229,6 +229,7 @@ static void load_error(int e, char *err, size_t errlen)
 }
 
 struct live_bpf *live_bpf_open(uint32_t snaplen, uint32_t ring_kib, bool verbose,
+			       bool whole_system,
 			       live_rec_fn fn, void *arg, char *err, size_t errlen)
 {
 	struct rlimit inf = { RLIM_INFINITY, RLIM_INFINITY };
@@ -263,6 +264,7 @@ struct live_bpf *live_bpf_open(uint32_t snaplen, uint32_t ring_kib, bool verbose
 		return NULL;
 	}
 	b->skel->rodata->snaplen = snaplen;
+	b->skel->rodata->whole_system = whole_system;
 	if (online_cpus(b, online) < 0) {
 		snprintf(err, errlen, "cannot read the online CPUs from %s", CPU_ONLINE);
 		live_bpf_close(b);
@@ -308,7 +310,11 @@ int live_bpf_attach(struct live_bpf *b, int cg_fd, char *err, size_t errlen)
 			snprintf(err, errlen, "too many programs");
 			return -1;
 		}
-		l = bpf_program__attach_cgroup(prog, cg_fd);
+		/* raw_tp/NAME: attached by section name */
+		if (bpf_program__type(prog) == BPF_PROG_TYPE_RAW_TRACEPOINT)
+			l = bpf_program__attach(prog);
+		else
+			l = bpf_program__attach_cgroup(prog, cg_fd);
 		if (!l) {
 			snprintf(err, errlen, "cannot attach %s: %s",
 				 bpf_program__section_name(prog), strerror(errno));

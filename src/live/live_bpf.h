@@ -16,10 +16,13 @@ struct live_bpf;
  * across the per-CPU rings. Return 0 to go on, negative to stop consuming. */
 typedef int (*live_rec_fn)(void *arg, const void *data, size_t size);
 
-/* Open and load the programs. err gets one line on failure. */
+/* Open and load the programs. whole_system: the root cgroup is traced (see
+ * whole_system in bpf/netsift.bpf.c). err gets one line on failure. */
 struct live_bpf *live_bpf_open(uint32_t snaplen, uint32_t ring_kib, bool verbose,
+			       bool whole_system,
 			       live_rec_fn fn, void *arg, char *err, size_t errlen);
-/* Attach every program to the cgroup directory fd (links die with us). */
+/* Attach the cgroup programs to the cgroup directory fd, the tracepoint
+ * programs to their tracepoints (links die with us). */
 int live_bpf_attach(struct live_bpf *b, int cg_fd, char *err, size_t errlen);
 /* The socket-storage map of owners (for procsock_scan). */
 int live_bpf_owner_map(struct live_bpf *b);

@@ -26,6 +26,20 @@
 #define NS_RING_BUSY_BIT (1u << 31)
 #define NS_RING_DISCARD_BIT (1u << 30)
 
+/* Records of one ring read but not yet handed back to the kernel: a program
+ * run can stamp its record, be interrupted by another run on the same CPU
+ * (a softirq, or a preempting task) that commits first, and commit after it,
+ * so a ring is only nearly in time order. The reader looks ahead this many
+ * records per ring and delivers them sorted. */
+#define NS_RING_WIN 1024u
+
+struct ns_ring_ent {
+	uint64_t ts;
+	uint64_t pos;                  /* the record's header in the ring */
+	uint32_t len;                  /* sample length */
+	uint32_t done;                 /* delivered or discarded: space can go back */
+};
+
 struct ns_ring {
 	/* set up by the caller */
 	uint64_t *consumer_pos;        /* shared page, written by us */
@@ -36,10 +50,15 @@ struct ns_ring {
 	uint64_t cons;                 /* our position, published in batches */
 	uint64_t published;
 	uint64_t prod;                 /* last producer position read */
-	const uint8_t *head;           /* next record's sample, NULL if none */
-	uint32_t head_len;
-	uint64_t head_ts;
+	uint64_t scan;                 /* next record to look at (>= cons) */
 	bool corrupt;                  /* a header that cannot be: ring abandoned */
+	/* records between cons and scan: win[seq % NS_RING_WIN] for seq in
+	 * [whead, wtail), in ring order; order[ostart..oend) are the slots of
+	 * those not yet delivered, sorted by time (stable) */
+	uint32_t whead, wtail;
+	uint32_t ostart, oend;
+	struct ns_ring_ent win[NS_RING_WIN];
+	uint16_t order[NS_RING_WIN];
 };
 
 /* Reset the reader state from the ring's shared positions. */
@@ -50,8 +69,9 @@ typedef int (*ns_ring_fn)(void *arg, const void *data, size_t size);
 
 /* Deliver the committed records of n rings in order of their timestamp (the
  * first 8 bytes of a record, native order; a shorter record sorts as 0), only
- * those stamped <= limit; later ones stay for the next call. Within a ring the
- * order is the ring's. Returns the number delivered, or -1 if fn stopped. */
+ * those stamped <= limit; later ones stay for the next call. Within a ring,
+ * records are sorted too (up to NS_RING_WIN ahead; equal stamps keep the
+ * ring's order). Returns the number delivered, or -1 if fn stopped. */
 long ns_rings_drain(struct ns_ring *rings, unsigned n, uint64_t limit,
 		    ns_ring_fn fn, void *arg);
 

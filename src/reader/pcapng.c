@@ -1,8 +1,11 @@
 /* pcapng block reader and writer (see pcapng.h). */
+#include "config.h"
 #include "pcapng.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -295,8 +298,16 @@ static int epb_opt(struct pcapng_reader *r, uint64_t off, uint16_t code,
 			pkt->tid = rd32(r, v + 4);
 		}
 		break;
+	case PCAPNG_OPT_COMMENT:
+		/* the process as netsift writes it (pcapng_proc_comment); a
+		 * comment of another form is no process */
+		if (pcapng_proc_parse((const char *)v, len, &pkt->uid, &pkt->cgroup_id,
+				      pkt->comm))
+			pkt->has_proc = true;
+		break;
 	case PCAPNG_OPT_CUSTOM_BIN:
 	case PCAPNG_OPT_CUSTOM_BIN_NC:
+		/* what netsift wrote before 0.x, under an example PEN: read only */
 		if (len >= NETSIFT_OPT_LEN && rd32(r, v) == NETSIFT_PEN &&
 		    memcmp(v + 4, NETSIFT_OPT_MAGIC, 4) == 0) {
 			pkt->has_proc = true;
@@ -505,11 +516,16 @@ static void w_u64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
 
 static size_t pad4(size_t n) { return (n + 3) & ~(size_t)3; }
 
+static size_t buf_opt(uint8_t *b, size_t n, uint16_t code, const void *v, uint16_t len);
+
 struct pcapng_writer *pcapng_writer_open(const char *path, char *err, size_t errlen)
 {
+	size_t n;
 	struct pcapng_writer *w = calloc(1, sizeof(*w));
 	/* SHB in host byte order: readers detect it from the byte-order magic. */
-	uint8_t shb[28];
+	static const char appl[] = "netsift " PACKAGE_VERSION;
+	/* 28 fixed + shb_userappl (4 + padded) + end (4) */
+	uint8_t shb[28 + 4 + ((sizeof(appl) - 1 + 3) & ~3u) + 4];
 
 	if (!w) {
 		snprintf(err, errlen, "%s: out of memory", path);
@@ -537,7 +553,9 @@ struct pcapng_writer *pcapng_writer_open(const char *path, char *err, size_t err
 	w_u16(shb + 12, 1);
 	w_u16(shb + 14, 0);
 	w_u64(shb + 16, UINT64_MAX);     /* section length not specified */
-	w_u32(shb + 24, sizeof(shb));
+	n = buf_opt(shb, 24, PCAPNG_OPT_SHB_USERAPPL, appl, (uint16_t)(sizeof(appl) - 1));
+	n = buf_opt(shb, n, PCAPNG_OPT_END, NULL, 0);
+	w_u32(shb + n, sizeof(shb));
 	fwrite(shb, 1, sizeof(shb), w->fp);
 	return w;
 }
@@ -614,8 +632,54 @@ static bool ctx_has_process(const struct ns_ctx *c)
  * in memory and one fwrite: a dozen small fwrites per packet cost more than
  * all the rest of `trace -w`. */
 #define EPB_INLINE_DATA 512u
-/* flags (8) + process/thread (12) + custom (4 + padded) + end (4) */
-#define EPB_OPTS_MAX (8 + 12 + 4 + ((NETSIFT_OPT_LEN + 3) & ~3) + 4)
+/* flags (8) + process/thread (12) + comment (4 + padded) + end (4) */
+#define EPB_OPTS_MAX (8 + 12 + 4 + PCAPNG_PROC_COMMENT_MAX + 4)
+
+size_t pcapng_proc_comment(char *buf, size_t len, uint32_t pid, uint32_t tid,
+			   uint32_t uid, uint64_t cgroup_id, const char *comm)
+{
+	char name[NS_COMM_MAX];
+	size_t i;
+	int n;
+
+	/* comments are UTF-8 text: other bytes of a command name become '?' */
+	for (i = 0; i < NS_COMM_MAX - 1 && comm[i]; i++)
+		name[i] = comm[i] >= 0x20 && comm[i] < 0x7f ? comm[i] : '?';
+	name[i] = '\0';
+	n = snprintf(buf, len, "%s[%" PRIu32 "] tid=%" PRIu32 " uid=%" PRIu32 " cgroup=%" PRIu64,
+		     name, pid, tid, uid, cgroup_id);
+	return n < 0 ? 0 : (size_t)n < len ? (size_t)n : len - 1;
+}
+
+bool pcapng_proc_parse(const char *s, size_t len, uint32_t *uid, uint64_t *cgroup_id,
+		       char *comm)
+{
+	char buf[PCAPNG_PROC_COMMENT_MAX + 1];
+	unsigned long pid, tid, u;
+	unsigned long long cg;
+	int used;
+
+	if (len > PCAPNG_PROC_COMMENT_MAX)
+		return false;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	/* the name may hold '[': the process part starts at the last one
+	 * that is followed by the whole rest of the format */
+	for (size_t i = len; i-- > 0;) {
+		if (buf[i] != '[' || i >= NS_COMM_MAX)
+			continue;
+		used = -1;
+		if (sscanf(buf + i, "[%lu] tid=%lu uid=%lu cgroup=%llu%n", &pid, &tid, &u,
+			   &cg, &used) != 4 || used < 0 || buf[i + (size_t)used] != '\0')
+			continue;
+		memcpy(comm, buf, i);
+		memset(comm + i, 0, NS_COMM_MAX - i);
+		*uid = (uint32_t)u;
+		*cgroup_id = (uint64_t)cg;
+		return true;
+	}
+	return false;
+}
 
 int pcapng_writer_packet(struct pcapng_writer *w, uint16_t linktype, uint32_t snaplen,
 			 const uint8_t *data, uint32_t caplen, const struct ns_ctx *ctx)
@@ -623,7 +687,10 @@ int pcapng_writer_packet(struct pcapng_writer *w, uint16_t linktype, uint32_t sn
 	int ifid = find_if(w, linktype, snaplen, ctx->iface);
 	bool dir = ctx->direction == NS_DIR_INGRESS || ctx->direction == NS_DIR_EGRESS;
 	bool proc = ctx_has_process(ctx);
-	uint32_t optlen = (dir ? 8 : 0) + (proc ? 12 + 4 + NETSIFT_OPT_LEN : 0);
+	char note[PCAPNG_PROC_COMMENT_MAX];
+	size_t nlen = proc ? pcapng_proc_comment(note, sizeof(note), ctx->pid, ctx->tid,
+						 ctx->uid, ctx->cgroup_id, ctx->comm) : 0;
+	uint32_t optlen = (dir ? 8 : 0) + (proc ? 12 + 4 + (uint32_t)pad4(nlen) : 0);
 	uint32_t len;
 	uint8_t b[28 + EPB_INLINE_DATA + EPB_OPTS_MAX + 4];
 	size_t n = 28;
@@ -655,16 +722,13 @@ int pcapng_writer_packet(struct pcapng_writer *w, uint16_t linktype, uint32_t sn
 		n = buf_opt(b, n, PCAPNG_OPT_EPB_FLAGS, &fl, 4);
 	}
 	if (proc) {
-		uint8_t pt[8], cu[NETSIFT_OPT_LEN];
+		uint8_t pt[8];
 		w_u32(pt, ctx->pid);
 		w_u32(pt + 4, ctx->tid);
 		n = buf_opt(b, n, PCAPNG_OPT_EPB_PIDTID, pt, 8);
-		w_u32(cu, NETSIFT_PEN);
-		memcpy(cu + 4, NETSIFT_OPT_MAGIC, 4);
-		w_u32(cu + 8, ctx->uid);
-		w_u64(cu + 12, ctx->cgroup_id);
-		memcpy(cu + 20, ctx->comm, NS_COMM_MAX);
-		n = buf_opt(b, n, PCAPNG_OPT_CUSTOM_BIN, cu, NETSIFT_OPT_LEN);
+		/* no custom option: netsift has no enterprise number of its
+		 * own, and Wireshark shows a comment (frame.comment) */
+		n = buf_opt(b, n, PCAPNG_OPT_COMMENT, note, (uint16_t)nlen);
 	}
 	if (optlen)
 		n = buf_opt(b, n, PCAPNG_OPT_END, NULL, 0);
@@ -677,6 +741,13 @@ int pcapng_writer_packet(struct pcapng_writer *w, uint16_t linktype, uint32_t sn
 int pcapng_writer_flush(struct pcapng_writer *w)
 {
 	return fflush(w->fp) != 0 ? -1 : 0;
+}
+
+uint64_t pcapng_writer_size(struct pcapng_writer *w)
+{
+	off_t o = ftello(w->fp);
+
+	return o < 0 ? 0 : (uint64_t)o;
 }
 
 int pcapng_writer_close(struct pcapng_writer *w, char *err, size_t errlen)

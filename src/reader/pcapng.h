@@ -27,6 +27,8 @@
 #define PCAPNG_BOM    0x1A2B3C4Du
 
 #define PCAPNG_OPT_END        0
+#define PCAPNG_OPT_COMMENT    1   /* opt_comment, UTF-8, any block */
+#define PCAPNG_OPT_SHB_USERAPPL 4 /* shb_userappl: the writing application */
 #define PCAPNG_OPT_IF_NAME    2
 #define PCAPNG_OPT_IF_TSRESOL 9
 #define PCAPNG_OPT_IF_TSOFFSET 14
@@ -35,8 +37,24 @@
 #define PCAPNG_OPT_CUSTOM_BIN 2989 /* custom binary, copyable: PEN u32 + data */
 #define PCAPNG_OPT_CUSTOM_BIN_NC 19373 /* same, not copyable */
 
-/* netsift's custom option: PEN, then "NSP1", uid u32, cgroup_id u64, comm[16],
- * all in the section's byte order. */
+/* The process of a packet, written as the packet's opt_comment so that
+ * Wireshark shows it (frame.comment) and netsift reads it back:
+ *   COMM[PID] tid=TID uid=UID cgroup=CGROUP_ID
+ * COMM is the command name (bytes outside printable ASCII written as '?'),
+ * the numbers decimal. pid and tid are also in epb_processid_threadid. */
+#define PCAPNG_PROC_COMMENT_MAX 96
+/* Format into buf (NUL-terminated); returns the length without the NUL. */
+size_t pcapng_proc_comment(char *buf, size_t len, uint32_t pid, uint32_t tid,
+			   uint32_t uid, uint64_t cgroup_id, const char *comm);
+/* Parse such a comment of len bytes; false if it is not one. comm gets
+ * NS_COMM_MAX bytes. */
+bool pcapng_proc_parse(const char *s, size_t len, uint32_t *uid, uint64_t *cgroup_id,
+		       char *comm);
+
+/* netsift's custom option as written before: PEN, then "NSP1", uid u32,
+ * cgroup_id u64, comm[16], all in the section's byte order. Read only, for
+ * older recordings: 32473 is the example enterprise number of RFC 5612, not
+ * one registered to netsift, so nothing writes it any more. */
 #define NETSIFT_PEN 32473u
 #define NETSIFT_OPT_MAGIC "NSP1"
 #define NETSIFT_OPT_LEN (4 + 4 + 4 + 8 + NS_COMM_MAX)
@@ -120,6 +138,8 @@ struct pcapng_writer *pcapng_writer_open(const char *path, char *err, size_t err
 int pcapng_writer_packet(struct pcapng_writer *w, uint16_t linktype, uint32_t snaplen,
 			 const uint8_t *data, uint32_t caplen, const struct ns_ctx *ctx);
 int pcapng_writer_flush(struct pcapng_writer *w);
+/* Bytes written so far (buffered ones included). */
+uint64_t pcapng_writer_size(struct pcapng_writer *w);
 /* Flush and close. 0, or -1 with a message in err. Frees w. */
 int pcapng_writer_close(struct pcapng_writer *w, char *err, size_t errlen);
 

@@ -522,9 +522,39 @@ static void test_large_block(void **state)
 	close(fd);
 }
 
+/* The process comment: written as Wireshark shows it, read back whole, also
+ * with brackets in the name; other comments are no process. */
+static void test_proc_comment(void **state)
+{
+	char buf[PCAPNG_PROC_COMMENT_MAX], comm[NS_COMM_MAX];
+	uint32_t uid = 0;
+	uint64_t cg = 0;
+	size_t n;
+
+	(void)state;
+	n = pcapng_proc_comment(buf, sizeof(buf), 4242, 4243, 1000, 77, "curl");
+	assert_string_equal(buf, "curl[4242] tid=4243 uid=1000 cgroup=77");
+	assert_true(pcapng_proc_parse(buf, n, &uid, &cg, comm));
+	assert_string_equal(comm, "curl");
+	assert_int_equal(uid, 1000);
+	assert_int_equal(cg, 77);
+	n = pcapng_proc_comment(buf, sizeof(buf), 0, 0, 0, 0, "[kernel]");
+	assert_true(pcapng_proc_parse(buf, n, &uid, &cg, comm));
+	assert_string_equal(comm, "[kernel]");
+	n = pcapng_proc_comment(buf, sizeof(buf), 1, 2, 3, UINT64_MAX, "a[9] tid=1 b\x01");
+	assert_true(pcapng_proc_parse(buf, n, &uid, &cg, comm));
+	assert_string_equal(comm, "a[9] tid=1 b?");
+	assert_int_equal(cg, UINT64_MAX);
+	assert_false(pcapng_proc_parse("hello", 5, &uid, &cg, comm));
+	assert_false(pcapng_proc_parse("x[1] tid=2 uid=3 cgroup=4 more", 30, &uid, &cg, comm));
+	assert_false(pcapng_proc_parse("0123456789abcdefgh[1] tid=2 uid=3 cgroup=4", 42,
+				       &uid, &cg, comm));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_proc_comment),
 		cmocka_unit_test(test_epb_options_le),
 		cmocka_unit_test(test_two_sections_both_orders),
 		cmocka_unit_test(test_tsresol_pow2_and_offset),

@@ -1,0 +1,134 @@
+#!/bin/sh
+# -w rotation (helper i13live; root, network namespaces): -C (size), -G
+# (time), -W (ring of N files). Every file is a pcapng of its own (capinfos
+# reads it; each has its section header and interface blocks), and `netsift
+# read` of the files in order gives the live events (frame numbers aside:
+# read numbers the packets of each file from 1).
+set -eu
+
+NETSIFT=${NETSIFT:-$(pwd)/netsift}
+TOP_SRCDIR=${TOP_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+PEER="python3 $TOP_SRCDIR/tests/live/peer.py"
+NC=lr-c$$ NS=lr-s$$ VC=lr-vc$$ VS=lr-vs$$
+IP4C=10.81.0.1 IP4S=10.81.0.2
+T=30
+
+skip() {
+	[ "${NETSIFT_NO_SKIP:-0}" = 1 ] && { echo "live-rotate.sh: FAIL (no skip allowed): $*"; exit 1; }
+	echo "live-rotate.sh: SKIP: $*"; exit 77
+}
+die() { echo "live-rotate.sh: FAIL: $*"; exit 1; }
+log() { echo "live-rotate.sh: $*"; }
+
+[ "$(id -u)" = 0 ] || skip "needs root (eBPF, network namespaces)"
+[ -x "$NETSIFT" ] || die "no netsift binary at $NETSIFT"
+for tool in ip python3 capinfos timeout; do
+	command -v "$tool" >/dev/null 2>&1 || skip "$tool not installed"
+done
+if "$NETSIFT" trace --help 2>&1 | grep -q "without the live"; then
+	skip "netsift built without the live backend"
+fi
+
+TMP=$(mktemp -d /tmp/lr-test.XXXXXX)
+cleanup() {
+	rc=$?
+	set +e
+	ip netns del "$NC" 2>/dev/null
+	ip netns del "$NS" 2>/dev/null
+	if [ "$rc" != 0 ] && [ "$rc" != 77 ]; then
+		for f in "$TMP"/*.err; do
+			[ -s "$f" ] && { echo "--- $f"; tail -5 "$f"; }
+		done
+	fi
+	[ -n "${KEEP:-}" ] || rm -rf "$TMP"
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+ip netns add "$NC"
+ip netns add "$NS"
+for n in "$NC" "$NS"; do ip -n "$n" link set lo up; done
+ip link add "$VC" netns "$NC" type veth peer name "$VS" netns "$NS"
+ip -n "$NC" addr add $IP4C/24 dev "$VC"
+ip -n "$NS" addr add $IP4S/24 dev "$VS"
+ip -n "$NC" link set "$VC" up
+ip -n "$NS" link set "$VS" up
+timeout 10 ip netns exec "$NC" ping -c1 -W2 $IP4S >/dev/null || die "veth not up"
+
+# the same events but for frame numbers, which `read` counts per file (a
+# packet's index in its file) and the live trace across the whole run
+same_but_frame() {  # LIVE READ
+	python3 - "$1" "$2" <<'PY' || die "read of the files differs from the live events"
+import json, sys
+def load(p):
+    out = []
+    for line in open(p):
+        e = json.loads(line)
+        e.pop("frame", None)
+        out.append(json.dumps(e, sort_keys=True))
+    return out
+a, b = load(sys.argv[1]), load(sys.argv[2])
+if a != b:
+    i = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    sys.exit("event %d of %d/%d: %s | %s" % (i + 1, len(a), len(b),
+             a[i][:200] if i < len(a) else None, b[i][:200] if i < len(b) else None))
+print("check: %d events alike (frame numbers aside)" % len(a))
+PY
+}
+
+# each file: valid on its own; returns the packets of all
+check_files() {  # FILE...
+	total=0
+	for f in "$@"; do
+		capinfos -M -c "$f" >"$TMP/ci.out" 2>&1 || die "capinfos $f: $(cat "$TMP/ci.out")"
+		n=$(sed -n 's/^Number of packets: *\([0-9]*\).*/\1/p' "$TMP/ci.out")
+		[ "${n:-0}" -gt 0 ] || die "$f: no packets"
+		total=$((total + n))
+	done
+	echo $total
+}
+
+log "-C 1: a new file every 1 MB"
+timeout $T "$NETSIFT" trace -o json -s 1400 -w "$TMP/c.pcapng" -C 1 -- ip netns exec "$NC" \
+	$PEER udpflood $IP4S 7400 4000 1000 >"$TMP/c.json" 2>"$TMP/c.err" ||
+	die "trace -C failed: $(cat "$TMP/c.err")"
+set -- "$TMP"/c.*.pcapng
+[ $# -ge 2 ] || die "-C 1: $# files"
+for f in "$@"; do
+	sz=$(stat -c %s "$f")
+	# a file ends at the first packet past the size
+	[ "$sz" -le 1100000 ] || die "$f: $sz bytes for -C 1"
+done
+total=$(check_files "$@")
+timeout $T "$NETSIFT" read -o json "$@" >"$TMP/c.read.json"
+same_but_frame "$TMP/c.json" "$TMP/c.read.json"
+log "-C 1: $# files, $total packets, read in order = live events"
+
+log "-C 1 -W 3: a ring of 3 files"
+timeout $T "$NETSIFT" trace -s 1400 -w "$TMP/w.pcapng" -C 1 -W 3 -- ip netns exec "$NC" \
+	$PEER udpflood $IP4S 7400 8000 1000 >/dev/null 2>"$TMP/w.err" ||
+	die "trace -W failed: $(cat "$TMP/w.err")"
+set -- "$TMP"/w.*.pcapng
+[ $# = 3 ] || die "-W 3: $# files: $*"
+check_files "$@" >/dev/null
+
+log "-G 1: a new file every second"
+timeout $T "$NETSIFT" trace -o json -w "$TMP/g" -G 1 -- ip netns exec "$NC" \
+	sh -c "exec ping -c 6 -i 0.5 $IP4S >/dev/null" >"$TMP/g.json" 2>"$TMP/g.err" ||
+	die "trace -G failed: $(cat "$TMP/g.err")"
+set -- "$TMP"/g.0*
+[ $# -ge 2 ] && [ $# -le 4 ] || die "-G 1 over 2.5 s: $# files"
+check_files "$@" >/dev/null
+timeout $T "$NETSIFT" read -o json "$@" >"$TMP/g.read.json"
+same_but_frame "$TMP/g.json" "$TMP/g.read.json"
+log "-G 1: $# files"
+
+rc=0
+"$NETSIFT" trace -C 1 -- true >/dev/null 2>"$TMP/e.err" || rc=$?
+[ $rc = 2 ] || die "-C without -w: exit $rc"
+rc=0
+"$NETSIFT" trace -w "$TMP/x" -W 3 -- true >/dev/null 2>"$TMP/e.err" || rc=$?
+[ $rc = 2 ] || die "-W without -C/-G: exit $rc"
+
+log "all rotation tests passed"

@@ -1,9 +1,9 @@
 #!/bin/sh
-# -w rotation (helper i13live; root, network namespaces): -C (size), -G
+# -w rotation (root, network namespaces): -C (size), -G
 # (time), -W (ring of N files). Every file is a pcapng of its own (capinfos
 # reads it; each has its section header and interface blocks), and `netsift
-# read` of the files in order gives the live events (frame numbers aside:
-# read numbers the packets of each file from 1).
+# read` of the files in order gives the live events, frame numbers included
+# (files read together are one capture), each event naming its file.
 set -eu
 
 NETSIFT=${NETSIFT:-$(pwd)/netsift}
@@ -56,16 +56,16 @@ ip -n "$NC" link set "$VC" up
 ip -n "$NS" link set "$VS" up
 timeout 10 ip netns exec "$NC" ping -c1 -W2 $IP4S >/dev/null || die "veth not up"
 
-# the same events but for frame numbers, which `read` counts per file (a
-# packet's index in its file) and the live trace across the whole run
-same_but_frame() {  # LIVE READ
+# the same events, frame numbers included: `read` of several files numbers
+# the packets across them as the live trace does; only `read` names the file
+same_events() {  # LIVE READ
 	python3 - "$1" "$2" <<'PY' || die "read of the files differs from the live events"
 import json, sys
 def load(p):
     out = []
     for line in open(p):
         e = json.loads(line)
-        e.pop("frame", None)
+        e.pop("file", None)
         out.append(json.dumps(e, sort_keys=True))
     return out
 a, b = load(sys.argv[1]), load(sys.argv[2])
@@ -73,7 +73,7 @@ if a != b:
     i = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
     sys.exit("event %d of %d/%d: %s | %s" % (i + 1, len(a), len(b),
              a[i][:200] if i < len(a) else None, b[i][:200] if i < len(b) else None))
-print("check: %d events alike (frame numbers aside)" % len(a))
+print("check: %d events alike" % len(a))
 PY
 }
 
@@ -102,7 +102,7 @@ for f in "$@"; do
 done
 total=$(check_files "$@")
 timeout $T "$NETSIFT" read -o json "$@" >"$TMP/c.read.json"
-same_but_frame "$TMP/c.json" "$TMP/c.read.json"
+same_events "$TMP/c.json" "$TMP/c.read.json"
 log "-C 1: $# files, $total packets, read in order = live events"
 
 log "-C 1 -W 3: a ring of 3 files"
@@ -121,7 +121,7 @@ set -- "$TMP"/g.0*
 [ $# -ge 2 ] && [ $# -le 4 ] || die "-G 1 over 2.5 s: $# files"
 check_files "$@" >/dev/null
 timeout $T "$NETSIFT" read -o json "$@" >"$TMP/g.read.json"
-same_but_frame "$TMP/g.json" "$TMP/g.read.json"
+same_events "$TMP/g.json" "$TMP/g.read.json"
 log "-G 1: $# files"
 
 rc=0

@@ -23,9 +23,11 @@
 #include "ringread.h"
 
 /* A record stamped less than this long before the rings were read may still
- * have a predecessor from another CPU on its way (stamped, not yet reserved:
- * the time one program run takes), so it waits for the next round. */
-#define MERGE_SLACK_NS 2000000ull
+ * have a predecessor from another CPU on its way: stamped, not yet reserved.
+ * An incoming packet is stamped at netif_receive_skb and reaches the cgroup
+ * hook after the softirq has run, which under load (ksoftirqd) took up to
+ * 32 ms here; so it waits for a later round. */
+#define MERGE_SLACK_NS 100000000ull
 
 struct live_bpf {
 	struct netsift_bpf *skel;

@@ -84,6 +84,7 @@ struct ns_out {
 	/* analyze: every input, as given, when several are read as one capture */
 	char *const *inputs;
 	size_t ninputs;
+	const char *last_file;   /* table: the file of the last packet line */
 	bool no_input;           /* the input gave no frame at all (could not be read) */
 	int err;                 /* set by the format when it lost a record (ENOMEM) */
 	bool closed;

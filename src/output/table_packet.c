@@ -153,13 +153,13 @@ static void put_encap(struct outbuf *ob, const struct ns_packet *pkt)
 
 /* Several inputs: a line "==> PATH <==" (as tail(1) names its files) before
  * the first packet of each file and whenever --merge switches file. */
-static void put_file_header(struct outbuf *ob, const char *file)
+static void put_file_header(struct ns_out *o, const char *file)
 {
-	static const char *last;
+	struct outbuf *ob = o->ob;
 
-	if (!file || file == last)
+	if (!file || file == o->last_file)
 		return;
-	last = file;
+	o->last_file = file;
 	OB_LIT(ob, "==> ");
 	ob_str(ob, file);
 	OB_LIT(ob, " <==\n");
@@ -188,7 +188,7 @@ void out_table_packet(struct ns_out *o, const struct ns_packet *pkt, uint32_t se
 
 	if (!sel)
 		return;
-	put_file_header(ob, pkt->ctx->file);
+	put_file_header(o, pkt->ctx->file);
 	if (ports) {
 		sp = pkt->l4 == NS_L4_TCP ? pkt->tcp.src_port : pkt->udp.src_port;
 		dp = pkt->l4 == NS_L4_TCP ? pkt->tcp.dst_port : pkt->udp.dst_port;

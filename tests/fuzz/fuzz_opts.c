@@ -2,9 +2,11 @@
  * over a one-packet capture): an argv built from the input. Each input byte
  * picks a token: an option or a value from the table below, or (past the
  * table) a free string from the input joined to an option that takes a value
- * ("--max-flows=<bytes>"). Free strings never name a file: the only files
- * are the harness's own capture and /dev/null, so a run reads and writes
- * nothing else. Input: command (1 byte), then tokens. */
+ * ("--max-flows=<bytes>"). The value of -w/--write is always /dev/null and
+ * no free string names an input that exists: the only files are the
+ * harness's own capture and /dev/null, so a run reads and writes nothing else
+ * (a free "-w --count=x" once littered the working directory). Input: command
+ * (1 byte), then tokens. */
 #include <stdlib.h>
 #include "fuzz.h"
 #include "commands.h"
@@ -81,6 +83,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			memcpy(store[argc] + k, b, got);
 			store[argc][k + got] = '\0';
 		}
+		/* whatever follows -w is where getopt would write: never a real file */
+		if (argc > 1 && (strcmp(argv[argc - 1], "-w") == 0 || strcmp(argv[argc - 1], "--write") == 0))
+			snprintf(store[argc], sizeof(store[argc]), "/dev/null");
 		argv[argc] = store[argc];
 		argc++;
 	}

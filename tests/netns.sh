@@ -106,6 +106,14 @@ ns_pair() {  # NC NS VC VS IP4C IP4S [IP6C IP6S]
 	timeout 10 ip netns exec "$1" ping -c1 -W2 "$6" >/dev/null || die "veth not up"
 }
 
+# One namespace NAME with lo up, deleted at exit.
+ns_one() {  # NAME
+	NS_NAMES="$NS_NAMES $1"
+	ip netns del "$1" 2>/dev/null || true
+	ip netns add "$1"
+	ip -n "$1" link set lo up
+}
+
 # Set ethtool features on both ends of the pair, e.g. "tso off gso off gro
 # off" for wire-sized segments. A feature veth lacks is not an error.
 ns_offloads() {  # FEATURE on|off ...

@@ -155,13 +155,13 @@ for offl in ${C_OFFLOADS:-on off}; do
 	offloads $offl
 	sysctl -qw kernel.bpf_stats_enabled=1
 	timeout 60 "$NETSIFT" trace -o json $TRACE_OPTS -- sh -c \
-		"ip netns exec $NC iperf3 -c 10.78.0.2 -t ${C_SECS:-5} >/dev/null; cat /proc/\$PPID/fdinfo/* >$TMP/tracer 2>/dev/null; bpftool prog show -j >$TMP/progs.json" \
+		"ip netns exec $NC iperf3 -c 10.78.0.2 -t ${C_SECS:-5} >/dev/null; cat /proc/\$PPID/fdinfo/* >$TMP/tracer 2>/dev/null; cat /proc/\$PPID/stat >$TMP/tracer.stat; bpftool prog show -j >$TMP/progs.json" \
 		>/dev/null 2>"$TMP/trace.err"
 	sysctl -qw kernel.bpf_stats_enabled="$STATS0"
 	restart_server
-	python3 - "$offl" "$TMP/progs.json" "$TMP/tracer" "$(tail -1 "$TMP/trace.err")" <<'PY'
-import json, re, sys
-offl, path, fdinfo, summary = sys.argv[1:]
+	python3 - "$offl" "$TMP/progs.json" "$TMP/tracer" "$TMP/tracer.stat" "$(tail -1 "$TMP/trace.err")" <<'PY'
+import json, os, re, sys
+offl, path, fdinfo, stat, summary = sys.argv[1:]
 # ours: the programs the tracer holds open (another tracer may be running)
 ids = {int(x) for x in re.findall(r"^prog_id:\s*(\d+)", open(fdinfo).read(), re.M)}
 progs = [p for p in json.load(open(path)) if p["id"] in ids and p.get("run_cnt")]
@@ -172,6 +172,11 @@ for p in sorted(progs, key=lambda p: p["name"]):
         offl, p["name"], p["run_cnt"], p["run_time_ns"] / p["run_cnt"]))
 print("offloads %-3s all programs: %.0f ns per packet of the cgroup hooks (%d packets)" % (
     offl, total / max(pkts, 1), pkts))
+# the reader's own CPU time (utime, stime: after the ")" of comm, fields 12, 13)
+f = open(stat).read().rsplit(")", 1)[1].split()
+hz = os.sysconf("SC_CLK_TCK")
+print("offloads %-3s tracer (reader) CPU: %.0f ms user + %.0f ms system for the whole run" % (
+    offl, int(f[11]) * 1000 / hz, int(f[12]) * 1000 / hz))
 print("    " + summary)
 PY
 done

@@ -11,8 +11,9 @@
  * neighbour discovery, TIME_WAIT ACKs).
  *
  * Capture: a fixed header and the first `snaplen` bytes from the IP header,
- * built in a per-CPU scratch slot and copied to this CPU's ring buffer with
- * exactly the captured size. One ring per CPU: with a shared ring the two
+ * built in place in this CPU's ring buffer by the cgroup hooks (capture()),
+ * or in a per-CPU scratch slot and copied there with exactly the captured
+ * size by the tracepoints (capture_raw(), rare). One ring per CPU: with a shared ring the two
  * directions of a connection, handled on different CPUs, contend for its lock
  * and positions on every packet. Userspace merges the rings by timestamp. A
  * full ring never blocks: the packet is counted in the per-CPU "drops" array

@@ -475,3 +475,7 @@ EXTRA_DIST += tests/live-lo.sh
 # -w rotation -C/-G/-W. Root, netns.
 TESTS += tests/live-rotate.sh
 EXTRA_DIST += tests/live-rotate.sh
+
+# The namespace pair (veth, addresses, checks, cleanup) shared by the live
+# tests, tests/bench-live.sh and tests/bench/mk*.sh (sourced).
+EXTRA_DIST += tests/netns.sh

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Loopback (helper i13live; root, a network namespace): a TCP connection
+# Loopback (root, a network namespace): a TCP connection
 # between two traced processes over lo passes each one's hooks, the sender's
 # egress and the receiver's ingress, but is one packet on lo. The trace must
 # give each packet once, like tcpdump -i lo at the same time (same TCP

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Strict time order of a live trace across CPUs (helper i13live; root, netns):
+# Strict time order of a live trace across CPUs (root, netns):
 # iperf3 --bidir over veth, the client pinned to one CPU and the server to
 # another, so both CPUs' rings fill at once, while `netsift trace -w` records
 # the client. capinfos must find the recording in strict time order, and the

@@ -1,6 +1,6 @@
 #!/bin/sh
 # netsift trace -- COMMAND follows the whole process tree, and the ends of a
-# trace (helper i13live; root, network namespaces):
+# trace (root, network namespaces):
 #   1. a child the command leaves running in the background keeps the trace
 #      going and its packets are traced (two pings, one backgrounded for 1 s)
 #   2. SIGINT reaches every process of the cgroup; one that ignores it is

@@ -475,3 +475,8 @@ EXTRA_DIST += tests/live-lo.sh
 # -w rotation -C/-G/-W. Root, netns.
 TESTS += tests/live-rotate.sh
 EXTRA_DIST += tests/live-rotate.sh
+
+# Process and container context of live events (issue 13 item 7): a process
+# in its own pid namespace in a docker-<id>.scope cgroup. Root, netns, cgroups.
+TESTS += tests/live-ctx.sh
+EXTRA_DIST += tests/live-ctx.sh

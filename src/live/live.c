@@ -558,6 +558,22 @@ static void rec_to_ctx(struct live *lv, const struct ns_rec *r, struct ns_ctx *c
 		ctx->proc = procinfo_get(lv->pi, r->pid, r->tid, r->cgroup_id, ctx->comm);
 }
 
+/* A record just read from its ring: its process's context is read from /proc
+ * now, not when the record's turn comes (up to the merge's look-behind
+ * later), so that a process that exits soon after its packets still has it. */
+static void on_peek(void *arg, const void *data, size_t size)
+{
+	struct live *lv = arg;
+	const struct ns_rec *r = data;
+	char comm[NS_COMM_MAX];
+
+	if (size < sizeof(*r) || r->origin == NS_ORIGIN_KERNEL || !r->pid || !selected(lv->o, r))
+		return;
+	memcpy(comm, r->comm, NS_COMM_MAX);
+	comm[NS_COMM_MAX - 1] = '\0';
+	procinfo_get(lv->pi, r->pid, r->tid, r->cgroup_id, comm);
+}
+
 static int on_record(void *arg, const void *data, size_t size)
 {
 	struct live *lv = arg;
@@ -972,6 +988,7 @@ static int trace_run(struct trace_opts *o)
 		fail("trace: %s", err);
 		goto out;
 	}
+	live_bpf_set_peek(b, on_peek, lv);
 
 	{
 		int stale = cg_remove_stale(mount);

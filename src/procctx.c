@@ -198,6 +198,7 @@ struct entry {
 static struct {
 	struct entry **slot;
 	size_t cap, n;
+	size_t bytes;            /* of all entries */
 	uint64_t overflow;
 } tab;
 
@@ -246,8 +247,10 @@ static const struct ns_procctx *insert(const struct ns_procctx *tmpl, const char
 	struct entry *e;
 	char *s;
 
-	if (tab.n >= NS_PROCCTX_MAX || ((tab.n + 1) * 2 > tab.cap && !grow()) ||
-	    !(e = malloc(sizeof(*e) + len + 1 + el + 1 + cl + 1))) {
+	size_t sz = sizeof(*e) + len + 1 + el + 1 + cl + 1;
+
+	if (tab.n >= NS_PROCCTX_MAX || tab.bytes + sz > NS_PROCCTX_BYTES_MAX ||
+	    ((tab.n + 1) * 2 > tab.cap && !grow()) || !(e = malloc(sz))) {
 		tab.overflow++;
 		return NULL;
 	}
@@ -271,6 +274,7 @@ static const struct ns_procctx *insert(const struct ns_procctx *tmpl, const char
 			break;
 		}
 	tab.n++;
+	tab.bytes += sz;
 	return &e->c;
 }
 

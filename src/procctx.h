@@ -10,9 +10,10 @@
  *
  * Contexts are interned: one immutable copy per distinct content, kept until
  * the process exits, so a struct ns_ctx, a flow and a flow event can all hold
- * the same pointer without copying paths. At most NS_PROCCTX_MAX are kept; a
- * packet whose context would be a new one past that has none (counted,
- * nsctx_overflow()).
+ * the same pointer without copying paths. At most NS_PROCCTX_MAX (and
+ * NS_PROCCTX_BYTES_MAX bytes) are kept; a packet whose context would be a new
+ * one past that has none (counted by nsctx_overflow(), reported by trace and
+ * read).
  */
 #ifndef NETSIFT_PROCCTX_H
 #define NETSIFT_PROCCTX_H
@@ -22,6 +23,9 @@
 #include <stdint.h>
 
 #define NS_PROCCTX_MAX (1u << 20)
+/* and at most this many bytes of them: a crafted recording cannot make
+ * `read` keep gigabytes of paths */
+#define NS_PROCCTX_BYTES_MAX ((size_t)256 << 20)
 #define NS_CONTAINER_ID_MAX 65   /* 64 hex digits + NUL */
 /* longest exe or cgroup path kept (longer ones are cut, cut paths end in "...") */
 #define NS_CTX_PATH_MAX 1024

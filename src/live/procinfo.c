@@ -303,7 +303,8 @@ const struct ns_procctx *procinfo_get(struct procinfo *pi, uint32_t pid, uint32_
 	k.cgroup_id = cgroup_id;
 	k.pid = pid;
 	k.tid = tid;
-	memcpy(k.comm, comm, NS_COMM_MAX);
+	/* up to the NUL: bytes after it do not make another key */
+	memcpy(k.comm, comm, strnlen(comm, NS_COMM_MAX - 1));
 	/* packets come in runs of one thread's */
 	if (pi->has_last && memcmp(&k, &pi->last_k, sizeof(k)) == 0)
 		return pi->last;

@@ -29,7 +29,8 @@ struct procinfo *procinfo_new(const char *cgroup_mount);
 void procinfo_free(struct procinfo *pi);
 
 /* The context of thread tid of process pid, whose socket's owner record has
- * cgroup_id and comm (NS_COMM_MAX bytes); NULL if it cannot be read. */
+ * cgroup_id and comm (NUL-terminated or NS_COMM_MAX bytes); NULL if it
+ * cannot be read. */
 const struct ns_procctx *procinfo_get(struct procinfo *pi, uint32_t pid, uint32_t tid,
 				      uint64_t cgroup_id, const char *comm);
 

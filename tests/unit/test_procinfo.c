@@ -44,8 +44,12 @@ static void cgroup2(char *mount, size_t mlen, char *rel, size_t rlen)
 	assert_non_null(fp);
 	while (fgets(line, sizeof(line), fp))
 		if (strncmp(line, "0::", 3) == 0) {
-			line[strcspn(line, "\n")] = '\0';
-			snprintf(rel, rlen, "%s", line + 3);
+			size_t n = strcspn(line + 3, "\n");
+
+			if (n < rlen) {
+				memcpy(rel, line + 3, n);
+				rel[n] = '\0';
+			}
 		}
 	fclose(fp);
 }

@@ -244,10 +244,9 @@ static const struct ns_procctx *insert(const struct ns_procctx *tmpl, const char
 				       size_t len, uint64_t h, const char *exe, const char *cg)
 {
 	size_t el = strlen(exe), cl = strlen(cg);
+	size_t sz = sizeof(struct entry) + len + 1 + el + 1 + cl + 1;
 	struct entry *e;
 	char *s;
-
-	size_t sz = sizeof(*e) + len + 1 + el + 1 + cl + 1;
 
 	if (tab.n >= NS_PROCCTX_MAX || tab.bytes + sz > NS_PROCCTX_BYTES_MAX ||
 	    ((tab.n + 1) * 2 > tab.cap && !grow()) || !(e = malloc(sz))) {

@@ -66,8 +66,9 @@ const struct ns_procctx *nsctx_intern(const struct ns_procctx *tmpl);
  * process fields): interned, or NULL when s is not one. */
 const struct ns_procctx *nsctx_from_text(const char *s, size_t len);
 
-/* Longest text nsctx_intern formats (every path byte escaped as %XX). */
-#define NS_PROCCTX_TEXT_MAX (96 + 2 * 3 * NS_CTX_PATH_MAX)
+/* Longest text nsctx_intern formats: every number at its largest (127 bytes
+ * with the keys), every path byte escaped as %XX. */
+#define NS_PROCCTX_TEXT_MAX (160 + 2 * 3 * NS_CTX_PATH_MAX)
 
 /* Contexts not created because of NS_PROCCTX_MAX or memory. */
 uint64_t nsctx_overflow(void);

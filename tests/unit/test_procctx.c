@@ -165,6 +165,31 @@ static void test_long_path(void **state)
 	assert_ptr_equal(nsctx_from_text(c->text, c->text_len), c);
 }
 
+/* The longest text: every number at its largest, every path byte escaped
+ * (ASan checks the buffers); it still reads back. */
+static void test_longest_text(void **state)
+{
+	static char exe[NS_CTX_PATH_MAX], cg[NS_CTX_PATH_MAX];
+	struct ns_procctx c;
+	const struct ns_procctx *i;
+
+	(void)state;
+	memset(exe, ' ', sizeof(exe) - 1);
+	memset(cg, '%', sizeof(cg) - 1);
+	memset(&c, 0, sizeof(c));
+	c.ppid = c.ns_pid = c.ns_tid = c.ns_ppid = UINT32_MAX;
+	c.pid_ns = c.mnt_ns = UINT64_MAX;
+	c.exe = exe;
+	c.cgroup = cg;
+	i = nsctx_intern(&c);
+	assert_non_null(i);
+	assert_true(i->text_len <= NS_PROCCTX_TEXT_MAX);
+	assert_int_equal(i->text_len, 127 + 8 + 2 * 3 * (NS_CTX_PATH_MAX - 1));
+	assert_ptr_equal(nsctx_from_text(i->text, i->text_len), i);
+	assert_string_equal(i->exe, exe);
+	assert_string_equal(i->cgroup, cg);
+}
+
 /* -w then read: the comment carries the context, Wireshark-readable, and a
  * comment in the old form (no context) still reads as a process. */
 static void test_pcapng_round_trip(void **state)
@@ -224,6 +249,7 @@ int main(void)
 		cmocka_unit_test(test_text_round_trip),
 		cmocka_unit_test(test_text_malformed),
 		cmocka_unit_test(test_long_path),
+		cmocka_unit_test(test_longest_text),
 		cmocka_unit_test(test_pcapng_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -719,7 +719,7 @@ int pcapng_writer_packet(struct pcapng_writer *w, uint16_t linktype, uint32_t sn
 {
 	int ifid = find_if(w, linktype, snaplen, ctx->iface);
 	bool dir = ctx->direction == NS_DIR_INGRESS || ctx->direction == NS_DIR_EGRESS;
-	bool proc = ctx_has_process(ctx);
+	bool proc = ctx_has_process(ctx) || ctx->proc;
 	char note[PCAPNG_PROC_COMMENT_MAX + NS_PROCCTX_TEXT_MAX];
 	size_t nlen = proc ? pcapng_proc_comment(note, PCAPNG_PROC_COMMENT_MAX, ctx->pid, ctx->tid,
 						 ctx->uid, ctx->cgroup_id, ctx->comm) : 0;

@@ -201,7 +201,7 @@ static void test_pcapng_round_trip(void **state)
 	struct pcapng_writer *w;
 	struct pcapng_reader r;
 	struct pcapng_pkt p;
-	struct ns_ctx c1, c2;
+	struct ns_ctx c1, c2, c3;
 	const struct ns_procctx *pc = make(2, "/usr/bin/python3.11",
 					   "/nsctx.slice/docker-" H64 ".scope");
 
@@ -224,6 +224,12 @@ static void test_pcapng_round_trip(void **state)
 	assert_non_null(w);
 	assert_int_equal(pcapng_writer_packet(w, 101, 65535, pkt, 20, &c1), 0);
 	assert_int_equal(pcapng_writer_packet(w, 101, 65535, pkt, 20, &c2), 0);
+	/* a context with all the base fields zero is still written */
+	memset(&c3, 0, sizeof(c3));
+	c3.ts_ns = 2;
+	c3.wire_len = 20;
+	c3.proc = pc;
+	assert_int_equal(pcapng_writer_packet(w, 101, 65535, pkt, 20, &c3), 0);
 	assert_int_equal(pcapng_writer_close(w, err, sizeof(err)), 0);
 
 	assert_int_equal(pcapng_reader_init(&r, fd, path, NULL, 0), 0);
@@ -236,6 +242,9 @@ static void test_pcapng_round_trip(void **state)
 	assert_true(p.has_proc);
 	assert_string_equal(p.comm, "curl");
 	assert_null(p.proc);
+	assert_int_equal(pcapng_next(&r, &p), 1);
+	assert_ptr_equal(p.proc, pc);
+	assert_string_equal(p.comm, "");
 	assert_int_equal(pcapng_next(&r, &p), 0);
 	pcapng_reader_free(&r);
 	close(fd);

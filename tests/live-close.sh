@@ -85,7 +85,7 @@ compare() {  # NAME PIDFILE LOCALIP IFACE MIN_EVENTS MIN_TIMEWAIT
 	tshark -r "$TMP/$1.pcapng" -T fields -e frame.comment 2>/dev/null | sort | uniq -c \
 		>"$TMP/$1.comments"
 	[ "$(wc -l <"$TMP/$1.comments")" = 1 ] &&
-		grep -q " python3\[$(cat "$TMP/$2")\] tid=[0-9]* uid=0 cgroup=[0-9]*\$" "$TMP/$1.comments" ||
+		grep -q " python3\[$(cat "$TMP/$2")\] tid=[0-9]* uid=0 cgroup=[0-9]* ppid=[0-9]* nspid=[0-9]* nstid=[0-9]* nsppid=[0-9]* pidns=[0-9]* mntns=[0-9]* exe=/[^ ]* cgpath=/[^ ]*\$" "$TMP/$1.comments" ||
 		die "$1: packet comments: $(cat "$TMP/$1.comments")"
 	capinfos "$TMP/$1.pcapng" 2>/dev/null | grep -q "Capture application: *netsift" ||
 		die "$1: no shb_userappl"

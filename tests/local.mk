@@ -479,3 +479,28 @@ EXTRA_DIST += tests/live-rotate.sh
 # The namespace pair (veth, addresses, checks, cleanup) shared by the live
 # tests, tests/bench-live.sh and tests/bench/mk*.sh (sourced).
 EXTRA_DIST += tests/netns.sh
+
+# Process and container context of live events (issue 13 item 7): a process
+# in its own pid namespace in a docker-<id>.scope cgroup. Root, netns, cgroups.
+TESTS += tests/live-ctx.sh
+EXTRA_DIST += tests/live-ctx.sh
+
+if HAVE_CMOCKA
+# Process and container context (issue 13 item 7): container ids from cgroup
+# paths, the pcapng comment text and its round trip; the /proc reader of
+# `netsift trace` (plain /proc, no libbpf: tested with or without live).
+PROCCTX_UNIT_TESTS = tests/unit/test_procctx tests/unit/test_procinfo
+check_PROGRAMS += $(PROCCTX_UNIT_TESTS)
+TESTS += $(PROCCTX_UNIT_TESTS)
+tests_unit_test_procctx_SOURCES = tests/unit/test_procctx.c tests/unit/unit.h
+tests_unit_test_procctx_CFLAGS = $(CLI_UNIT_CFLAGS)
+tests_unit_test_procctx_LDADD = $(CLI_UNIT_LDADD)
+tests_unit_test_procinfo_SOURCES = tests/unit/test_procinfo.c tests/unit/unit.h \
+	src/live/procinfo.c src/live/procinfo.h
+tests_unit_test_procinfo_CFLAGS = $(CLI_UNIT_CFLAGS)
+tests_unit_test_procinfo_LDADD = $(CLI_UNIT_LDADD)
+endif
+if HAVE_LIVE
+# live.c, which fuzz_ring includes whole, calls the /proc reader
+tests_fuzz_fuzz_ring_SOURCES += src/live/procinfo.c
+endif

@@ -43,22 +43,6 @@ ns_probe_live $T
 ns_pair "$NC" "$NS" "$VC" "$VS" $IP4C $IP4S $IP6C $IP6S
 ns_offloads tso off gso off gro off tx off rx off
 
-wait_file() {
-	i=0
-	while [ ! -s "$1" ]; do
-		i=$((i + 1))
-		[ $i -le 100 ] || die "timed out waiting for $1"
-		sleep 0.1
-	done
-}
-wait_grep() {
-	i=0
-	while ! grep -q "$1" "$2" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -le 100 ] || die "timed out waiting for '$1' in $2"
-		sleep 0.1
-	done
-}
 cap_start() {  # NETNS DEV FILE FILTER
 	timeout 30 ip netns exec "$1" tcpdump -i "$2" -s 142 -U --immediate-mode -n -w "$3" "$4" \
 		2>"$3.err" &

@@ -25,21 +25,12 @@ NC=lx-c$$ NS=lx-s$$ VC=lx-vc$$ VS=lx-vs$$
 IP4C=10.83.0.1 IP4S=10.83.0.2
 T=30
 
-skip() {
-	[ "${NETSIFT_NO_SKIP:-0}" = 1 ] && { echo "live-ctx.sh: FAIL (no skip allowed): $*"; exit 1; }
-	echo "live-ctx.sh: SKIP: $*"; exit 77
-}
-die() { echo "live-ctx.sh: FAIL: $*"; exit 1; }
-log() { echo "live-ctx.sh: $*"; }
-
-[ "$(id -u)" = 0 ] || skip "needs root (eBPF, namespaces, cgroups)"
-[ -x "$NETSIFT" ] || die "no netsift binary at $NETSIFT"
-for tool in ip python3 unshare tshark timeout sha256sum; do
-	command -v "$tool" >/dev/null 2>&1 || skip "$tool not installed"
-done
-if "$NETSIFT" trace --help 2>&1 | grep -q "without the live"; then
-	skip "netsift built without the live backend"
-fi
+ME=live-ctx.sh
+TMP=$(mktemp -d /tmp/lx-test.XXXXXX)
+. "$TOP_SRCDIR/tests/netns.sh"
+ns_trap
+ns_need python3 unshare tshark timeout sha256sum
+ns_need_live
 CG=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
 [ -n "$CG" ] || skip "no cgroup2 mount"
 
@@ -49,13 +40,9 @@ DCG=$CG/$TOPCG/docker-$HEX.scope
 SCG=$CG/$TOPCG/session-$$.scope
 PY=$(python3 -c 'import os, sys; print(os.path.realpath(sys.executable))')
 
-TMP=$(mktemp -d /tmp/lx-test.XXXXXX)
-BG=""
-cleanup() {
-	rc=$?
-	set +e
-	for p in $BG; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
+# the cgroups made below go at exit (their processes killed first), before
+# the namespaces
+ns_on_exit() {
 	for d in "$DCG" "$SCG"; do
 		[ -d "$d" ] || continue
 		for p in $(cat "$d/cgroup.procs"); do kill -9 "$p"; done
@@ -63,46 +50,10 @@ cleanup() {
 		rmdir "$d"
 	done
 	rmdir "$CG/$TOPCG" 2>/dev/null
-	ip netns del "$NC" 2>/dev/null
-	ip netns del "$NS" 2>/dev/null
-	if [ "$rc" != 0 ] && [ "$rc" != 77 ]; then
-		for f in "$TMP"/*.err; do
-			[ -s "$f" ] && { echo "--- $f"; tail -5 "$f"; }
-		done
-	fi
-	[ -n "${KEEP:-}" ] || rm -rf "$TMP"
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-wait_file() {
-	i=0
-	while [ ! -s "$1" ]; do
-		i=$((i + 1))
-		[ $i -le 100 ] || die "timed out waiting for $1"
-		sleep 0.1
-	done
-}
-wait_grep() {
-	i=0
-	while ! grep -q "$1" "$2" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -le 100 ] || die "timed out waiting for '$1' in $2"
-		sleep 0.1
-	done
 }
 
 mkdir "$CG/$TOPCG" "$DCG" "$SCG"
-ip netns add "$NC"
-ip netns add "$NS"
-for n in "$NC" "$NS"; do ip -n "$n" link set lo up; done
-ip link add "$VC" netns "$NC" type veth peer name "$VS" netns "$NS"
-ip -n "$NC" addr add $IP4C/24 dev "$VC"
-ip -n "$NS" addr add $IP4S/24 dev "$VS"
-ip -n "$NC" link set "$VC" up
-ip -n "$NS" link set "$VS" up
-timeout 10 ip netns exec "$NC" ping -c1 -W2 $IP4S >/dev/null || die "veth not up"
+ns_pair "$NC" "$NS" "$VC" "$VS" $IP4C $IP4S
 
 timeout $T ip netns exec "$NS" python3 "$PEER" server 7500 --ready "$TMP/srv.ready" &
 BG="$BG $!"

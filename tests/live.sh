@@ -40,23 +40,6 @@ ns_pair "$NC" "$NS" "$VC" "$VS" $IP4C $IP4S $IP6C $IP6S
 # wire-sized segments, checksums filled in by the stack
 ns_offloads tso off gso off gro off tx off rx off
 
-wait_file() {  # FILE: wait until it exists (bounded)
-	i=0
-	while [ ! -s "$1" ]; do
-		i=$((i + 1))
-		[ $i -le 100 ] || die "timed out waiting for $1"
-		sleep 0.1
-	done
-}
-wait_grep() {  # PATTERN FILE
-	i=0
-	while ! grep -q "$1" "$2" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -le 100 ] || die "timed out waiting for '$1' in $2"
-		sleep 0.1
-	done
-}
-
 # tcpdump in a namespace; 14 bytes of Ethernet + 128 of IP = netsift's snaplen
 cap_start() {  # NETNS DEV FILE FILTER
 	timeout 30 ip netns exec "$1" tcpdump -i "$2" -s 142 -U --immediate-mode -n -w "$3" "$4" \

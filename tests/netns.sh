@@ -76,6 +76,25 @@ ns_trap() {
 	trap 'exit 1' INT TERM
 }
 
+# Wait (at most 10 s) until FILE is not empty, or until FILE has a line
+# matching PATTERN: a background server's ready file, a tracer's log line.
+wait_file() {  # FILE
+	i=0
+	while [ ! -s "$1" ]; do
+		i=$((i + 1))
+		[ $i -le 100 ] || die "timed out waiting for $1"
+		sleep 0.1
+	done
+}
+wait_grep() {  # PATTERN FILE
+	i=0
+	while ! grep -q "$1" "$2" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -le 100 ] || die "timed out waiting for '$1' in $2"
+		sleep 0.1
+	done
+}
+
 # Make namespaces NC and NS joined by veth VC (in NC) - VS (in NS), lo up in
 # both, IPv4 IP4C/24 on VC and IP4S/24 on VS, and with IP6C IP6S also
 # IPv6 /64 addresses (no duplicate address detection, no router

@@ -61,3 +61,5 @@ src_libnetsift_a_SOURCES += \
 	src/reader/inputs.c src/reader/inputs.h
 src_libnetsift_a_CFLAGS += $(COMPRESS_CFLAGS)
 netsift_LDADD += $(COMPRESS_LIBS)
+# analyze --threads (issue 16): one reader, workers owning connections by hash
+src_libnetsift_a_SOURCES += src/analyze/an_threads.c src/analyze/an_threads.h

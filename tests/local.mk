@@ -475,3 +475,7 @@ EXTRA_DIST += tests/live-lo.sh
 # -w rotation -C/-G/-W. Root, netns.
 TESTS += tests/live-rotate.sh
 EXTRA_DIST += tests/live-rotate.sh
+
+# --threads: threaded output byte for byte that of one thread (issue 16)
+TESTS += tests/threads.sh
+EXTRA_DIST += tests/threads.sh

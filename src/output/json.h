@@ -42,6 +42,10 @@ void out_json_conn_render(const struct ns_out *o, struct outbuf *ob, const struc
 void out_json_conn_block(struct ns_out *o, uint64_t stream, const char *data, size_t len);
 /* free the calling thread's rendering scratch (a worker, before it ends) */
 void out_json_free_scratch(void);
+/* Hold up to this many bytes of out-of-order objects in memory before the
+ * temporary file (after input_begin): workers that finish their share of a
+ * sweep one after the other interleave by stream number. */
+void out_json_set_spill_at(struct ns_out *o, size_t bytes);
 void out_json_input_end(struct ns_out *o);
 void out_json_close(struct ns_out *o);
 

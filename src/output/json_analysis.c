@@ -593,6 +593,7 @@ struct json_report {
 	size_t held;             /* bytes of waiting objects in memory */
 	FILE *spill;             /* NULL until needed */
 	uint64_t spill_end;
+	size_t spill_at;         /* SPILL_AT, or more (out_json_set_spill_at) */
 };
 
 #define SPILL_AT (1u << 20)
@@ -729,7 +730,7 @@ static void report_conn(struct json_report *r, const struct ns_an_conn *c)
 	r->scratch.len = 0;
 	an_json(&r->scratch, c, c->file ? c->file : r->out->file, r->out->cid_seed);
 	struct rendered it = { .stream = c->stream, .block_len = r->scratch.len };
-	if (r->held + it.block_len > SPILL_AT &&
+	if (r->held + it.block_len > r->spill_at &&
 	    spill(r, &it, r->scratch.buf, r->scratch.len)) {
 		heap_push(r, it);
 		return;
@@ -752,6 +753,14 @@ void out_json_conn_render(const struct ns_out *o, struct outbuf *ob, const struc
 
 /* ... and the rendered object takes its place in stream order (one caller
  * at a time). */
+void out_json_set_spill_at(struct ns_out *o, size_t bytes)
+{
+	struct json_report *r = o->priv;
+
+	if (r && bytes > r->spill_at)
+		r->spill_at = bytes;
+}
+
 void out_json_conn_block(struct ns_out *o, uint64_t stream, const char *data, size_t len)
 {
 	struct json_report *r = o->priv;
@@ -767,7 +776,7 @@ void out_json_conn_block(struct ns_out *o, uint64_t stream, const char *data, si
 	if (items_room(r) < 0)
 		return;
 	struct rendered it = { .stream = stream, .block_len = len };
-	if (r->held + len > SPILL_AT && spill(r, &it, data, len)) {
+	if (r->held + len > r->spill_at && spill(r, &it, data, len)) {
 		heap_push(r, it);
 		return;
 	}
@@ -797,6 +806,8 @@ void out_json_input_begin(struct ns_out *o)
 	}
 	r->out = o;
 	r->next_emit = 0;    /* stream numbers restart with each file */
+	if (r->spill_at < SPILL_AT)
+		r->spill_at = SPILL_AT;
 }
 
 void out_json_conn(struct ns_out *o, const struct ns_an_conn *c)

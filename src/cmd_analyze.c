@@ -322,6 +322,9 @@ int cmd_analyze(int argc, char **argv)
 	struct an_run run = { .out = &p.out };
 	struct zk_run zrun = { .out = &p.out };
 	struct ns_ant *ant = NULL;   /* --threads N > 1 */
+	/* with threads the report has an outbuf of its own, written by the
+	 * workers (one at a time), so the reader's flushes never meet them */
+	struct outbuf rob = { .buf = NULL };
 	struct an_opts o;
 	struct outbuf ob;
 	bool failed = false;
@@ -398,9 +401,15 @@ int cmd_analyze(int argc, char **argv)
 	 * packet, or are Zeek's: one thread) */
 	unsigned nthreads = o.threads ? o.threads : ns_cpus_available();
 	if (nthreads > 1 && !zrun.zk && (o.fmt == &ns_output_json || o.fmt == &ns_output_table)) {
-		ant = ns_ant_new(nthreads, &p.out, o.fmt == &ns_output_json ? NS_ANT_JSON : NS_ANT_TEXT,
-				 o.acks, o.max_conns);
+		if (ob_init(&rob, out_fd, OB_DEFAULT_CAP) == 0) {
+			p.out.ob = &rob;
+			ant = ns_ant_new(nthreads, &p.out,
+					 o.fmt == &ns_output_json ? NS_ANT_JSON : NS_ANT_TEXT,
+					 o.acks, o.max_conns);
+		}
 		if (!ant) {
+			p.out.ob = &ob;
+			ob_free(&rob);
 			fprintf(stderr, "netsift analyze: cannot start %u threads\n", nthreads);
 			goto fail_early;
 		}
@@ -431,6 +440,10 @@ int cmd_analyze(int argc, char **argv)
 	}
 	pipeline_end_source(&p);
 	if (ant) {
+		ob_flush(&rob);
+		if (rob.err && !ob.err)
+			ob.err = rob.err;
+		p.out.ob = &ob;
 		evicted = ns_ant_evicted(ant);
 		if (ns_ant_nomem(ant) && !failed) {
 			ob_flush(&ob);
@@ -494,6 +507,7 @@ int cmd_analyze(int argc, char **argv)
 		failed = true;
 	}
 	ob_free(&ob);
+	ob_free(&rob);
 	ns_cli_in_free(&o.in);
 	return failed ? NS_EXIT_ERROR : NS_EXIT_OK;
 fail_early:

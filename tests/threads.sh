@@ -2,9 +2,9 @@
 # --threads: the output of several threads is byte for byte that of one.
 # For every capture in testdata/ and in $SHARED_DIR/pcaps/tcpdump, run
 #   netsift analyze -o json, -o text and -o text --acks
-# with --threads 1 and with --threads 2, 3 and 4, and compare output and exit
-# status; also several files read as one capture, a filter, and the option's
-# usage errors. Exit 1 on the first difference, with its diff.
+# with --threads 1 and with --threads 2, 3 and 4, and compare output, standard
+# error and exit status; also several files read as one capture, a filter,
+# standard input, and the option's usage errors. Exit 1 on the first difference, with its diff.
 set -u
 : "${TOP_SRCDIR:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${NETSIFT:=$TOP_SRCDIR/build/netsift}"
@@ -52,6 +52,12 @@ set -- "$TOP_SRCDIR"/testdata/*.pcap
 same analyze -q -o json "$@"
 same analyze -q -o text "$@"
 same analyze -q -o json --max-conns 100000 -f tcp "$@"
+
+# from a pipe (the reader waits for input while workers write the report)
+cap=$(ls "$TOP_SRCDIR"/testdata/*.pcap | head -1)
+"$NETSIFT" analyze --threads 1 -o json - <"$cap" >"$tmp/p1" || fail "analyze - (one thread)"
+"$NETSIFT" analyze --threads 2 -o json - <"$cap" >"$tmp/p2" || fail "analyze - (two threads)"
+cmp -s "$tmp/p1" "$tmp/p2" || fail "analyze --threads 2 - differs from --threads 1"
 
 # usage: 1 to 64
 for bad in 0 65 x ""; do

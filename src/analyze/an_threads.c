@@ -114,6 +114,7 @@ struct ns_ant {
 	uint64_t cut_frame;
 	bool ended;
 	uint64_t evicted, nomem;
+	_Atomic int out_err;       /* the report's output failed (EPIPE: stop reading) */
 };
 
 unsigned ns_cpus_available(void)
@@ -299,6 +300,8 @@ static void render(struct worker *w, struct ns_an_conn *c)
 		out_json_conn_render(t->out, &w->scratch, c);
 		pthread_mutex_lock(&t->out_mu);
 		out_json_conn_block(t->out, c->stream, w->scratch.buf, w->scratch.len);
+		if (t->out->ob->err)
+			atomic_store(&t->out_err, t->out->ob->err);
 		pthread_mutex_unlock(&t->out_mu);
 	} else {
 		struct ns_an_rendered it;
@@ -497,6 +500,11 @@ static void ant_packet(void *arg, struct pipeline *p, const struct ns_packet *pk
 
 	if (ts > t->last_ts_ns)
 		t->last_ts_ns = ts;
+	/* the report cannot be written (a closed pipe): reading stops as
+	 * with one thread (pipeline_done) */
+	int err = atomic_load_explicit(&t->out_err, memory_order_relaxed);
+	if (err && !p->ob->err)
+		p->ob->err = err;
 	tunnel = pkt->nencap ? ns_encap_key(pkt) : 0;
 	if (pkt->l4 == NS_L4_ICMP || pkt->l4 == NS_L4_ICMPV6) {
 		const struct ns_icmp_quote *q = &pkt->icmp.quote;
@@ -555,6 +563,7 @@ static void ant_end_source(void *arg, struct pipeline *p)
 	}
 	if (t->out->fmt->input_end)
 		t->out->fmt->input_end(t->out);
+	ob_flush(t->out->ob);
 	ob_flush(p->ob);
 }
 

@@ -68,15 +68,20 @@ struct rec {                      /* a record in a ring; data follows */
 	struct ns_ctx ctx;
 };
 
+/* Producer and consumer fields on cache lines of their own: a line both
+ * write moves between the cores at every record. */
 struct ring {
 	uint8_t *buf;
-	_Atomic size_t head;      /* consumer position (bytes, never wraps back) */
-	_Atomic size_t tail;      /* published producer position */
-	size_t wtail;             /* producer: written, maybe not yet published */
-	unsigned unpublished;
-	_Atomic int cons_waiting, prod_waiting;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
+	_Alignas(64) _Atomic size_t tail;      /* published producer position */
+	_Alignas(64) size_t wtail;             /* producer: written, maybe not yet published */
+	unsigned unpublished;
+	_Alignas(64) _Atomic size_t head;      /* consumer position (bytes, never wraps back) */
+	_Alignas(64) size_t rhead;             /* consumer: done, maybe not yet released */
+	unsigned unreleased;
+	_Alignas(64) _Atomic int cons_waiting;
+	_Alignas(64) _Atomic int prod_waiting;
 };
 
 struct worker {
@@ -219,13 +224,22 @@ static void ring_commit(struct ring *r, size_t n, bool now)
 		ring_publish(r);
 }
 
+/* Consumer: give the bytes of the records done back to the producer. */
+static void ring_release(struct ring *r)
+{
+	r->unreleased = 0;
+	atomic_store(&r->head, r->rhead);
+	ring_wake(r, &r->prod_waiting);
+}
+
 /* Consumer: the next record (waits for one). */
 static const struct rec *ring_next(struct ring *r)
 {
 	for (;;) {
-		size_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
-		if (atomic_load(&r->tail) == head) {
+		size_t head = r->rhead;
+		if (atomic_load_explicit(&r->tail, memory_order_acquire) == head) {
 			int spin;
+			ring_release(r);   /* the producer may wait for room */
 			for (spin = 0; spin < SPIN && atomic_load(&r->tail) == head; spin++)
 				cpu_relax();
 			if (spin == SPIN) {
@@ -240,15 +254,18 @@ static const struct rec *ring_next(struct ring *r)
 		const struct rec *m = (const struct rec *)(r->buf + (head & (RING_BYTES - 1)));
 		if (m->kind != M_PAD)
 			return m;
-		atomic_store(&r->head, head + m->len);
-		ring_wake(r, &r->prod_waiting);
+		r->rhead = head + m->len;
 	}
 }
 
+/* Consumer: done with m. The position is released in batches, or at once
+ * when the producer waits for room. */
 static void ring_pop(struct ring *r, const struct rec *m)
 {
-	atomic_store(&r->head, atomic_load_explicit(&r->head, memory_order_relaxed) + m->len);
-	ring_wake(r, &r->prod_waiting);
+	r->rhead += m->len;
+	if (++r->unreleased >= PUBLISH_EVERY ||
+	    atomic_load_explicit(&r->prod_waiting, memory_order_relaxed))
+		ring_release(r);
 }
 
 /* ---- stream numbers ---- */
@@ -420,7 +437,7 @@ static void *worker_main(void *arg)
 			break;
 		}
 		if (kind != M_END)
-			atomic_store(&w->done_seq, m->seq);
+			atomic_store_explicit(&w->done_seq, m->seq, memory_order_release);
 		ring_pop(&w->ring, m);
 		if (w->npend)
 			resolve(w);

@@ -407,13 +407,13 @@ int cmd_analyze(int argc, char **argv)
 					 o.fmt == &ns_output_json ? NS_ANT_JSON : NS_ANT_TEXT,
 					 o.acks, o.max_conns);
 		}
-		if (!ant) {
+		if (ant) {
+			cons = ns_ant_consumer(ant);
+		} else {
+			/* no memory or no thread for them: one thread, the same report */
 			p.out.ob = &ob;
 			ob_free(&rob);
-			fprintf(stderr, "netsift analyze: cannot start %u threads\n", nthreads);
-			goto fail_early;
 		}
-		cons = ns_ant_consumer(ant);
 	}
 	pipeline_add_consumer(&p, &cons);
 	if (!zrun.zk && !ant) {

@@ -78,7 +78,8 @@ struct ns_owner {
 };
 
 /* One packet: this fixed header, then cap_len bytes from the IP header on.
- * Records are exactly sizeof(struct ns_rec) + cap_len long. */
+ * Records are at least sizeof(struct ns_rec) + cap_len long (the cgroup hooks
+ * reserve fixed sizes in the ring: bpf/netsift.bpf.c, capture()). */
 struct ns_rec {
 	__u64 ts_ns;             /* bpf_ktime_get_ns(): CLOCK_MONOTONIC; first: the
 				  * reader merges the per-CPU rings on these 8 bytes */

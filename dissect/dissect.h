@@ -107,6 +107,7 @@ const char *ns_flag_name(uint32_t flag_bit);
 /* ---- context: what the source knows besides the bytes ---- */
 #define NS_IFNAME_MAX 64
 #define NS_COMM_MAX 16
+struct ns_procctx;
 struct ns_ctx {
 	uint64_t ts_ns;          /* nanoseconds since the epoch */
 	uint64_t frame;          /* 1-based frame number */
@@ -119,6 +120,9 @@ struct ns_ctx {
 	uint32_t uid;
 	uint64_t cgroup_id;
 	char comm[NS_COMM_MAX];
+	/* pid namespace, parent, executable, cgroup path, container (src/procctx.h):
+	 * live traces and their -w recordings; NULL when unknown */
+	const struct ns_procctx *proc;
 	/* the input file as given on the command line, when several are read
 	 * as one capture (events name it); NULL otherwise */
 	const char *file;

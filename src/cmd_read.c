@@ -17,6 +17,7 @@
 #include "pipeline.h"
 #include "reader/reader.h"
 #include "reader/inputs.h"
+#include "procctx.h"
 #include "flow/out_flow.h"
 #include "analyze/analyze.h"
 #include "cli_common.h"
@@ -392,6 +393,11 @@ int cmd_read(int argc, char **argv)
 		fprintf(stderr, "netsift read: write error: %s\n", strerror(ob.err));
 		failed = true;
 	}
+	/* a recording with more process contexts than are kept (procctx.h) */
+	if (nsctx_overflow())
+		fprintf(stderr, "netsift read: %llu packets without their process context "
+			"(more distinct contexts than netsift keeps)\n",
+			(unsigned long long)nsctx_overflow());
 	/* The summary: always with -v; otherwise only when frames could not be
 	 * decoded, and never after a fatal error (that is reported alone). */
 	if (o.stats || (!failed && ob.err != EPIPE && p.st.undecodable))

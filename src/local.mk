@@ -61,5 +61,11 @@ src_libnetsift_a_SOURCES += \
 	src/reader/inputs.c src/reader/inputs.h
 src_libnetsift_a_CFLAGS += $(COMPRESS_CFLAGS)
 netsift_LDADD += $(COMPRESS_LIBS)
+# Process and container context of live events (issue 13 item 7): container
+# ids from cgroup paths, its text in pcapng comments, the intern table.
+src_libnetsift_a_SOURCES += src/procctx.c src/procctx.h
+if HAVE_LIVE
+netsift_SOURCES += src/live/procinfo.c src/live/procinfo.h
+endif
 # analyze --threads (issue 16): one reader, workers owning connections by hash
 src_libnetsift_a_SOURCES += src/analyze/an_threads.c src/analyze/an_threads.h

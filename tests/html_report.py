@@ -161,7 +161,12 @@ DOM_JS = r"""
       titles:s.querySelectorAll('title').length});
   });
   var sec=document.querySelector('section.conn'), r=sec?sec.getBoundingClientRect():null;
-  return JSON.stringify({graphs:out, rows:document.querySelectorAll('#conns tbody tr').length,
+  var cids=[];
+  document.querySelectorAll('#conns tbody tr').forEach(function(tr){
+    var c=tr.querySelector('td.cid');
+    cids.push(c?c.textContent:'(no cell)');
+  });
+  return JSON.stringify({graphs:out, cids:cids, rows:document.querySelectorAll('#conns tbody tr').length,
     first: r?{x:r.left+window.scrollX,y:r.top+window.scrollY,w:r.width,h:r.height}:null});
 })()
 """
@@ -248,6 +253,12 @@ def check_report(ch, report, analysis, top, outdir):
                  (name, hi, lo))
     if dom["rows"] != len(conns):
         fail("%s: %d table rows for %d connections" % (name, dom["rows"], len(conns)))
+    # the Community ID column holds the analysis's communityId, row for row
+    # (compared as sets of values: the page sorts rows its own way)
+    got = sorted(dom["cids"])
+    want = sorted(c["communityId"] or "-" for c in conns)
+    if got != want:
+        fail("%s: Community ID column %s, the analysis says %s" % (name, got[:3], want[:3]))
     by = {c["stream"]: c for c in conns}
     nrtx = nzw = 0
     for g in dom["graphs"]:

@@ -32,66 +32,16 @@ NC=lc-c$$ NS=lc-s$$ VC=lc-vc$$ VS=lc-vs$$
 IP4C=10.78.0.1 IP4S=10.78.0.2 IP6C=fd00:78::1 IP6S=fd00:78::2
 T=15
 
-skip() {
-	[ "${NETSIFT_NO_SKIP:-0}" = 1 ] && { echo "live-close.sh: FAIL (no skip allowed): $*"; exit 1; }
-	echo "live-close.sh: SKIP: $*"; exit 77
-}
-die() { echo "live-close.sh: FAIL: $*"; exit 1; }
-log() { echo "live-close.sh: $*"; }
-
-[ "$(id -u)" = 0 ] || skip "needs root (eBPF, network namespaces)"
-[ -x "$NETSIFT" ] || die "no netsift binary at $NETSIFT"
-for tool in ip tcpdump python3 ethtool timeout nft tshark capinfos; do
-	command -v "$tool" >/dev/null 2>&1 || skip "$tool not installed"
-done
-if "$NETSIFT" trace --help 2>&1 | grep -q "without the live"; then
-	skip "netsift built without the live backend"
-fi
-
+ME=live-close.sh
 TMP=$(mktemp -d /tmp/lc-test.XXXXXX)
-BG=
-cleanup() {
-	rc=$?
-	set +e
-	for p in $BG; do kill "$p" 2>/dev/null; done
-	for p in $BG; do wait "$p" 2>/dev/null; done
-	ip netns del "$NC" 2>/dev/null
-	ip netns del "$NS" 2>/dev/null
-	if [ "$rc" != 0 ] && [ "$rc" != 77 ]; then
-		for f in "$TMP"/*.err; do
-			[ -s "$f" ] && { echo "--- $f"; tail -5 "$f"; }
-		done
-	fi
-	rm -rf "$TMP"
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+. "$TOP_SRCDIR/tests/netns.sh"
+ns_trap
+ns_need tcpdump python3 ethtool timeout nft tshark capinfos
+ns_need_live
+ns_probe_live $T
 
-if ! timeout $T "$NETSIFT" trace -c 1 -o json -- true >"$TMP/probe.out" 2>"$TMP/probe.err"; then
-	if grep -q "Function not implemented\|Operation not supported\|no cgroup v2" "$TMP/probe.err"; then
-		skip "kernel lacks BPF cgroup support: $(head -1 "$TMP/probe.err")"
-	fi
-	die "netsift trace -- true failed: $(cat "$TMP/probe.err")"
-fi
-
-ip netns add "$NC"
-ip netns add "$NS"
-for n in "$NC" "$NS"; do
-	ip netns exec "$n" sysctl -qw net.ipv6.conf.default.accept_dad=0 \
-		net.ipv6.conf.default.router_solicitations=0 net.ipv6.conf.all.accept_dad=0
-	ip -n "$n" link set lo up
-done
-ip link add "$VC" netns "$NC" type veth peer name "$VS" netns "$NS"
-ip -n "$NC" addr add $IP4C/24 dev "$VC"
-ip -n "$NS" addr add $IP4S/24 dev "$VS"
-ip -n "$NC" addr add $IP6C/64 dev "$VC" nodad
-ip -n "$NS" addr add $IP6S/64 dev "$VS" nodad
-ip netns exec "$NC" ethtool -K "$VC" tso off gso off gro off tx off rx off >/dev/null 2>&1 || true
-ip netns exec "$NS" ethtool -K "$VS" tso off gso off gro off tx off rx off >/dev/null 2>&1 || true
-ip -n "$NC" link set "$VC" up
-ip -n "$NS" link set "$VS" up
-timeout $T ip netns exec "$NC" ping -c1 -W2 $IP4S >/dev/null || die "veth not up"
+ns_pair "$NC" "$NS" "$VC" "$VS" $IP4C $IP4S $IP6C $IP6S
+ns_offloads tso off gso off gro off tx off rx off
 
 wait_file() {
 	i=0
@@ -135,7 +85,7 @@ compare() {  # NAME PIDFILE LOCALIP IFACE MIN_EVENTS MIN_TIMEWAIT
 	tshark -r "$TMP/$1.pcapng" -T fields -e frame.comment 2>/dev/null | sort | uniq -c \
 		>"$TMP/$1.comments"
 	[ "$(wc -l <"$TMP/$1.comments")" = 1 ] &&
-		grep -q " python3\[$(cat "$TMP/$2")\] tid=[0-9]* uid=0 cgroup=[0-9]*\$" "$TMP/$1.comments" ||
+		grep -q " python3\[$(cat "$TMP/$2")\] tid=[0-9]* uid=0 cgroup=[0-9]* ppid=[0-9]* nspid=[0-9]* nstid=[0-9]* nsppid=[0-9]* pidns=[0-9]* mntns=[0-9]* exe=/[^ ]* cgpath=/[^ ]*\$" "$TMP/$1.comments" ||
 		die "$1: packet comments: $(cat "$TMP/$1.comments")"
 	capinfos "$TMP/$1.pcapng" 2>/dev/null | grep -q "Capture application: *netsift" ||
 		die "$1: no shb_userappl"

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Loopback (helper i13live; root, a network namespace): a TCP connection
+# Loopback (root, a network namespace): a TCP connection
 # between two traced processes over lo passes each one's hooks, the sender's
 # egress and the receiver's ingress, but is one packet on lo. The trace must
 # give each packet once, like tcpdump -i lo at the same time (same TCP
@@ -13,43 +13,14 @@ PEER="python3 $TOP_SRCDIR/tests/live/peer.py"
 NN=ll-n$$
 T=15
 
-skip() {
-	[ "${NETSIFT_NO_SKIP:-0}" = 1 ] && { echo "live-lo.sh: FAIL (no skip allowed): $*"; exit 1; }
-	echo "live-lo.sh: SKIP: $*"; exit 77
-}
-die() { echo "live-lo.sh: FAIL: $*"; exit 1; }
-log() { echo "live-lo.sh: $*"; }
-
-[ "$(id -u)" = 0 ] || skip "needs root (eBPF, network namespaces)"
-[ -x "$NETSIFT" ] || die "no netsift binary at $NETSIFT"
-for tool in ip tcpdump python3 timeout; do
-	command -v "$tool" >/dev/null 2>&1 || skip "$tool not installed"
-done
-if "$NETSIFT" trace --help 2>&1 | grep -q "without the live"; then
-	skip "netsift built without the live backend"
-fi
-
+ME=live-lo.sh
 TMP=$(mktemp -d /tmp/ll-test.XXXXXX)
-BG=
-cleanup() {
-	rc=$?
-	set +e
-	for p in $BG; do kill "$p" 2>/dev/null; done
-	for p in $BG; do wait "$p" 2>/dev/null; done
-	ip netns del "$NN" 2>/dev/null
-	if [ "$rc" != 0 ] && [ "$rc" != 77 ]; then
-		for f in "$TMP"/*.err; do
-			[ -s "$f" ] && { echo "--- $f"; tail -5 "$f"; }
-		done
-	fi
-	rm -rf "$TMP"
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+. "$TOP_SRCDIR/tests/netns.sh"
+ns_trap
+ns_need tcpdump python3 timeout
+ns_need_live
 
-ip netns add "$NN"
-ip -n "$NN" link set lo up
+ns_one "$NN"
 
 timeout 30 ip netns exec "$NN" tcpdump -i lo -s 200 -U --immediate-mode -n -w "$TMP/lo.pcap" \
 	"tcp port 7300" 2>"$TMP/lo.pcap.err" &

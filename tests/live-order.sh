@@ -1,5 +1,5 @@
 #!/bin/sh
-# Strict time order of a live trace across CPUs (helper i13live; root, netns):
+# Strict time order of a live trace across CPUs (root, netns):
 # iperf3 --bidir over veth, the client pinned to one CPU and the server to
 # another, so both CPUs' rings fill at once, while `netsift trace -w` records
 # the client. capinfos must find the recording in strict time order, and the
@@ -11,55 +11,17 @@ NC=lo-c$$ NS=lo-s$$ VC=lo-vc$$ VS=lo-vs$$
 IP4C=10.80.0.1 IP4S=10.80.0.2
 T=30
 
-skip() {
-	[ "${NETSIFT_NO_SKIP:-0}" = 1 ] && { echo "live-order.sh: FAIL (no skip allowed): $*"; exit 1; }
-	echo "live-order.sh: SKIP: $*"; exit 77
-}
-die() { echo "live-order.sh: FAIL: $*"; exit 1; }
-log() { echo "live-order.sh: $*"; }
-
-[ "$(id -u)" = 0 ] || skip "needs root (eBPF, network namespaces)"
-[ -x "$NETSIFT" ] || die "no netsift binary at $NETSIFT"
-for tool in ip iperf3 capinfos taskset python3 timeout; do
-	command -v "$tool" >/dev/null 2>&1 || skip "$tool not installed"
-done
-if "$NETSIFT" trace --help 2>&1 | grep -q "without the live"; then
-	skip "netsift built without the live backend"
-fi
+ME=live-order.sh
+TMP=$(mktemp -d /tmp/lo-test.XXXXXX)
+. "$(dirname "$0")/netns.sh"
+ns_trap
+ns_need iperf3 capinfos taskset python3 timeout
+ns_need_live
 [ "$(nproc)" -ge 2 ] || skip "needs two CPUs"
 
-TMP=$(mktemp -d /tmp/lo-test.XXXXXX)
-BG=
-cleanup() {
-	rc=$?
-	set +e
-	for p in $BG; do kill "$p" 2>/dev/null; done
-	for p in $BG; do wait "$p" 2>/dev/null; done
-	ip netns del "$NC" 2>/dev/null
-	ip netns del "$NS" 2>/dev/null
-	if [ "$rc" != 0 ] && [ "$rc" != 77 ]; then
-		for f in "$TMP"/*.err; do
-			[ -s "$f" ] && { echo "--- $f"; tail -5 "$f"; }
-		done
-	fi
-	rm -rf "$TMP"
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-ip netns add "$NC"
-ip netns add "$NS"
-for n in "$NC" "$NS"; do ip -n "$n" link set lo up; done
-ip link add "$VC" netns "$NC" type veth peer name "$VS" netns "$NS"
-ip -n "$NC" addr add $IP4C/24 dev "$VC"
-ip -n "$NS" addr add $IP4S/24 dev "$VS"
+ns_pair "$NC" "$NS" "$VC" "$VS" $IP4C $IP4S
 # wire-sized segments: many packets
-ip netns exec "$NC" ethtool -K "$VC" tso off gso off gro off >/dev/null 2>&1 || true
-ip netns exec "$NS" ethtool -K "$VS" tso off gso off gro off >/dev/null 2>&1 || true
-ip -n "$NC" link set "$VC" up
-ip -n "$NS" link set "$VS" up
-timeout 10 ip netns exec "$NC" ping -c1 -W2 $IP4S >/dev/null || die "veth not up"
+ns_offloads tso off gso off gro off
 
 timeout $T ip netns exec "$NS" taskset -c 1 iperf3 -s -1 -p 5299 >/dev/null 2>"$TMP/srv.err" &
 BG="$BG $!"

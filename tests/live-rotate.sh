@@ -13,48 +13,14 @@ NC=lr-c$$ NS=lr-s$$ VC=lr-vc$$ VS=lr-vs$$
 IP4C=10.81.0.1 IP4S=10.81.0.2
 T=30
 
-skip() {
-	[ "${NETSIFT_NO_SKIP:-0}" = 1 ] && { echo "live-rotate.sh: FAIL (no skip allowed): $*"; exit 1; }
-	echo "live-rotate.sh: SKIP: $*"; exit 77
-}
-die() { echo "live-rotate.sh: FAIL: $*"; exit 1; }
-log() { echo "live-rotate.sh: $*"; }
-
-[ "$(id -u)" = 0 ] || skip "needs root (eBPF, network namespaces)"
-[ -x "$NETSIFT" ] || die "no netsift binary at $NETSIFT"
-for tool in ip python3 capinfos timeout; do
-	command -v "$tool" >/dev/null 2>&1 || skip "$tool not installed"
-done
-if "$NETSIFT" trace --help 2>&1 | grep -q "without the live"; then
-	skip "netsift built without the live backend"
-fi
-
+ME=live-rotate.sh
 TMP=$(mktemp -d /tmp/lr-test.XXXXXX)
-cleanup() {
-	rc=$?
-	set +e
-	ip netns del "$NC" 2>/dev/null
-	ip netns del "$NS" 2>/dev/null
-	if [ "$rc" != 0 ] && [ "$rc" != 77 ]; then
-		for f in "$TMP"/*.err; do
-			[ -s "$f" ] && { echo "--- $f"; tail -5 "$f"; }
-		done
-	fi
-	[ -n "${KEEP:-}" ] || rm -rf "$TMP"
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+. "$TOP_SRCDIR/tests/netns.sh"
+ns_trap
+ns_need python3 capinfos timeout
+ns_need_live
 
-ip netns add "$NC"
-ip netns add "$NS"
-for n in "$NC" "$NS"; do ip -n "$n" link set lo up; done
-ip link add "$VC" netns "$NC" type veth peer name "$VS" netns "$NS"
-ip -n "$NC" addr add $IP4C/24 dev "$VC"
-ip -n "$NS" addr add $IP4S/24 dev "$VS"
-ip -n "$NC" link set "$VC" up
-ip -n "$NS" link set "$VS" up
-timeout 10 ip netns exec "$NC" ping -c1 -W2 $IP4S >/dev/null || die "veth not up"
+ns_pair "$NC" "$NS" "$VC" "$VS" $IP4C $IP4S
 
 # the same events, frame numbers included: `read` of several files numbers
 # the packets across them as the live trace does; only `read` names the file

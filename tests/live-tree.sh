@@ -1,6 +1,6 @@
 #!/bin/sh
 # netsift trace -- COMMAND follows the whole process tree, and the ends of a
-# trace (helper i13live; root, network namespaces):
+# trace (root, network namespaces):
 #   1. a child the command leaves running in the background keeps the trace
 #      going and its packets are traced (two pings, one backgrounded for 1 s)
 #   2. SIGINT reaches every process of the cgroup; one that ignores it is
@@ -18,66 +18,28 @@ NC=lt-c$$ NS=lt-s$$ VC=lt-vc$$ VS=lt-vs$$
 IP4C=10.79.0.1 IP4S=10.79.0.2
 T=15
 
-skip() {
-	[ "${NETSIFT_NO_SKIP:-0}" = 1 ] && { echo "live-tree.sh: FAIL (no skip allowed): $*"; exit 1; }
-	echo "live-tree.sh: SKIP: $*"; exit 77
-}
-die() { echo "live-tree.sh: FAIL: $*"; exit 1; }
-log() { echo "live-tree.sh: $*"; }
-
-[ "$(id -u)" = 0 ] || skip "needs root (eBPF, network namespaces)"
-[ -x "$NETSIFT" ] || die "no netsift binary at $NETSIFT"
-for tool in ip python3 ping timeout; do
-	command -v "$tool" >/dev/null 2>&1 || skip "$tool not installed"
-done
-if "$NETSIFT" trace --help 2>&1 | grep -q "without the live"; then
-	skip "netsift built without the live backend"
-fi
-CG=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
-[ -n "$CG" ] || skip "no cgroup2 mount"
-
+ME=live-tree.sh
 TMP=$(mktemp -d /tmp/lt-test.XXXXXX)
-BG=
+. "$(dirname "$0")/netns.sh"
+CG=
 STALE=
-cleanup() {
-	rc=$?
-	set +e
-	for p in $BG; do kill "$p" 2>/dev/null; done
-	for p in $BG; do wait "$p" 2>/dev/null; done
+# the stale cgroups of part 5: their processes go back to the root, then
+# they go
+ns_on_exit() {
 	for d in $STALE; do
 		[ -d "$d" ] || continue
 		for p in $(cat "$d/cgroup.procs"); do echo "$p" >"$CG/cgroup.procs"; kill -9 "$p"; done
 		rmdir "$d"
 	done
-	ip netns del "$NC" 2>/dev/null
-	ip netns del "$NS" 2>/dev/null
-	if [ "$rc" != 0 ] && [ "$rc" != 77 ]; then
-		for f in "$TMP"/*.err; do
-			[ -s "$f" ] && { echo "--- $f"; tail -5 "$f"; }
-		done
-	fi
-	rm -rf "$TMP"
-	exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+ns_trap
+ns_need python3 ping timeout
+ns_need_live
+CG=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+[ -n "$CG" ] || skip "no cgroup2 mount"
+ns_probe_live $T
 
-if ! timeout $T "$NETSIFT" trace -c 1 -o json -- true >"$TMP/probe.out" 2>"$TMP/probe.err"; then
-	if grep -q "Function not implemented\|Operation not supported\|no cgroup v2" "$TMP/probe.err"; then
-		skip "kernel lacks BPF cgroup support: $(head -1 "$TMP/probe.err")"
-	fi
-	die "netsift trace -- true failed: $(cat "$TMP/probe.err")"
-fi
-
-ip netns add "$NC"
-ip netns add "$NS"
-for n in "$NC" "$NS"; do ip -n "$n" link set lo up; done
-ip link add "$VC" netns "$NC" type veth peer name "$VS" netns "$NS"
-ip -n "$NC" addr add $IP4C/24 dev "$VC"
-ip -n "$NS" addr add $IP4S/24 dev "$VS"
-ip -n "$NC" link set "$VC" up
-ip -n "$NS" link set "$VS" up
-timeout $T ip netns exec "$NC" ping -c1 -W2 $IP4S >/dev/null || die "veth not up"
+ns_pair "$NC" "$NS" "$VC" "$VS" $IP4C $IP4S
 
 now_ms() { date +%s%3N; }
 

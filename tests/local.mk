@@ -52,7 +52,7 @@ tests_unit_test_encap_LDADD = $(UNIT_LDADD)
 endif
 
 if HAVE_CMOCKA
-# Ethernet-level encapsulations (helper l2enc), one test program per dissect/ file.
+# Ethernet-level encapsulations, one test program per dissect/ file.
 L2ENC_UNIT_TESTS = tests/unit/test_mpls tests/unit/test_pppoe tests/unit/test_pbb tests/unit/test_fabricpath tests/unit/test_vntag tests/unit/test_etag tests/unit/test_nsh tests/unit/test_macsec
 check_PROGRAMS += $(L2ENC_UNIT_TESTS)
 TESTS += $(L2ENC_UNIT_TESTS)
@@ -88,7 +88,7 @@ EXTRA_DIST += tests/tshark-diff.sh tests/tshark_diff.py \
 	tests/tshark-allowlist.txt
 
 if HAVE_CMOCKA
-# Flow tracker, DNS parser and DNS cache (helper flw).
+# Flow tracker, DNS parser and DNS cache.
 FLOW_UNIT_TESTS = tests/unit/test_dns tests/unit/test_dnscache tests/unit/test_flow
 check_PROGRAMS += $(FLOW_UNIT_TESTS)
 TESTS += $(FLOW_UNIT_TESTS)
@@ -116,20 +116,20 @@ tests_unit_test_ringread_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/src
 tests_unit_test_ringread_LDADD = $(CMOCKA_LIBS)
 endif
 
-# Live tracing end to end (helper live): netns + veth, needs root; skips (77)
+# Live tracing end to end: netns + veth, needs root; skips (77)
 # without root or kernel support. tests/bench-live.sh measures (not in TESTS).
 TESTS += tests/live.sh
 EXTRA_DIST += tests/live.sh tests/live/peer.py tests/live/check.py \
 	tests/bench-live.sh
 
-# netsift read (helper cli): golden outputs, the tcpdump corpus, error paths, man pages.
+# netsift read: golden outputs, the tcpdump corpus, error paths, man pages.
 TESTS += tests/golden.sh tests/corpus.sh tests/errors.sh tests/man.sh
 EXTRA_DIST += tests/golden.sh tests/corpus.sh tests/errors.sh tests/man.sh
 # The compare-and-update code of the three golden tests (sourced, not a test).
 EXTRA_DIST += tests/golden-lib.sh
 
 if HAVE_CMOCKA
-# pcapng reader/writer and the output formatters (helper cli).
+# pcapng reader/writer and the output formatters.
 CLI_UNIT_TESTS = tests/unit/test_pcapng tests/unit/test_outbuf
 check_PROGRAMS += $(CLI_UNIT_TESTS)
 TESTS += $(CLI_UNIT_TESTS)
@@ -148,11 +148,11 @@ endif
 # whole directories, so a new fixture cannot be left out of the tarball.
 EXTRA_DIST += testdata tests/fixtures
 
-# Flow/DNS events (helper flw): golden outputs + cross-check with tshark.
+# Flow/DNS events: golden outputs + cross-check with tshark.
 TESTS += tests/flows-golden.sh
 EXTRA_DIST += tests/flows-golden.sh tests/flows_check.py
 
-# netsift analyze (helper ana): engine unit tests, differential test against
+# netsift analyze: engine unit tests, differential test against
 # tshark's tcp.analysis.* flags and tcptrace, golden reports.
 if HAVE_CMOCKA
 ANALYZE_UNIT_TESTS = tests/unit/test_analyze
@@ -171,7 +171,7 @@ EXTRA_DIST += tests/analyze-vs-tshark.sh tests/analyze-vs-tshark.py \
 	tests/analyze-allowlist.txt tests/analyze-golden.sh
 
 if HAVE_CMOCKA
-# IP fragment reassembly for flows, DNS and analysis (helper reasm).
+# IP fragment reassembly for flows, DNS and analysis.
 check_PROGRAMS += tests/unit/test_reasm
 TESTS += tests/unit/test_reasm
 tests_unit_test_reasm_SOURCES = tests/unit/test_reasm.c tests/unit/unit.h \
@@ -184,7 +184,7 @@ TESTS += tests/reasm.sh
 EXTRA_DIST += tests/reasm.sh
 
 if HAVE_CMOCKA
-# The link types other than Ethernet / SLL / PPP / raw (helper linktypes):
+# The link types other than Ethernet / SLL / PPP / raw:
 # one test program per dissect/ file.
 LINK_UNIT_TESTS = tests/unit/test_ieee80211 tests/unit/test_nflog tests/unit/test_lan tests/unit/test_arcnet tests/unit/test_wan tests/unit/test_ieee802154 tests/unit/test_sixlowpan tests/unit/test_pseudo
 check_PROGRAMS += $(LINK_UNIT_TESTS)
@@ -216,7 +216,7 @@ tests_unit_test_pseudo_LDADD = $(UNIT_LDADD)
 endif
 
 if HAVE_CMOCKA
-# Encapsulation decoders (helper ipenc): one test program per dissect/ file,
+# Encapsulation decoders: one test program per dissect/ file,
 # plus nesting and the NS_MAX_ENCAP limit; tests/unit/encap.h builds packets.
 ENCAP_UNIT_TESTS = tests/unit/test_gre tests/unit/test_vxlan tests/unit/test_ipip tests/unit/test_ether tests/unit/test_ppp tests/unit/test_erspan tests/unit/test_wccp tests/unit/test_etherip tests/unit/test_geneve tests/unit/test_vxlan_gpe tests/unit/test_teredo tests/unit/test_ayiya tests/unit/test_gtpu tests/unit/test_nesting
 check_PROGRAMS += $(ENCAP_UNIT_TESTS)
@@ -463,8 +463,8 @@ EXTRA_DIST += tests/live-close.sh
 TESTS += tests/live-tree.sh
 EXTRA_DIST += tests/live-tree.sh
 
-# Strict time order of a -w recording under a two-CPU iperf3 load (helper
-# i13live). Root, netns.
+# Strict time order of a -w recording under a two-CPU iperf3 load. Root,
+# netns.
 TESTS += tests/live-order.sh
 EXTRA_DIST += tests/live-order.sh
 
@@ -475,6 +475,35 @@ EXTRA_DIST += tests/live-lo.sh
 # -w rotation -C/-G/-W. Root, netns.
 TESTS += tests/live-rotate.sh
 EXTRA_DIST += tests/live-rotate.sh
+
+# The namespace pair (veth, addresses, checks, cleanup) shared by the live
+# tests, tests/bench-live.sh and tests/bench/mk*.sh (sourced).
+EXTRA_DIST += tests/netns.sh
+
+# Process and container context of live events (issue 13 item 7): a process
+# in its own pid namespace in a docker-<id>.scope cgroup. Root, netns, cgroups.
+TESTS += tests/live-ctx.sh
+EXTRA_DIST += tests/live-ctx.sh
+
+if HAVE_CMOCKA
+# Process and container context (issue 13 item 7): container ids from cgroup
+# paths, the pcapng comment text and its round trip; the /proc reader of
+# `netsift trace` (plain /proc, no libbpf: tested with or without live).
+PROCCTX_UNIT_TESTS = tests/unit/test_procctx tests/unit/test_procinfo
+check_PROGRAMS += $(PROCCTX_UNIT_TESTS)
+TESTS += $(PROCCTX_UNIT_TESTS)
+tests_unit_test_procctx_SOURCES = tests/unit/test_procctx.c tests/unit/unit.h
+tests_unit_test_procctx_CFLAGS = $(CLI_UNIT_CFLAGS)
+tests_unit_test_procctx_LDADD = $(CLI_UNIT_LDADD)
+tests_unit_test_procinfo_SOURCES = tests/unit/test_procinfo.c tests/unit/unit.h \
+	src/live/procinfo.c src/live/procinfo.h
+tests_unit_test_procinfo_CFLAGS = $(CLI_UNIT_CFLAGS)
+tests_unit_test_procinfo_LDADD = $(CLI_UNIT_LDADD)
+endif
+if HAVE_LIVE
+# live.c, which fuzz_ring includes whole, calls the /proc reader
+tests_fuzz_fuzz_ring_SOURCES += src/live/procinfo.c
+endif
 
 # --threads: threaded output byte for byte that of one thread (issue 16)
 TESTS += tests/threads.sh

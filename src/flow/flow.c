@@ -51,6 +51,7 @@ struct flow {
 	uint32_t pid, tid, uid;
 	uint64_t cgroup_id;
 	char comm[NS_COMM_MAX];
+	const struct ns_procctx *proc;
 };
 
 struct lru {
@@ -227,6 +228,7 @@ static void emit(struct ns_flow_table *t, const struct flow *f, uint8_t type,
 	ev.uid = f->uid;
 	ev.cgroup_id = f->cgroup_id;
 	memcpy(ev.comm, f->comm, sizeof(ev.comm));
+	ev.proc = f->proc;
 	ev.encap = f->encap;
 	ev.nencap = f->nencap;
 	t->emit(&ev, t->user);
@@ -380,6 +382,7 @@ static void count(struct flow *f, const struct seg *s)
 		f->uid = c->uid;
 		f->cgroup_id = c->cgroup_id;
 		memcpy(f->comm, c->comm, sizeof(f->comm));
+		f->proc = c->proc;
 	}
 }
 

@@ -69,6 +69,7 @@ struct ns_flow_event {
 	uint32_t pid, tid, uid;
 	uint64_t cgroup_id;
 	char comm[NS_COMM_MAX];
+	const struct ns_procctx *proc;  /* interned (src/procctx.h), NULL if unknown */
 	/* the tunnels the flow's first packet came through (valid during the callback) */
 	const struct ns_encap *encap;
 	uint8_t nencap;

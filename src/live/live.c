@@ -49,6 +49,7 @@
 #include "reader/pcapng.h"
 #include "pipeline.h"
 #include "procsock.h"
+#include "procinfo.h"
 
 #define LINKTYPE_RAW_IP 101
 #define MAX_PIDS 64
@@ -109,6 +110,7 @@ struct live {
 	uint64_t rot_start_ns;   /* time of the current file's first packet */
 	uint64_t rot_packets;    /* packets in the current file */
 	int status;              /* NS_PIPE_* of the last pipeline call */
+	struct procinfo *pi;     /* process and container context (procinfo.h) */
 	char ifcache[IFCACHE][IF_NAMESIZE];
 };
 
@@ -552,6 +554,24 @@ static void rec_to_ctx(struct live *lv, const struct ns_rec *r, struct ns_ctx *c
 	ctx->cgroup_id = r->cgroup_id;
 	memcpy(ctx->comm, r->comm, NS_COMM_MAX);
 	ctx->comm[NS_COMM_MAX - 1] = '\0';
+	if (lv->pi && r->pid)
+		ctx->proc = procinfo_get(lv->pi, r->pid, r->tid, r->cgroup_id, ctx->comm);
+}
+
+/* A record just read from its ring: its process's context is read from /proc
+ * now, not when the record's turn comes (up to the merge's look-behind
+ * later), so that a process that exits soon after its packets still has it. */
+static void on_peek(void *arg, const void *data, size_t size)
+{
+	struct live *lv = arg;
+	const struct ns_rec *r = data;
+	char comm[NS_COMM_MAX];
+
+	if (size < sizeof(*r) || r->origin == NS_ORIGIN_KERNEL || !r->pid || !selected(lv->o, r))
+		return;
+	memcpy(comm, r->comm, NS_COMM_MAX);
+	comm[NS_COMM_MAX - 1] = '\0';
+	procinfo_get(lv->pi, r->pid, r->tid, r->cgroup_id, comm);
 }
 
 static int on_record(void *arg, const void *data, size_t size)
@@ -624,6 +644,9 @@ static void report_drops(const struct live *lv, struct live_bpf *b)
 		fprintf(stderr, ", %llu late records retimed by up to %llu us",
 			(unsigned long long)lv->late,
 			(unsigned long long)((lv->late_max_ns + 999) / 1000));
+	if (procinfo_unresolved(lv->pi) || nsctx_overflow())
+		fprintf(stderr, ", %llu threads without process context (exited before their first packet was read)",
+			(unsigned long long)(procinfo_unresolved(lv->pi) + nsctx_overflow()));
 	/* seen by tracepoints, not the cgroup hooks (bpf/netsift.bpf.c) */
 	if (lv->timewait || lv->nosocket)
 		fprintf(stderr, "; %llu of TIME_WAIT sockets, %llu that found no socket",
@@ -937,6 +960,11 @@ static int trace_run(struct trace_opts *o)
 		return fail("trace: %s", strerror(errno));
 	lv->o = o;
 	lv->p = &pipe_state;
+	lv->pi = procinfo_new(mount);
+	if (!lv->pi) {
+		free(lv);
+		return fail("trace: %s", strerror(errno));
+	}
 	memset(&ob, 0, sizeof(ob));
 
 	if (setup_output(lv, &ob, o) != 0)
@@ -960,6 +988,7 @@ static int trace_run(struct trace_opts *o)
 		fail("trace: %s", err);
 		goto out;
 	}
+	live_bpf_set_peek(b, on_peek, lv);
 
 	{
 		int stale = cg_remove_stale(mount);
@@ -1077,6 +1106,7 @@ out:
 		pcap_freecode(&lv->filt);
 	ns_source_free(&lv->src);
 	ob_free(&ob);
+	procinfo_free(lv->pi);
 	free(lv);
 	return rc;
 }

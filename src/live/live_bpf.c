@@ -349,6 +349,15 @@ static int drain(struct live_bpf *b, uint64_t limit)
 	return n < 0 ? -ECANCELED : (int)(n > INT32_MAX ? INT32_MAX : n);
 }
 
+void live_bpf_set_peek(struct live_bpf *b, void (*fn)(void *, const void *, size_t),
+		       void *arg)
+{
+	for (unsigned i = 0; i < b->nrings; i++) {
+		b->rings[i].peek = fn;
+		b->rings[i].peek_arg = arg;
+	}
+}
+
 int live_bpf_poll(struct live_bpf *b, int timeout_ms)
 {
 	struct epoll_event ev[8];

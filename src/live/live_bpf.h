@@ -33,6 +33,10 @@ int live_bpf_owner_map(struct live_bpf *b);
 /* Wait up to timeout_ms for a wake-up, then deliver the records of all rings
  * stamped up to 2 ms ago (later ones may still have an earlier-stamped
  * predecessor on another CPU): records handled, or negative errno. */
+/* Have fn see every record as soon as it is read from its ring, before the
+ * merge delivers it (ringread.h, ns_ring_peek_fn). */
+void live_bpf_set_peek(struct live_bpf *b, void (*fn)(void *, const void *, size_t),
+		       void *arg);
 int live_bpf_poll(struct live_bpf *b, int timeout_ms);
 /* Deliver everything committed, regardless of age (at the end). */
 int live_bpf_consume(struct live_bpf *b);

@@ -102,8 +102,11 @@ static void scan_ring(struct ns_ring *r)
 			memcpy(&e->ts, hdr + NS_RING_HDR_SZ, sizeof(e->ts));
 		r->wtail++;
 		r->scan += record_span(len);
-		if (!e->done)
+		if (!e->done) {
 			order_insert(r, slot);
+			if (r->peek)
+				r->peek(r->peek_arg, hdr + NS_RING_HDR_SZ, len);
+		}
 	}
 }
 

@@ -40,7 +40,16 @@ struct ns_ring_ent {
 	uint32_t done;                 /* delivered or discarded: space can go back */
 };
 
+/* Called for each record as it is first read from its ring, before it waits
+ * in the window for its turn (records are delivered up to the merge's
+ * look-behind later): for work that cannot wait, such as reading /proc of a
+ * process that may soon exit. */
+typedef void (*ns_ring_peek_fn)(void *arg, const void *data, size_t size);
+
 struct ns_ring {
+	/* optional, set by the caller: see ns_ring_peek_fn */
+	ns_ring_peek_fn peek;
+	void *peek_arg;
 	/* set up by the caller */
 	uint64_t *consumer_pos;        /* shared page, written by us */
 	const uint64_t *producer_pos;  /* shared page, written by the kernel */

@@ -16,6 +16,7 @@
 #include "output/html.h"
 #include "analyze/analyze_report.h"
 #include "analyze/timeseq.h"
+#include "communityid.h"
 #include "pipeline.h"
 
 #include "config.h"
@@ -204,8 +205,23 @@ static double avg_rtt_ms(const struct ns_an_conn *c)
 	return n ? (double)(c->init.rtt_sum_ns + c->resp.rtt_sum_ns) / 1e6 / (double)n : -1;
 }
 
+/* The connection's Community ID (the same as -o json's communityId), the
+ * key that joins it to Zeek, Suricata or a SIEM. */
+static void cid_cell(FILE *m, const struct ns_an_conn *c, uint16_t seed)
+{
+	char cid[NS_CID_STRLEN];
+	struct ns_cid_tuple t = {
+		.src = c->init.addr, .dst = c->resp.addr, .proto = 6, .has_ports = true,
+		.sport = c->init.port, .dport = c->resp.port,
+	};
+	if (ns_community_id(seed, &t, cid) == 0)
+		fprintf(m, "<td class=\"cid\">%s</td>", cid);
+	else
+		fputs("<td class=\"cid\">-</td>", m);
+}
+
 /* The cells of a table row after the stream cell. */
-static void row_cells(FILE *m, const struct ns_an_conn *c, bool problem)
+static void row_cells(FILE *m, const struct ns_an_conn *c, bool problem, uint16_t seed)
 {
 	const struct ns_an_dir *i = &c->init, *s = &c->resp;
 	fputs("<td>", m);
@@ -229,6 +245,7 @@ static void row_cells(FILE *m, const struct ns_an_conn *c, bool problem)
 	else
 		fputs("<td data-v=\"-1\">-</td>", m);
 	fprintf(m, "<td>%s</td>", problem ? "<b class=\"bad\">yes</b>" : "-");
+	cid_cell(m, c, seed);
 }
 
 static void conn_head(FILE *m, const struct ns_an_conn *c, bool problem)
@@ -358,7 +375,7 @@ static void out_html_conn(struct ns_out *o, const struct ns_an_conn *c)
 		struct hitem it = { .file = fi, .stream = c->stream };
 		FILE *m = open_memstream(&it.html, &it.len);
 		if (m) {
-			row_cells(m, c, problem);
+			row_cells(m, c, problem, o->cid_seed);
 			fclose(m);
 			hvec_push(o, &r->rows, it);
 		} else {
@@ -648,7 +665,7 @@ static void write_page(FILE *m, struct html_report *r)
 	fputs("<th>stream</th><th>initiator</th><th>responder</th><th>state</th><th>history</th>"
 	      "<th>close</th><th>start s</th><th>duration s</th><th>packets</th><th>payload</th>"
 	      "<th>retrans</th><th>dupack</th><th>ooo</th><th>zero win</th><th>RTT ms</th>"
-	      "<th>problems</th></tr></thead><tbody>\n", m);
+	      "<th>problems</th><th>Community ID</th></tr></thead><tbody>\n", m);
 	for (size_t i = 0; i < r->rows.n; i++) {
 		const struct hitem *it = &r->rows.v[i];
 		fputs("<tr>", m);

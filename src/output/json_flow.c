@@ -59,6 +59,7 @@ void out_json_flow(struct ns_out *o, const struct ns_flow_event *ev, const struc
 	c.uid = ev->uid;
 	c.cgroup_id = ev->cgroup_id;
 	memcpy(c.comm, ev->comm, sizeof(c.comm));
+	c.proc = ev->proc;
 	/* "encap" is an extra argument, only for a flow inside tunnels. */
 	oj_begin(ob, &c, begin ? "net_flow_tcp_begin" : "net_flow_tcp_end",
 		 (begin ? 9u : 15u) + (ev->nencap ? 1u : 0u));

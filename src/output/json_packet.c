@@ -2,6 +2,7 @@
  * notes-coord/json-format.md; this file is the only place that knows it. */
 #include "output/json.h"
 #include "communityid.h"
+#include "procctx.h"
 
 #include "bytes.h"
 #include <limits.h>
@@ -82,6 +83,30 @@ const char *out_direction_name(uint8_t dir)
 
 /* ---- envelope ---- */
 
+/* The process and container context (src/procctx.h) after "userId", only
+ * when the source knows it (a live trace or its -w recording): offline
+ * captures keep the envelope they always had. At most OJ_PROCCTX_MAX bytes. */
+#define OJ_PROCCTX_MAX (400 + 2 * 6 * NS_CTX_PATH_MAX + 2 * NS_CONTAINER_ID_MAX)
+static char *put_procctx(char *p, const struct ns_procctx *c)
+{
+	p = p_u64(p_mem(p, ",\"parentProcessId\":", 19), c->ppid);
+	p = p_u64(p_mem(p, ",\"nsProcessId\":", 15), c->ns_pid);
+	p = p_u64(p_mem(p, ",\"nsThreadId\":", 14), c->ns_tid);
+	p = p_u64(p_mem(p, ",\"nsParentProcessId\":", 21), c->ns_ppid);
+	p = p_u64(p_mem(p, ",\"pidNamespace\":", 16), c->pid_ns);
+	p = p_u64(p_mem(p, ",\"mountNamespace\":", 18), c->mnt_ns);
+	p = p_mem(p, ",\"executable\":\"", 15);
+	p = fmt_json_body(p, c->exe, strlen(c->exe));
+	p = p_mem(p, "\",\"cgroupPath\":\"", 16);
+	p = fmt_json_body(p, c->cgroup, strlen(c->cgroup));
+	p = p_mem(p, "\",\"containerId\":\"", 17);
+	p = p_mem(p, c->container_id, strlen(c->container_id));
+	p = p_mem(p, "\",\"containerRuntime\":\"", 22);
+	p = p_mem(p, c->runtime, strlen(c->runtime));
+	*p++ = '"';
+	return p;
+}
+
 void oj_begin(struct outbuf *ob, const struct ns_ctx *ctx, const char *event,
 	      unsigned nargs)
 {
@@ -99,6 +124,8 @@ void oj_begin(struct outbuf *ob, const struct ns_ctx *ctx, const char *event,
 	ob_u64(ob, ctx->cgroup_id);
 	OB_LIT(ob, ",\"userId\":");
 	ob_u64(ob, ctx->uid);
+	if (ctx->proc)
+		ob_commit(ob, put_procctx(ob_cursor(ob, OJ_PROCCTX_MAX), ctx->proc));
 	OB_LIT(ob, ",\"frame\":");
 	ob_u64(ob, ctx->frame);
 	if (ctx->file) {
@@ -768,9 +795,10 @@ static void put_proto_icmp(struct outbuf *ob, const struct pktfmt *f, bool v6)
 /* The envelope from ",\"processId\":" to ",\"frame\":" depends on the process
  * fields only, which a capture file leaves at zero for every packet: it is
  * rendered once and copied while they stay the same. */
-#define ENV_MAX (256 + 6 * NS_COMM_MAX)
+#define ENV_MAX (256 + 6 * NS_COMM_MAX + OJ_PROCCTX_MAX)
 static struct {
 	bool ok;
+	const struct ns_procctx *proc;
 	uint32_t pid, tid, uid;
 	uint64_t cgroup_id;
 	char comm[NS_COMM_MAX];
@@ -806,6 +834,7 @@ static char *put_env(char *p, const struct ns_ctx *ctx)
 {
 	if (!env_cache.ok || env_cache.pid != ctx->pid || env_cache.tid != ctx->tid ||
 	    env_cache.uid != ctx->uid || env_cache.cgroup_id != ctx->cgroup_id ||
+	    env_cache.proc != ctx->proc ||
 	    memcmp(env_cache.comm, ctx->comm, NS_COMM_MAX) != 0) {
 		char *e = env_cache.text;
 		P_KEY_U64(e, ",\"processId\":", ctx->pid);
@@ -814,12 +843,15 @@ static char *put_env(char *p, const struct ns_ctx *ctx)
 		e = fmt_json_body(e, ctx->comm, strnlen(ctx->comm, sizeof(ctx->comm)));
 		P_KEY_U64(e, "\",\"cgroupId\":", ctx->cgroup_id);
 		P_KEY_U64(e, ",\"userId\":", ctx->uid);
+		if (ctx->proc)
+			e = put_procctx(e, ctx->proc);
 		P_LIT(e, ",\"frame\":");
 		env_cache.len = (size_t)(e - env_cache.text);
 		env_cache.pid = ctx->pid;
 		env_cache.tid = ctx->tid;
 		env_cache.uid = ctx->uid;
 		env_cache.cgroup_id = ctx->cgroup_id;
+		env_cache.proc = ctx->proc;
 		memcpy(env_cache.comm, ctx->comm, NS_COMM_MAX);
 		env_cache.ok = true;
 	}

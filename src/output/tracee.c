@@ -31,6 +31,7 @@
 #include "output/json.h"
 #include "dns.h"
 #include "flow/flow.h"
+#include "procctx.h"
 
 /* ---- Go's encoding/json string escaping ----
  * Go escapes <, > and & (HTML-safe), U+2028/U+2029, control characters as
@@ -241,29 +242,55 @@ enum {
 };
 
 /* Everything up to and including "args":[ . netsift's process ids are the
- * host's (eBPF in the root pid namespace); inside a container Tracee's
- * processId/threadId would be the namespace's, here they equal the host's. */
+ * host's (eBPF in the root pid namespace). With the process context of a live
+ * trace (src/procctx.h) the fields are Tracee's: processId/threadId/
+ * parentProcessId in the process's own pid namespace, host* in the root one,
+ * the namespace inodes, executable.path, containerId and container.id (from
+ * the cgroup path, as Tracee's pkg/containers/containers.go; Tracee's name,
+ * image and kubernetes come from the runtime's API, which netsift does not
+ * ask). Without it (capture files) the namespace ids equal the host's and
+ * the rest is empty. */
 static void tr_begin(struct outbuf *ob, const struct ns_ctx *ctx, unsigned id,
 		     const char *name, unsigned nargs)
 {
+	const struct ns_procctx *c = ctx->proc;
+
 	OB_LIT(ob, "{\"timestamp\":");
 	ob_u64(ob, ctx->ts_ns);
 	OB_LIT(ob, ",\"threadStartTime\":0,\"processorId\":0,\"processId\":");
-	ob_u64(ob, ctx->pid);
+	ob_u64(ob, c ? c->ns_pid : ctx->pid);
 	OB_LIT(ob, ",\"cgroupId\":");
 	ob_u64(ob, ctx->cgroup_id);
 	OB_LIT(ob, ",\"threadId\":");
-	ob_u64(ob, ctx->tid);
-	OB_LIT(ob, ",\"parentProcessId\":0,\"hostProcessId\":");
+	ob_u64(ob, c ? c->ns_tid : ctx->tid);
+	OB_LIT(ob, ",\"parentProcessId\":");
+	ob_u64(ob, c ? c->ns_ppid : 0);
+	OB_LIT(ob, ",\"hostProcessId\":");
 	ob_u64(ob, ctx->pid);
 	OB_LIT(ob, ",\"hostThreadId\":");
 	ob_u64(ob, ctx->tid);
-	OB_LIT(ob, ",\"hostParentProcessId\":0,\"userId\":");
+	OB_LIT(ob, ",\"hostParentProcessId\":");
+	ob_u64(ob, c ? c->ppid : 0);
+	OB_LIT(ob, ",\"userId\":");
 	ob_u64(ob, ctx->uid);
-	OB_LIT(ob, ",\"mountNamespace\":0,\"pidNamespace\":0,\"processName\":");
+	OB_LIT(ob, ",\"mountNamespace\":");
+	ob_u64(ob, c ? c->mnt_ns : 0);
+	OB_LIT(ob, ",\"pidNamespace\":");
+	ob_u64(ob, c ? c->pid_ns : 0);
+	OB_LIT(ob, ",\"processName\":");
 	tr_str(ob, ctx->comm, strnlen(ctx->comm, sizeof(ctx->comm)));
-	OB_LIT(ob, ",\"executable\":{\"path\":\"\"},\"hostName\":\"\",\"containerId\":\"\","
-	       "\"container\":{},\"kubernetes\":{},\"eventId\":\"");
+	OB_LIT(ob, ",\"executable\":{\"path\":");
+	tr_str(ob, c ? c->exe : "", c ? strlen(c->exe) : 0);
+	OB_LIT(ob, "},\"hostName\":\"\",\"containerId\":\"");
+	if (c && c->container_id[0]) {
+		ob_str(ob, c->container_id);      /* hex digits: no escaping */
+		OB_LIT(ob, "\",\"container\":{\"id\":\"");
+		ob_str(ob, c->container_id);
+		OB_LIT(ob, "\"}");
+	} else {
+		OB_LIT(ob, "\",\"container\":{}");
+	}
+	OB_LIT(ob, ",\"kubernetes\":{},\"eventId\":\"");
 	ob_u64(ob, id);
 	OB_LIT(ob, "\",\"eventName\":\"");
 	ob_str(ob, name);
@@ -521,6 +548,7 @@ static void tracee_flow(struct ns_out *o, const struct ns_flow_event *ev,
 	c.uid = ev->uid;
 	c.cgroup_id = ev->cgroup_id;
 	memcpy(c.comm, ev->comm, sizeof(c.comm));
+	c.proc = ev->proc;
 	/* Tracee names the direction on begin only, and leaves it "" when the
 	 * packet direction is unknown */
 	if (begin && ev->direction == NS_FLOW_DIR_INCOMING)

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "bytes.h"
+#include "procctx.h"
 
 #define READ_CHUNK (1u << 20)     /* read the file 1 MiB at a time */
 
@@ -278,6 +279,39 @@ uint64_t pcapng_ts_ns(const struct pcapng_if *ifc, uint64_t raw)
 	return (uint64_t)ns;
 }
 
+/* A process comment, with or without the context after it: the context
+ * starts at one of the " ppid=" in it (the command name may hold that text
+ * too), the one at which both parts parse. */
+static void proc_comment(struct pcapng_pkt *pkt, const char *s, size_t len)
+{
+	const char *p = s, *end = s + len;
+
+	if (pcapng_proc_parse(s, len, &pkt->uid, &pkt->cgroup_id, pkt->comm)) {
+		pkt->has_proc = true;
+		return;
+	}
+	while ((p = memmem(p, (size_t)(end - p), " ppid=", 6)) != NULL) {
+		size_t k = (size_t)(p - s);
+		uint32_t uid;
+		uint64_t cg;
+		char comm[NS_COMM_MAX];
+
+		if (pcapng_proc_parse(s, k, &uid, &cg, comm)) {
+			const struct ns_procctx *c = nsctx_from_text(p, len - k);
+
+			if (c) {
+				pkt->has_proc = true;
+				pkt->uid = uid;
+				pkt->cgroup_id = cg;
+				memcpy(pkt->comm, comm, NS_COMM_MAX);
+				pkt->proc = c;
+				return;
+			}
+		}
+		p++;
+	}
+}
+
 static int epb_opt(struct pcapng_reader *r, uint64_t off, uint16_t code,
 		   const uint8_t *v, uint16_t len, void *arg)
 {
@@ -301,9 +335,7 @@ static int epb_opt(struct pcapng_reader *r, uint64_t off, uint16_t code,
 	case PCAPNG_OPT_COMMENT:
 		/* the process as netsift writes it (pcapng_proc_comment); a
 		 * comment of another form is no process */
-		if (pcapng_proc_parse((const char *)v, len, &pkt->uid, &pkt->cgroup_id,
-				      pkt->comm))
-			pkt->has_proc = true;
+		proc_comment(pkt, (const char *)v, len);
 		break;
 	case PCAPNG_OPT_CUSTOM_BIN:
 	case PCAPNG_OPT_CUSTOM_BIN_NC:
@@ -404,6 +436,7 @@ static void pkt_clear(struct pcapng_pkt *pkt)
 	pkt->pid = pkt->tid = pkt->uid = 0;
 	pkt->cgroup_id = 0;
 	memset(pkt->comm, 0, sizeof(pkt->comm));
+	pkt->proc = NULL;
 }
 
 int pcapng_next(struct pcapng_reader *r, struct pcapng_pkt *pkt)
@@ -633,7 +666,7 @@ static bool ctx_has_process(const struct ns_ctx *c)
  * all the rest of `trace -w`. */
 #define EPB_INLINE_DATA 512u
 /* flags (8) + process/thread (12) + comment (4 + padded) + end (4) */
-#define EPB_OPTS_MAX (8 + 12 + 4 + PCAPNG_PROC_COMMENT_MAX + 4)
+#define EPB_OPTS_MAX (8 + 12 + 4 + PCAPNG_PROC_COMMENT_MAX + NS_PROCCTX_TEXT_MAX + 4)
 
 size_t pcapng_proc_comment(char *buf, size_t len, uint32_t pid, uint32_t tid,
 			   uint32_t uid, uint64_t cgroup_id, const char *comm)
@@ -686,9 +719,9 @@ int pcapng_writer_packet(struct pcapng_writer *w, uint16_t linktype, uint32_t sn
 {
 	int ifid = find_if(w, linktype, snaplen, ctx->iface);
 	bool dir = ctx->direction == NS_DIR_INGRESS || ctx->direction == NS_DIR_EGRESS;
-	bool proc = ctx_has_process(ctx);
-	char note[PCAPNG_PROC_COMMENT_MAX];
-	size_t nlen = proc ? pcapng_proc_comment(note, sizeof(note), ctx->pid, ctx->tid,
+	bool proc = ctx_has_process(ctx) || ctx->proc;
+	char note[PCAPNG_PROC_COMMENT_MAX + NS_PROCCTX_TEXT_MAX];
+	size_t nlen = proc ? pcapng_proc_comment(note, PCAPNG_PROC_COMMENT_MAX, ctx->pid, ctx->tid,
 						 ctx->uid, ctx->cgroup_id, ctx->comm) : 0;
 	uint32_t optlen = (dir ? 8 : 0) + (proc ? 12 + 4 + (uint32_t)pad4(nlen) : 0);
 	uint32_t len;
@@ -697,6 +730,12 @@ int pcapng_writer_packet(struct pcapng_writer *w, uint16_t linktype, uint32_t sn
 
 	if (ifid < 0)
 		return -1;
+	if (proc && ctx->proc) {
+		/* the context after the process (pcapng.h): read restores it */
+		memcpy(note + nlen, ctx->proc->text, ctx->proc->text_len);
+		optlen += (uint32_t)(pad4(nlen + ctx->proc->text_len) - pad4(nlen));
+		nlen += ctx->proc->text_len;
+	}
 	if (optlen)
 		optlen += 4;     /* opt_endofopt */
 	len = 32 + (uint32_t)pad4(caplen) + optlen;

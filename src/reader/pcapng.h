@@ -41,7 +41,11 @@
  * Wireshark shows it (frame.comment) and netsift reads it back:
  *   COMM[PID] tid=TID uid=UID cgroup=CGROUP_ID
  * COMM is the command name (bytes outside printable ASCII written as '?'),
- * the numbers decimal. pid and tid are also in epb_processid_threadid. */
+ * the numbers decimal. pid and tid are also in epb_processid_threadid.
+ * A live trace's packets add their process and container context
+ * (src/procctx.h) after that:
+ *   ... ppid=P nspid=N nstid=T nsppid=Q pidns=INO mntns=INO exe=PATH cgpath=PATH
+ * paths with bytes outside printable ASCII, space and '%' as %XX. */
 #define PCAPNG_PROC_COMMENT_MAX 96
 /* Format into buf (NUL-terminated); returns the length without the NUL. */
 size_t pcapng_proc_comment(char *buf, size_t len, uint32_t pid, uint32_t tid,
@@ -86,6 +90,7 @@ struct pcapng_pkt {
 	uint32_t pid, tid, uid;
 	uint64_t cgroup_id;
 	char comm[NS_COMM_MAX];
+	const struct ns_procctx *proc;  /* context of the comment, interned; NULL if none */
 };
 
 struct pcapng_reader {

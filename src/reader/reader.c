@@ -473,6 +473,7 @@ static int pcapng_in_next(struct pcapng_in *g, struct ns_capture *c, struct ns_c
 		ctx->uid = pk.uid;
 		ctx->cgroup_id = pk.cgroup_id;
 		memcpy(ctx->comm, pk.comm, sizeof(ctx->comm));
+		ctx->proc = pk.proc;
 		rec->data = pk.data;
 		rec->caplen = pk.caplen;
 		return 1;

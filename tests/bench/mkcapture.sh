@@ -9,23 +9,18 @@ conns=${2:-6000}
 bulk_mb=${3:-300}
 A=nsbench-a B=nsbench-b
 mkdir -p "$out"
-cleanup() {
+ME=$(basename "$0")
+. "$(dirname "$0")/../netns.sh"
+ns_on_exit() {
 	if [ -n "${tdpid:-}" ]; then kill "$tdpid" 2>/dev/null || true; wait "$tdpid" 2>/dev/null || true; fi
 	if [ -n "${srvpid:-}" ]; then kill "$srvpid" 2>/dev/null || true; fi
 	ip netns pids $B 2>/dev/null | xargs -r kill 2>/dev/null || true
-	ip netns del $A 2>/dev/null || true
-	ip netns del $B 2>/dev/null || true
 }
-trap cleanup EXIT INT TERM
-cleanup
-ip netns add $A; ip netns add $B
-ip link add nsb-a netns $A type veth peer name nsb-b netns $B
-for ns in $A $B; do ip -n $ns link set lo up; done
-ip -n $A addr add 10.77.0.1/24 dev nsb-a; ip -n $B addr add 10.77.0.2/24 dev nsb-b
+ns_trap
+ns_on_exit   # what a killed earlier run left in $B
+ns_pair $A $B nsb-a nsb-b 10.77.0.1 10.77.0.2
 ip -n $A addr add fd00:77::1/64 dev nsb-a nodad; ip -n $B addr add fd00:77::2/64 dev nsb-b nodad
-ip -n $A link set nsb-a up; ip -n $B link set nsb-b up
-ip netns exec $A ethtool -K nsb-a tso off gso off gro off tx off rx off >/dev/null 2>&1 || true
-ip netns exec $B ethtool -K nsb-b tso off gso off gro off tx off rx off >/dev/null 2>&1 || true
+ns_offloads tso off gso off gro off tx off rx off
 # A little loss on the bulk port only, so retransmissions appear (0.3%).
 ip netns exec $B nft -f - <<'NFT'
 table inet nsbench {

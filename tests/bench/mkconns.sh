@@ -11,23 +11,18 @@ out=${1:?usage: mkconns.sh OUTDIR [CONNECTIONS]}
 conns=${2:-20000}
 A=nsbconn-a B=nsbconn-b
 mkdir -p "$out"
-cleanup() {
+ME=$(basename "$0")
+. "$(dirname "$0")/../netns.sh"
+ns_on_exit() {
 	if [ -n "${tdpid:-}" ]; then kill "$tdpid" 2>/dev/null || true; wait "$tdpid" 2>/dev/null || true; fi
 	if [ -n "${srvpid:-}" ]; then kill "$srvpid" 2>/dev/null || true; fi
 	ip netns pids $B 2>/dev/null | xargs -r kill 2>/dev/null || true
-	ip netns del $A 2>/dev/null || true
-	ip netns del $B 2>/dev/null || true
 }
-trap cleanup EXIT INT TERM
-cleanup
-ip netns add $A; ip netns add $B
-ip link add nsbc-a netns $A type veth peer name nsbc-b netns $B
-for ns in $A $B; do ip -n $ns link set lo up; done
-ip -n $A addr add 10.78.0.1/24 dev nsbc-a; ip -n $B addr add 10.78.0.2/24 dev nsbc-b
+ns_trap
+ns_on_exit   # what a killed earlier run left in $B
+ns_pair $A $B nsbc-a nsbc-b 10.78.0.1 10.78.0.2
 ip -n $A addr add fd00:78::1/64 dev nsbc-a nodad; ip -n $B addr add fd00:78::2/64 dev nsbc-b nodad
-ip -n $A link set nsbc-a up; ip -n $B link set nsbc-b up
-ip netns exec $A ethtool -K nsbc-a tso off gso off gro off tx off rx off >/dev/null 2>&1 || true
-ip netns exec $B ethtool -K nsbc-b tso off gso off gro off tx off rx off >/dev/null 2>&1 || true
+ns_offloads tso off gso off gro off tx off rx off
 # 0.5% loss each way, dropped on input after the capture point of A's side
 # (tcpdump in A sees A's packets leave and B's arrive: B's dropped on A's input
 # are captured once and then retransmitted, A's dropped on B's input too).

@@ -1,7 +1,7 @@
 /* pcapng round trip: read (the in-memory reader), write every packet with
  * the writer of `-w`, read the written file back: it must give the same
  * packets (bytes, lengths, time, link type, interface name, direction,
- * process). A difference aborts. Input: a pcapng file. */
+ * process and its context). A difference aborts. Input: a pcapng file. */
 #include <stdlib.h>
 #include <sys/stat.h>
 #include "fuzz.h"
@@ -18,6 +18,7 @@ struct rec {
 	uint64_t cgroup_id;
 	char comm[NS_COMM_MAX];
 	char iface[NS_IFNAME_MAX];
+	const struct ns_procctx *proc;   /* interned: equal contexts, equal pointers */
 	uint8_t *data;
 };
 
@@ -35,6 +36,7 @@ static void to_ctx(const struct pcapng_pkt *pk, struct ns_ctx *c)
 	c->uid = pk->uid;
 	c->cgroup_id = pk->cgroup_id;
 	memcpy(c->comm, pk->comm, sizeof(c->comm));
+	c->proc = pk->proc;
 }
 
 static void same(const struct rec *a, const struct pcapng_pkt *pk, const struct ns_ctx *c)
@@ -44,7 +46,7 @@ static void same(const struct rec *a, const struct pcapng_pkt *pk, const struct 
 	    a->ts_ns != pk->ts_ns || a->direction != pk->direction ||
 	    a->pid != pk->pid || a->tid != pk->tid || a->uid != pk->uid ||
 	    a->cgroup_id != pk->cgroup_id || strcmp(a->comm, c->comm) != 0 ||
-	    strcmp(a->iface, c->iface) != 0) {
+	    strcmp(a->iface, c->iface) != 0 || a->proc != pk->proc) {
 		fprintf(stderr, "pcapng round trip: frame %llu differs\n",
 			(unsigned long long)pk->frame);
 		abort();
@@ -87,6 +89,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(a->comm, ctx.comm, sizeof(a->comm));
 		a->comm[sizeof(a->comm) - 1] = '\0';
 		memcpy(a->iface, ctx.iface, sizeof(a->iface));
+		a->proc = ctx.proc;
 		a->data = malloc(pk.caplen ? pk.caplen : 1);
 		if (!a->data)
 			break;

@@ -69,8 +69,12 @@ def attrib(path, pid, comm, names=None):
 
 def norm(ev, keep_iface=True):
     e = dict(ev)
+    # the process and its context (netsift-events(7)): a capture by tcpdump
+    # has none; tests/live-ctx.sh checks the context
     for k in ("timestamp", "frame", "processId", "threadId", "processName",
-              "cgroupId", "userId"):
+              "cgroupId", "userId", "parentProcessId", "nsProcessId", "nsThreadId",
+              "nsParentProcessId", "pidNamespace", "mountNamespace", "executable",
+              "cgroupPath", "containerId", "containerRuntime"):
         e.pop(k, None)
     args = []
     for a in e["args"]:

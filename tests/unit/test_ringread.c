@@ -132,6 +132,42 @@ static void test_single_ring(void **state)
 	fake_free(&f);
 }
 
+static void peek_collect(void *arg, const void *data, size_t size)
+{
+	(void)collect(arg, data, size);
+}
+
+/* The peek callback sees each committed record once, as soon as it is read,
+ * also when its delivery waits (stamped after the limit); discarded and
+ * uncommitted records are not seen. */
+static void test_peek(void **state)
+{
+	struct fake f;
+	struct seen peeked = { .n = 0 }, got = { .n = 0 };
+	uint64_t busy;
+
+	(void)state;
+	fake_init(&f, 0);
+	f.r.peek = peek_collect;
+	f.r.peek_arg = &peeked;
+	put_rec(&f, 10, 16, 0, 0xb1);
+	put_rec(&f, 20, 16, NS_RING_DISCARD_BIT, 0xb2);
+	put_rec(&f, 30, 16, 0, 0xb3);
+	busy = put_rec(&f, 40, 16, NS_RING_BUSY_BIT, 0xb4);
+	assert_int_equal(ns_rings_drain(&f.r, 1, 15, collect, &got), 1);
+	assert_int_equal(got.n, 1);
+	assert_int_equal(peeked.n, 2);
+	assert_int_equal(peeked.ts[0], 10);
+	assert_int_equal(peeked.ts[1], 30);
+	/* committed now: peeked once, the waiting one not again */
+	put_u32(&f, busy, 16);
+	assert_int_equal(ns_rings_drain(&f.r, 1, UINT64_MAX, collect, &got), 2);
+	assert_int_equal(got.n, 3);
+	assert_int_equal(peeked.n, 3);
+	assert_int_equal(peeked.ts[2], 40);
+	fake_free(&f);
+}
+
 static void test_merge_two_rings(void **state)
 {
 	struct fake f[2];
@@ -381,6 +417,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_single_ring),
+		cmocka_unit_test(test_peek),
 		cmocka_unit_test(test_merge_two_rings),
 		cmocka_unit_test(test_limit),
 		cmocka_unit_test(test_busy_and_discard),

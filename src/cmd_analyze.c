@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "analyze/analyze.h"
+#include "analyze/an_threads.h"
 #include "commands.h"
 #include "conn/zeekconn.h"
 #include "output/output.h"
@@ -30,7 +31,7 @@
 #include "cli_common.h"
 
 enum { OPT_ACKS = 256, OPT_MERGE, OPT_VERSION, OPT_CID_SEED, OPT_REPORT, OPT_REPORT_TOP,
-       OPT_PLOT, OPT_MAX_CONNS };
+       OPT_PLOT, OPT_MAX_CONNS, OPT_THREADS };
 
 struct an_run {
 	struct ns_an *an;
@@ -81,6 +82,11 @@ void cmd_analyze_usage(FILE *fp)
 		"                       %u MiB; 0 = no limit): at the limit the connection idle\n"
 		"                       longest ends early, marked so in its record, and is\n"
 		"                       counted on standard error\n"
+		"      --threads N      analyse on N threads (default: the CPUs available, at\n"
+		"                       most %d): one reads, N own the connections by hash;\n"
+		"                       the report is byte for byte that of --threads 1 (text\n"
+		"                       and json; the other formats use one thread). With\n"
+		"                       N > 1 each holds 1/N of --max-conns\n"
 		"  -v, --verbose        print frame counts to standard error at the end\n"
 		"  -q, --quiet          no progress line on standard error\n"
 		"  -n                   accepted for tcpdump's habit: names are never resolved\n"
@@ -90,7 +96,8 @@ void cmd_analyze_usage(FILE *fp)
 		"Exit status: 0 success (also when problems were found), 1 an input could not\n"
 		"be read completely or output failed, 2 usage error.\n",
 		ns_output_names(NS_OUT_REPORT), HTML_MAX_PROBLEM_GRAPHS, NS_AN_DEFAULT_MAX_CONNS,
-		(unsigned)((uint64_t)NS_AN_DEFAULT_MAX_CONNS * NS_AN_CONN_BYTES >> 20));
+		(unsigned)((uint64_t)NS_AN_DEFAULT_MAX_CONNS * NS_AN_CONN_BYTES >> 20),
+		NS_MAX_THREADS);
 }
 
 
@@ -180,6 +187,7 @@ static const struct option long_opts[] = {
 	{ "report-top", required_argument, NULL, OPT_REPORT_TOP },
 	{ "plot",   required_argument, NULL, OPT_PLOT },
 	{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
+	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -196,6 +204,7 @@ struct an_opts {
 	bool fmt_set, top_set;
 	uint64_t cid_seed;
 	size_t max_conns;
+	unsigned threads;        /* --threads, 0: the CPUs available */
 	struct html_opts hopts;
 	const char *report;      /* --report FILE */
 };
@@ -251,6 +260,14 @@ static int parse_opts(int argc, char **argv, struct an_opts *o)
 			o->max_conns = (size_t)v;
 			break;
 		}
+		case OPT_THREADS: {
+			uint64_t v;
+			if (ns_cli_parse_u64(optarg, 1, NS_MAX_THREADS, &v) < 0)
+				return ns_cli_usage("analyze", "--threads needs a number from 1 to %d: %s",
+						    NS_MAX_THREADS, optarg);
+			o->threads = (unsigned)v;
+			break;
+		}
 		case 'f':
 			if ((rc = ns_cli_set_f(&o->in, optarg)))
 				return rc;
@@ -304,6 +321,10 @@ int cmd_analyze(int argc, char **argv)
 	static struct pipeline p;   /* holds a struct ns_packet: not on the stack */
 	struct an_run run = { .out = &p.out };
 	struct zk_run zrun = { .out = &p.out };
+	struct ns_ant *ant = NULL;   /* --threads N > 1 */
+	/* with threads the report has an outbuf of its own, written by the
+	 * workers (one at a time), so the reader's flushes never meet them */
+	struct outbuf rob = { .buf = NULL };
 	struct an_opts o;
 	struct outbuf ob;
 	bool failed = false;
@@ -366,8 +387,6 @@ int cmd_analyze(int argc, char **argv)
 			.packet = zk_packet, .end_source = zk_end_source,
 		};
 	}
-	pipeline_add_consumer(&p, &cons);
-
 	/* All files are one capture: one analysis, one report. Its name is
 	 * the file's path as given when there is one; with several, each
 	 * connection's record is not tied to one file (null). */
@@ -378,7 +397,26 @@ int cmd_analyze(int argc, char **argv)
 	p.out.no_input = false;
 	if (o.fmt->input_begin)
 		o.fmt->input_begin(&p.out);
-	if (!zrun.zk) {
+	/* --threads: the text and JSON reports (the others draw from every
+	 * packet, or are Zeek's: one thread) */
+	unsigned nthreads = o.threads ? o.threads : ns_cpus_available();
+	if (nthreads > 1 && !zrun.zk && (o.fmt == &ns_output_json || o.fmt == &ns_output_table)) {
+		if (ob_init(&rob, out_fd, OB_DEFAULT_CAP) == 0) {
+			p.out.ob = &rob;
+			ant = ns_ant_new(nthreads, &p.out,
+					 o.fmt == &ns_output_json ? NS_ANT_JSON : NS_ANT_TEXT,
+					 o.acks, o.max_conns);
+		}
+		if (ant) {
+			cons = ns_ant_consumer(ant);
+		} else {
+			/* no memory or no thread for them: one thread, the same report */
+			p.out.ob = &ob;
+			ob_free(&rob);
+		}
+	}
+	pipeline_add_consumer(&p, &cons);
+	if (!zrun.zk && !ant) {
 		run.an = ns_an_new(on_conn, &run);
 		if (!run.an) {
 			fprintf(stderr, "netsift analyze: out of memory\n");
@@ -397,8 +435,25 @@ int cmd_analyze(int argc, char **argv)
 		/* frames go on across files: the count is the last frame read */
 		if (run.an)
 			ns_an_set_capture_cut(run.an, p.st.frames);
+		if (ant)
+			ns_ant_set_capture_cut(ant, p.st.frames);
 	}
 	pipeline_end_source(&p);
+	if (ant) {
+		ob_flush(&rob);
+		if (rob.err && !ob.err)
+			ob.err = rob.err;
+		p.out.ob = &ob;
+		evicted = ns_ant_evicted(ant);
+		if (ns_ant_nomem(ant) && !failed) {
+			ob_flush(&ob);
+			fprintf(stderr, "netsift analyze: out of memory: the analysis is incomplete "
+				"(%llu allocations failed)\n", (unsigned long long)ns_ant_nomem(ant));
+			failed = true;
+		}
+		ns_ant_free(ant);
+		ant = NULL;
+	}
 	if (run.an) {
 		evicted = ns_an_evicted(run.an);
 		if (ns_an_nomem(run.an) && !failed) {
@@ -452,6 +507,7 @@ int cmd_analyze(int argc, char **argv)
 		failed = true;
 	}
 	ob_free(&ob);
+	ob_free(&rob);
 	ns_cli_in_free(&o.in);
 	return failed ? NS_EXIT_ERROR : NS_EXIT_OK;
 fail_early:

@@ -67,3 +67,5 @@ src_libnetsift_a_SOURCES += src/procctx.c src/procctx.h
 if HAVE_LIVE
 netsift_SOURCES += src/live/procinfo.c src/live/procinfo.h
 endif
+# analyze --threads (issue 16): one reader, workers owning connections by hash
+src_libnetsift_a_SOURCES += src/analyze/an_threads.c src/analyze/an_threads.h

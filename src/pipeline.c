@@ -321,6 +321,9 @@ int pipeline_packet(struct pipeline *p, struct ns_source *src,
 		p->st.events += p->out.fmt->packet(&p->out, pkt, data + caplen, sel);
 	}
 	/* ---- FLOW HOOK: later stages (flow tracker, DNS) see the packet here ---- */
+	p->cur_data = data;
+	p->cur_caplen = caplen;
+	p->cur_lt = src->lt;
 	if (p->nconsumers && consume(p, data, caplen) < 0)
 		return NS_PIPE_ERROR;
 out:

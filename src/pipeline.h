@@ -102,6 +102,11 @@ struct pipeline {
 	struct ns_reasm *reasm;  /* made at the first fragment, when there are consumers */
 	struct ns_packet rpkt;   /* a reassembled datagram, decoded */
 	char err[512];           /* message of the last failure, without "netsift: " */
+	/* the frame being run and its link type, for a consumer that hands
+	 * packets on to another thread (src/analyze/an_threads.c) */
+	const uint8_t *cur_data;
+	uint32_t cur_caplen;
+	enum ns_linktype cur_lt;
 };
 
 /* Output goes to ob as JSON; a command picks another format with

@@ -504,3 +504,7 @@ if HAVE_LIVE
 # live.c, which fuzz_ring includes whole, calls the /proc reader
 tests_fuzz_fuzz_ring_SOURCES += src/live/procinfo.c
 endif
+
+# --threads: threaded output byte for byte that of one thread (issue 16)
+TESTS += tests/threads.sh
+EXTRA_DIST += tests/threads.sh

@@ -35,7 +35,7 @@ static bool seq_le(uint32_t a, uint32_t b) { return (int32_t)(a - b) <= 0; }
 /* Eviction: closed connections idle this long are over; open ones much later. */
 #define CLOSED_IDLE_NS (120ull * 1000000000ull)
 #define OPEN_IDLE_NS (3600ull * 1000000000ull)
-#define SWEEP_EVERY_NS (30ull * 1000000000ull)
+#define SWEEP_EVERY_NS NS_AN_SWEEP_EVERY_NS
 /* RFC 7323 2.3: a window scale option above 14 is used as 14 (a shift of
  * 255 would be undefined behaviour in C, and a nonsense window). */
 #define WSCALE_MAX 14
@@ -137,6 +137,11 @@ struct ns_an {
 	bool ack_log;            /* new connections keep their advancing ACKs */
 	uint64_t cut_frame;      /* ns_an_set_capture_cut, 0: the input ended normally */
 	uint64_t last_ts_ns;     /* the capture's latest packet (diagnoses: silence until the end) */
+	/* --threads (an_threads.c): a worker's engine keeps finished connections
+	 * for the callback to release, and sweeps when told (the reader knows
+	 * the whole capture's clock) */
+	bool keep;
+	bool external_sweep;
 };
 
 /* ---------------------------------------------------------------- names */
@@ -1385,7 +1390,8 @@ static void finish_conn(struct ns_an *an, struct conn *c, bool capture_end)
 	ns_dx_conclude(&c->pub, an->last_ts_ns);
 	if (an->done)
 		an->done(&c->pub, an->user);
-	free_conn(an, c);
+	if (!an->keep)
+		free_conn(an, c);
 }
 
 static bool conn_closed(const struct conn *c)
@@ -1442,6 +1448,39 @@ struct ns_an *ns_an_new(ns_an_conn_cb done, void *user)
 	an->user = user;
 	an->max_conns = NS_AN_DEFAULT_MAX_CONNS;
 	return an;
+}
+
+void ns_an_set_threaded(struct ns_an *an)
+{
+	an->keep = true;
+	an->external_sweep = true;
+}
+
+void ns_an_release(struct ns_an *an, const struct ns_an_conn *c)
+{
+	free_conn(an, c->priv);
+}
+
+void ns_an_sync(struct ns_an *an, bool have_t0, uint64_t t0_ns, uint64_t last_ts_ns,
+		uint64_t next_stream)
+{
+	if (have_t0 && !an->have_t0) {
+		an->have_t0 = true;
+		an->t0_ns = t0_ns;
+	}
+	if (last_ts_ns > an->last_ts_ns)
+		an->last_ts_ns = last_ts_ns;
+	an->next_stream = next_stream;
+}
+
+uint64_t ns_an_next_stream(const struct ns_an *an)
+{
+	return an->next_stream;
+}
+
+void ns_an_sweep_at(struct ns_an *an, uint64_t now_ns)
+{
+	sweep(an, now_ns);
 }
 
 void ns_an_set_max_conns(struct ns_an *an, size_t max)
@@ -1537,7 +1576,7 @@ uint32_t ns_an_packet(struct ns_an *an, const struct ns_packet *p, struct ns_an_
 		an->t0_ns = x.ts;
 		an->have_t0 = true;
 	}
-	if (x.ts >= an->next_sweep_ns) {
+	if (!an->external_sweep && x.ts >= an->next_sweep_ns) {
 		if (an->next_sweep_ns)
 			sweep(an, x.ts);
 		an->next_sweep_ns = x.ts + SWEEP_EVERY_NS;

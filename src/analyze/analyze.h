@@ -324,6 +324,22 @@ size_t ns_an_active(const struct ns_an *an);
 #define NS_AN_DEFAULT_MAX_CONNS 262144u
 #define NS_AN_CONN_BYTES 2304u
 void ns_an_set_max_conns(struct ns_an *an, size_t max);
+
+/* ---- one engine of several (analyze --threads, src/analyze/an_threads.c) ----
+ * ns_an_set_threaded: the done callback keeps the connection (it is freed by
+ * ns_an_release, on the same thread), and sweeps happen only through
+ * ns_an_sweep_at, at the points the whole capture's clock gives.
+ * ns_an_sync, before each packet: the capture's first TCP time and latest
+ * time (all packets so far, not only this engine's), and the stream number a
+ * connection made by the next packet gets (the packet's place in the input). */
+void ns_an_set_threaded(struct ns_an *an);
+void ns_an_release(struct ns_an *an, const struct ns_an_conn *c);
+void ns_an_sync(struct ns_an *an, bool have_t0, uint64_t t0_ns, uint64_t last_ts_ns,
+		uint64_t next_stream);
+void ns_an_sweep_at(struct ns_an *an, uint64_t now_ns);
+uint64_t ns_an_next_stream(const struct ns_an *an);   /* moved on: a connection was made */
+/* when ns_an_packet sweeps: every this many nanoseconds of packet time */
+#define NS_AN_SWEEP_EVERY_NS (30ull * 1000000000ull)
 /* Connections ended early by that limit. */
 uint64_t ns_an_evicted(const struct ns_an *an);
 /* Allocations that failed (packets not analysed, segments, retransmission

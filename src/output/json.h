@@ -36,6 +36,16 @@ void out_json_tcp_analysis(struct ns_out *out, const struct ns_packet *pkt,
 /* analyze -o json: one object per connection, in stream order per file. */
 void out_json_input_begin(struct ns_out *o);
 void out_json_conn(struct ns_out *o, const struct ns_an_conn *c);
+/* out_json_conn in two steps, for analyze --threads: render (any thread),
+ * then place in stream order (one caller at a time) */
+void out_json_conn_render(const struct ns_out *o, struct outbuf *ob, const struct ns_an_conn *c);
+void out_json_conn_block(struct ns_out *o, uint64_t stream, const char *data, size_t len);
+/* free the calling thread's rendering scratch (a worker, before it ends) */
+void out_json_free_scratch(void);
+/* Hold up to this many bytes of out-of-order objects in memory before the
+ * temporary file (after input_begin): workers that finish their share of a
+ * sweep one after the other interleave by stream number. */
+void out_json_set_spill_at(struct ns_out *o, size_t bytes);
 void out_json_input_end(struct ns_out *o);
 void out_json_close(struct ns_out *o);
 

@@ -467,6 +467,15 @@ static void js_ids(struct outbuf *ob, const struct ns_an_conn *c, uint16_t seed)
 static void an_json(struct outbuf *ob, const struct ns_an_conn *c, const char *file,
 		    uint16_t seed);
 
+/* the verdict's scratch buffer (an_json): one per thread */
+static _Thread_local struct outbuf verdict_scratch;
+
+void out_json_free_scratch(void)
+{
+	ob_free(&verdict_scratch);
+	memset(&verdict_scratch, 0, sizeof(verdict_scratch));
+}
+
 void ns_an_json_ob(struct outbuf *ob, const struct ns_an_conn *c, const char *file)
 {
 	an_json(ob, c, file, 0);
@@ -522,8 +531,10 @@ static void an_json(struct outbuf *ob, const struct ns_an_conn *c, const char *f
 	/* the verdict goes into a scratch buffer first, then escaped: it is
 	 * plain ASCII text, but the escaping keeps the JSON valid whatever */
 	/* one scratch buffer for all connections (a malloc and free each
-	 * was measurable); it stays reachable, grown to the longest verdict */
-	static struct outbuf v;
+	 * was measurable), grown to the longest verdict; one per thread
+	 * (analyze --threads), freed by out_json_free_scratch */
+	struct outbuf *vp = &verdict_scratch;
+#define v (*vp)
 	if (v.buf || ob_init(&v, -1, 1024) == 0) {
 		v.len = 0;
 		ns_an_verdict_ob(&v, c);
@@ -535,6 +546,7 @@ static void an_json(struct outbuf *ob, const struct ns_an_conn *c, const char *f
 		ns_an_verdict_ob(ob, c);
 		ob_putc(ob, '"');
 	}
+#undef v
 	if (c->acks_on) {
 		JS_KEY(ob, "acks");
 		js_acks(ob, c);
@@ -581,6 +593,7 @@ struct json_report {
 	size_t held;             /* bytes of waiting objects in memory */
 	FILE *spill;             /* NULL until needed */
 	uint64_t spill_end;
+	size_t spill_at;         /* SPILL_AT, or more (out_json_set_spill_at) */
 };
 
 #define SPILL_AT (1u << 20)
@@ -717,7 +730,7 @@ static void report_conn(struct json_report *r, const struct ns_an_conn *c)
 	r->scratch.len = 0;
 	an_json(&r->scratch, c, c->file ? c->file : r->out->file, r->out->cid_seed);
 	struct rendered it = { .stream = c->stream, .block_len = r->scratch.len };
-	if (r->held + it.block_len > SPILL_AT &&
+	if (r->held + it.block_len > r->spill_at &&
 	    spill(r, &it, r->scratch.buf, r->scratch.len)) {
 		heap_push(r, it);
 		return;
@@ -729,6 +742,51 @@ static void report_conn(struct json_report *r, const struct ns_an_conn *c)
 	}
 	memcpy(it.block, r->scratch.buf, it.block_len);
 	r->held += it.block_len;
+	heap_push(r, it);
+}
+
+/* analyze --threads: a worker renders a connection on its own thread ... */
+void out_json_conn_render(const struct ns_out *o, struct outbuf *ob, const struct ns_an_conn *c)
+{
+	an_json(ob, c, c->file ? c->file : o->file, o->cid_seed);
+}
+
+/* ... and the rendered object takes its place in stream order (one caller
+ * at a time). */
+void out_json_set_spill_at(struct ns_out *o, size_t bytes)
+{
+	struct json_report *r = o->priv;
+
+	if (r && bytes > r->spill_at)
+		r->spill_at = bytes;
+}
+
+void out_json_conn_block(struct ns_out *o, uint64_t stream, const char *data, size_t len)
+{
+	struct json_report *r = o->priv;
+
+	if (!r)
+		return;
+	if (stream == r->next_emit) {
+		ob_mem(r->out->ob, data, len);
+		r->next_emit++;
+		json_drain(r, false);
+		return;
+	}
+	if (items_room(r) < 0)
+		return;
+	struct rendered it = { .stream = stream, .block_len = len };
+	if (r->held + len > r->spill_at && spill(r, &it, data, len)) {
+		heap_push(r, it);
+		return;
+	}
+	it.block = malloc(len ? len : 1);
+	if (!it.block) {
+		r->out->err = ENOMEM;
+		return;
+	}
+	memcpy(it.block, data, len);
+	r->held += len;
 	heap_push(r, it);
 }
 
@@ -748,6 +806,8 @@ void out_json_input_begin(struct ns_out *o)
 	}
 	r->out = o;
 	r->next_emit = 0;    /* stream numbers restart with each file */
+	if (r->spill_at < SPILL_AT)
+		r->spill_at = SPILL_AT;
 }
 
 void out_json_conn(struct ns_out *o, const struct ns_an_conn *c)

@@ -36,6 +36,16 @@ void out_table_tcp_analysis(struct ns_out *out, const struct ns_packet *pkt,
  * others, then the summary table. */
 void out_table_input_begin(struct ns_out *o);
 void out_table_conn(struct ns_out *o, const struct ns_an_conn *c);
+/* out_table_conn in two steps, for analyze --threads: render (any thread),
+ * then add (one at a time; the report takes the buffers) */
+struct ns_an_rendered {
+	uint64_t stream;
+	bool problems;
+	char *block, *row;
+	size_t block_len, row_len;
+};
+bool out_table_conn_render(const struct ns_an_conn *c, struct ns_an_rendered *it);
+void out_table_conn_add(struct ns_out *o, struct ns_an_rendered *it);
 void out_table_input_end(struct ns_out *o);
 void out_table_close(struct ns_out *o);
 

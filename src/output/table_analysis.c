@@ -405,39 +405,69 @@ void out_table_input_begin(struct ns_out *o)
 		o->err = ENOMEM;
 }
 
-/* Render a finished connection now: the engine frees it after this returns. */
-void out_table_conn(struct ns_out *o, const struct ns_an_conn *c)
+/* Render a finished connection into it (a worker of analyze --threads does
+ * this on its own thread); false when out of memory. */
+bool out_table_conn_render(const struct ns_an_conn *c, struct ns_an_rendered *it)
 {
-	struct text_report *r = o->priv;
-	struct rendered it = { .stream = c->stream };
 	FILE *m;
 
-	if (!r)
+	memset(it, 0, sizeof(*it));
+	it->stream = c->stream;
+	m = open_memstream(&it->block, &it->block_len);
+	if (!m)
+		return false;
+	ns_an_write_text(m, c);
+	fclose(m);
+	m = open_memstream(&it->row, &it->row_len);
+	if (m) {
+		ns_an_write_summary_row(m, c);
+		fclose(m);
+	}
+	it->problems = ns_an_has_problems(c);   /* such blocks go first */
+	return true;
+}
+
+/* Hold a rendered connection for the report (which takes its buffers). */
+void out_table_conn_add(struct ns_out *o, struct ns_an_rendered *it)
+{
+	struct text_report *r = o->priv;
+
+	if (!r) {
+		free(it->block);
+		free(it->row);
 		return;
+	}
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 64;
 		struct rendered *n = realloc(r->items, cap * sizeof(*n));
 		if (!n) {
 			o->err = ENOMEM;
+			free(it->block);
+			free(it->row);
 			return;
 		}
 		r->items = n;
 		r->cap = cap;
 	}
-	m = open_memstream(&it.block, &it.block_len);
-	if (!m) {
+	r->items[r->n++] = (struct rendered){
+		.stream = it->stream, .problems = it->problems,
+		.block = it->block, .block_len = it->block_len,
+		.row = it->row, .row_len = it->row_len,
+	};
+}
+
+/* Render a finished connection now: the engine frees it after this returns. */
+void out_table_conn(struct ns_out *o, const struct ns_an_conn *c)
+{
+	struct ns_an_rendered it;
+
+	if (!o->priv)
+		return;
+	if (!out_table_conn_render(c, &it)) {
 		o->err = ENOMEM;
 		return;
 	}
-	ns_an_write_text(m, c);
-	fclose(m);
-	m = open_memstream(&it.row, &it.row_len);
-	if (m) {
-		ns_an_write_summary_row(m, c);
-		fclose(m);
-	}
-	it.problems = ns_an_has_problems(c);   /* such blocks go first */
-	r->items[r->n++] = it;
+	out_table_conn_add(o, &it);
 }
 
 static void drop_items(struct text_report *r)

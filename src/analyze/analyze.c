@@ -88,6 +88,10 @@ struct conn {
 	/* chain fields first: a lookup walking past this connection touches
 	 * one cache line, not the far end of a 1.7 KiB structure */
 	struct conn *next;       /* hash chain */
+	/* what points at this one (the bucket or the previous one's next):
+	 * unlinking an evicted or finished connection does not walk its
+	 * chain, touching other connections that are cold in the cache */
+	struct conn **pprev;
 	uint32_t hash;
 	uint16_t hist_len;
 	/* least recently active last: who goes when max_conns is reached */
@@ -299,6 +303,22 @@ static int conn_side(const struct conn *c, const struct ns_packet *p)
 	return -1;
 }
 
+static void chain_push(struct conn **head, struct conn *c)
+{
+	c->next = *head;
+	if (c->next)
+		c->next->pprev = &c->next;
+	c->pprev = head;
+	*head = c;
+}
+
+static void chain_remove(struct conn *c)
+{
+	*c->pprev = c->next;
+	if (c->next)
+		c->next->pprev = c->pprev;
+}
+
 /* Found connections move to the front of their chain: a busy connection
  * sharing a bucket with idle ones (closed connections stay for minutes) is
  * then found without touching theirs, which are cold in the cache. */
@@ -313,9 +333,8 @@ static struct conn *lookup(struct ns_an *an, const struct ns_packet *p, uint32_t
 		if (*side < 0)
 			continue;
 		if (pp != head) {
-			*pp = c->next;
-			c->next = *head;
-			*head = c;
+			chain_remove(c);
+			chain_push(head, c);
 		}
 		return c;
 	}
@@ -332,8 +351,7 @@ static int grow(struct ns_an *an)
 		struct conn *c = an->buckets[i], *next;
 		for (; c; c = next) {
 			next = c->next;
-			c->next = b[c->hash & (nb - 1)];
-			b[c->hash & (nb - 1)] = c;
+			chain_push(&b[c->hash & (nb - 1)], c);
 		}
 	}
 	free(an->buckets);
@@ -376,11 +394,7 @@ static void lru_touch(struct ns_an *an, struct conn *c)
 
 static void unlink_conn(struct ns_an *an, struct conn *c)
 {
-	struct conn **pp = &an->buckets[c->hash & (an->nbuckets - 1)];
-	while (*pp && *pp != c)
-		pp = &(*pp)->next;
-	if (*pp)
-		*pp = c->next;
+	chain_remove(c);
 	an->nconns--;
 	lru_unlink(an, c);
 }
@@ -530,9 +544,7 @@ static struct conn *new_conn(struct ns_an *an, const struct ns_packet *p, uint32
 	c->pub.priv = c;
 	ns_dx_attach(&c->pub, c->dxmem);
 	c->hash = h;
-	size_t bi = h & (an->nbuckets - 1);
-	c->next = an->buckets[bi];
-	an->buckets[bi] = c;
+	chain_push(&an->buckets[h & (an->nbuckets - 1)], c);
 	an->nconns++;
 	lru_push(an, c);
 	*side = flip ? 1 : 0;

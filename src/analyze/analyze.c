@@ -526,7 +526,10 @@ static struct conn *new_conn(struct ns_an *an, const struct ns_packet *p, uint32
 		an->evicted++;
 		finish_conn(an, old, false);
 	}
-	if (an->nconns + 1 > an->nbuckets && grow(an) < 0)
+	/* at most one connection per two buckets: a lookup for a new connection
+	 * (a SYN, a packet of an evicted one) then mostly finds its bucket
+	 * empty, not a chain of connections cold in the cache to walk */
+	if (2 * (an->nconns + 1) > an->nbuckets && grow(an) < 0)
 		return NULL;
 	struct conn *c = conn_alloc(an);
 	if (!c)

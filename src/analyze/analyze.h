@@ -317,12 +317,12 @@ size_t ns_an_active(const struct ns_an *an);
 /* At most max connections held at once (0: no limit; default
  * NS_AN_DEFAULT_MAX_CONNS): a new connection beyond it first ends the one
  * idle longest, which is handed to the callback with evicted set. A
- * connection without findings takes about NS_AN_CONN_BYTES (measured: 100k
- * SYN-only connections, 213 MiB), so the default keeps the engine's
- * connection memory near 576 MiB (1 M half-open connections took 1.95 GB
- * without a limit). */
+ * connection without findings takes about NS_AN_CONN_BYTES (measured: peak
+ * RSS of 200k less 100k connections of tests/bench/mkflows, handshake and
+ * a request each: 469 MiB per 100k), so the default keeps the engine's
+ * connection memory near 1.2 GiB. */
 #define NS_AN_DEFAULT_MAX_CONNS 262144u
-#define NS_AN_CONN_BYTES 2304u
+#define NS_AN_CONN_BYTES 4916u
 void ns_an_set_max_conns(struct ns_an *an, size_t max);
 
 /* ---- one engine of several (analyze --threads, src/analyze/an_threads.c) ----

@@ -119,9 +119,11 @@ struct ns_dx {
 	/* slow application: the longest response delay after an ACKed request */
 	int slow_side;           /* the side that answered late, -1 none */
 	uint64_t slow_req, slow_ack, slow_resp, slow_req_ts, slow_ack_ts, slow_resp_ts;
-	/* conclusion */
+	/* conclusion: diag[] (NS_DX_MAX_DIAG) allocated at the first diagnosis,
+	 * most connections have none (1.3 KiB less per connection in the table) */
 	uint32_t ndiag;
-	struct ns_dx_diag diag[NS_DX_MAX_DIAG];
+	struct ns_dx_diag *diag;
+	bool heap;               /* calloc'd by dx_of, not the engine's (ns_dx_attach) */
 	int near;
 	char *vantage;
 	char *series[2];
@@ -129,14 +131,30 @@ struct ns_dx {
 
 /* ---------------------------------------------------------------- feeding */
 
+_Static_assert(sizeof(struct ns_dx) <= NS_DX_BYTES, "raise NS_DX_BYTES");
+_Static_assert(_Alignof(struct ns_dx) <= _Alignof(uint64_t), "NS_DX_BYTES storage is uint64_t[]");
+
+static void dx_init(struct ns_dx *x)
+{
+	x->slow_side = -1;
+	x->near = -1;
+	x->icmp_about = -1;
+}
+
+void ns_dx_attach(struct ns_an_conn *c, void *mem)
+{
+	c->dx = mem;
+	dx_init(c->dx);
+}
+
+/* The record of a connection the engine gave none (ns_dx_attach). */
 static struct ns_dx *dx_of(struct ns_an_conn *c)
 {
 	if (!c->dx) {
 		c->dx = calloc(1, sizeof(*c->dx));
 		if (c->dx) {
-			c->dx->slow_side = -1;
-			c->dx->near = -1;
-			c->dx->icmp_about = -1;
+			dx_init(c->dx);
+			c->dx->heap = true;
 		}
 	}
 	return c->dx;
@@ -654,6 +672,8 @@ static struct ns_dx_diag *diag_new(struct ns_dx *x, const char *kind, int from, 
 {
 	if (x->ndiag == NS_DX_MAX_DIAG)
 		return NULL;
+	if (!x->diag && !(x->diag = malloc(NS_DX_MAX_DIAG * sizeof(*x->diag))))
+		return NULL;    /* out of memory: this diagnosis is not made */
 	struct ns_dx_diag *d = &x->diag[x->ndiag++];
 	memset(d, 0, sizeof(*d));
 	d->kind = kind;
@@ -1241,9 +1261,11 @@ void ns_dx_free(struct ns_an_conn *c)
 	free(x->vantage);
 	free(x->series[0]);
 	free(x->series[1]);
+	free(x->diag);
 	free(x->s[0].ser);
 	free(x->s[1].ser);
-	free(x);
+	if (x->heap)
+		free(x);
 	c->dx = NULL;
 }
 

@@ -41,7 +41,14 @@ void ns_dx_icmp(struct ns_an_conn *c, int side, const struct ns_packet *p, uint6
 		uint64_t ts);
 /* The connection is over; capture_last_ts: the capture's last packet so far. */
 void ns_dx_conclude(struct ns_an_conn *c, uint64_t capture_last_ts);
+/* Frees what the record holds, and the record unless the engine gave it. */
 void ns_dx_free(struct ns_an_conn *c);
+/* The record in storage of the engine's (its connection slab: no malloc per
+ * connection): NS_DX_BYTES zeroed bytes aligned as uint64_t, owned by the
+ * caller and valid until ns_dx_free(c). Without it, the first ns_dx_packet
+ * allocates one. */
+#define NS_DX_BYTES 2688u
+void ns_dx_attach(struct ns_an_conn *c, void *mem);
 
 /* Report (valid after ns_dx_conclude, in the engine's callback). */
 uint32_t ns_dx_count(const struct ns_an_conn *c);

@@ -719,6 +719,13 @@ void ns_flow_reset(struct ns_flow_table *t)
 	t->st.active = 0;
 }
 
+void ns_flow_clear(struct ns_flow_table *t)
+{
+	ns_flow_reset(t);
+	t->next_begin_seq = 0;
+	memset(&t->st, 0, sizeof(t->st));
+}
+
 /* ---- setup ---- */
 
 static uint64_t pick(uint64_t v, uint64_t dflt)

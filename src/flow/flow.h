@@ -126,6 +126,9 @@ void ns_flow_finish(struct ns_flow_table *t, bool emit_end);
  * whose frame numbers and 4-tuples have nothing to do with the last one.
  * Counters are kept. */
 void ns_flow_reset(struct ns_flow_table *t);
+/* ns_flow_reset() and the counters and flow numbering back to zero: the
+ * table as ns_flow_new() made it, without reallocating it. */
+void ns_flow_clear(struct ns_flow_table *t);
 
 const struct ns_flow_stats *ns_flow_get_stats(const struct ns_flow_table *t);
 

@@ -290,6 +290,17 @@ struct ns_flowout *ns_flowout_new(const struct ns_flowout_opts *o, uint32_t even
 	return fo;
 }
 
+int ns_flowout_reset(struct ns_flowout *fo)
+{
+	fo->p = NULL;
+	fo->dns_messages = fo->dns_answers_cached = 0;
+	if (fo->flows)
+		ns_flow_clear(fo->flows);
+	if (fo->cache)
+		ns_dnscache_clear(fo->cache);
+	return 0;
+}
+
 void ns_flowout_free(struct ns_flowout *fo)
 {
 	if (!fo)

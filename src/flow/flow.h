@@ -105,6 +105,7 @@ struct ns_flow_stats {
 	uint64_t evicted_closed;
 	uint64_t expired_idle;       /* open flows ended by the idle timeout */
 	uint32_t active, max_active; /* entries in use (all states) */
+	uint64_t encap_nomem;        /* flows whose tunnel list did not fit in memory */
 };
 
 struct ns_flow_table;

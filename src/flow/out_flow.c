@@ -240,8 +240,10 @@ static void cons_finish(void *arg, struct pipeline *p)
 	struct ns_flowout *fo = arg;
 
 	fo->p = p;
-	if (fo->flows)
+	if (fo->flows) {
 		ns_flow_finish(fo->flows, fo->capture_end);
+		p->st.flow_encap_nomem = ns_flow_get_stats(fo->flows)->encap_nomem;
+	}
 	/* nothing dropped without a count: the line also without -v when the
 	 * table or the cache had to drop an entry */
 	if (fo->stats || drops(fo))

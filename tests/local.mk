@@ -475,3 +475,5 @@ EXTRA_DIST += tests/live-lo.sh
 # -w rotation -C/-G/-W. Root, netns.
 TESTS += tests/live-rotate.sh
 EXTRA_DIST += tests/live-rotate.sh
+# make fuzz-coverage (Makefile.am): line coverage of the fuzz corpora
+EXTRA_DIST += tests/fuzz/coverage.sh

@@ -7,7 +7,8 @@
 # BUILDDIR/_fuzz/corpus/HARNESS (what `make fuzz` grew), _fuzz/seeds/HARNESS
 # and tests/fuzz/regressions/HARNESS; then prints, per harness and for all of
 # them together, the line coverage of each source directory (llvm-cov
-# report). Profiles and reports stay in _fuzzcov/cov/.
+# report; a harness's row counts the files linked into it, the "all" row
+# every file of any harness). Profiles and reports stay in _fuzzcov/cov/.
 # Environment: FUZZ_CC (clang), LLVM_PROFDATA, LLVM_COV, FUZZ_HARNESSES (the
 # harness names, default every tests/fuzz/fuzz_*.c that the tree builds).
 set -u
@@ -36,12 +37,18 @@ done
 rm -rf "$out" && mkdir -p "$out"
 # the directories reported (the live ring reader as its own row)
 dirs="dissect src/reader src/flow src/analyze src/output src/live/ringread.c src/live/live.c"
-line_cov() {   # profdata, then the binaries (-object), then a path: "covered/total pct"
-	p=$1
-	shift
-	"$llvmcov" report -instr-profile="$p" "$@" 2>/dev/null |
-		awk '$1 == "TOTAL" { printf "%d/%d %.1f%%", $8 - $9, $8, $8 ? 100 * ($8 - $9) / $8 : 0 }
-		     END { if (NR == 0) printf "-" }'
+# "covered/total pct" of the lines of the files under directory (or file) $2
+# in llvm-cov report $1 (file names relative to where each was compiled or
+# to their common directory: matched on the path's tail)
+line_cov() {
+	awk -v d="$2" '
+		NF >= 10 && $1 != "TOTAL" && $1 != "Filename" {
+			f = $1; sub(/^(\.\.\/)+/, "", f)
+			tail = substr(f, length(f) - length(d))
+			if (f == d || index(f, d "/") == 1 || index(f, "/" d "/") > 0 || tail == "/" d)
+				{ n += $8; m += $9 }
+		}
+		END { if (n) printf "%d/%d %.1f%%", n - m, n, 100 * (n - m) / n; else printf "-" }' "$1"
 }
 objs=
 printf '%-15s %9s' harness inputs
@@ -62,21 +69,20 @@ for h in $built; do
 	ls "$out/$h"-*.profraw >/dev/null 2>&1 || { printf '%-15s %9s  (no inputs)\n' "$h" "$n"; continue; }
 	"$profdata" merge -sparse "$out/$h"-*.profraw -o "$out/$h.profdata" || exit 1
 	objs="$objs -object $bin"
+	"$llvmcov" report -instr-profile="$out/$h.profdata" "$bin" >"$out/$h.report.txt" 2>/dev/null
 	printf '%-15s %9s' "$h" "$n"
 	for d in $dirs; do
-		printf ' %21s' "$(line_cov "$out/$h.profdata" "$bin" "$src/$d")"
+		printf ' %21s' "$(line_cov "$out/$h.report.txt" "$d")"
 	done
 	printf '\n'
-	"$llvmcov" report -instr-profile="$out/$h.profdata" "$bin" >"$out/$h.report.txt" 2>/dev/null
 done
 [ -n "$objs" ] || exit 1
 "$profdata" merge -sparse "$out"/*.profraw -o "$out/all.profdata" || exit 1
-printf '%-15s %9s' all '-'
-# shellcheck disable=SC2086
-for d in $dirs; do
-	printf ' %21s' "$(line_cov "$out/all.profdata" $objs "$src/$d")"
-done
-printf '\n'
 # shellcheck disable=SC2086
 "$llvmcov" report -instr-profile="$out/all.profdata" $objs >"$out/all.report.txt" 2>/dev/null
+printf '%-15s %9s' all '-'
+for d in $dirs; do
+	printf ' %21s' "$(line_cov "$out/all.report.txt" "$d")"
+done
+printf '\n'
 echo "per-file reports: $out/*.report.txt"

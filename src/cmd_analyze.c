@@ -538,7 +538,11 @@ static void ar_packet(void *arg, struct pipeline *p, const struct ns_packet *pkt
 	struct an_read *ar = arg;
 	struct ns_an_pkt o;
 
-	if (!ar->an || !ns_an_packet(ar->an, pkt, &o) || !p->emit)
+	if (!ar->an && !(ar->an = ns_an_new(NULL, NULL))) {
+		p->st.analysis_nomem++;   /* this packet is not analysed */
+		return;
+	}
+	if (!ns_an_packet(ar->an, pkt, &o) || !p->emit)
 		return;
 	if (p->out.fmt->tcp_analysis)
 		p->out.fmt->tcp_analysis(&p->out, pkt, &o);
@@ -548,15 +552,20 @@ static void ar_packet(void *arg, struct pipeline *p, const struct ns_packet *pkt
 static void ar_end_source(void *arg, struct pipeline *p)
 {
 	struct an_read *ar = arg;
-	(void)p;
+
+	/* what did not fit (connections, segments): flags lost, so reported */
+	if (ar->an)
+		p->st.analysis_nomem += ns_an_nomem(ar->an);
 	ns_an_free(ar->an);
-	ar->an = ns_an_new(NULL, NULL);
+	ar->an = NULL;           /* a new engine at the next packet, if any */
 }
 
 static void ar_finish(void *arg, struct pipeline *p)
 {
 	struct an_read *ar = arg;
-	(void)p;
+
+	if (ar->an)
+		p->st.analysis_nomem += ns_an_nomem(ar->an);
 	ns_an_free(ar->an);
 	free(ar);
 }

@@ -381,6 +381,16 @@ int cmd_read(int argc, char **argv)
 	pipeline_end_source(&p);
 	pipeline_finish(&p);
 	ns_flowout_free(flowout);
+	/* not silently: events above lack what did not fit in memory */
+	if (!failed && p.st.analysis_nomem) {
+		fprintf(stderr, "netsift read: out of memory: the --analysis flags may be incomplete "
+			"(%llu allocations failed)\n", (unsigned long long)p.st.analysis_nomem);
+		failed = true;
+	} else if (!failed && p.st.flow_encap_nomem) {
+		fprintf(stderr, "netsift read: out of memory: %llu flows lack their tunnel list "
+			"(encap)\n", (unsigned long long)p.st.flow_encap_nomem);
+		failed = true;
+	}
 
 	if (p.writer) {
 		if (pcapng_writer_close(p.writer, err, sizeof(err)) < 0) {

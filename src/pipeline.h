@@ -82,6 +82,11 @@ struct ns_stats {
 	uint64_t events;         /* events written */
 	uint64_t written;        /* frames written with -w */
 	struct ns_reasm_stats reasm; /* fragment reassembly (consumers only) */
+	/* Allocations that failed in a consumer, so its events lack something
+	 * (netsift read reports them and exits 1): --analysis (flags of the
+	 * packets not analysed), flows whose tunnel list could not be kept. */
+	uint64_t analysis_nomem;
+	uint64_t flow_encap_nomem;
 };
 
 struct pipeline {

@@ -508,3 +508,6 @@ endif
 # --threads: threaded output byte for byte that of one thread (issue 16)
 TESTS += tests/threads.sh
 EXTRA_DIST += tests/threads.sh
+
+# make fuzz-coverage (Makefile.am): line coverage of the fuzz corpora
+EXTRA_DIST += tests/fuzz/coverage.sh

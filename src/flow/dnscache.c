@@ -260,6 +260,16 @@ struct ns_dnscache *ns_dnscache_new(uint32_t max_entries)
 	return c;
 }
 
+void ns_dnscache_clear(struct ns_dnscache *c)
+{
+	/* entries are written whole when taken (ns_dnscache_put) */
+	memset(c->buckets, 0xff, ((size_t)c->mask + 1) * sizeof(*c->buckets));
+	c->hwm = c->used = 0;
+	c->free_head = NIL;
+	c->head = c->tail = NIL;
+	c->evicted = 0;
+}
+
 void ns_dnscache_free(struct ns_dnscache *c)
 {
 	if (!c)

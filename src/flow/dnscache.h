@@ -32,6 +32,8 @@ struct ns_dnscache;
 /* max_entries 0 = default. NULL on allocation failure. */
 struct ns_dnscache *ns_dnscache_new(uint32_t max_entries);
 void ns_dnscache_free(struct ns_dnscache *c);
+/* Empty and the eviction count zero, as ns_dnscache_new() made it. */
+void ns_dnscache_clear(struct ns_dnscache *c);
 
 /* Remember that name maps to addr from now_ns for ttl_s seconds. A pair
  * already valid is extended; an expired one starts a new validity. */

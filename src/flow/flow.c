@@ -470,10 +470,13 @@ static void on_new(struct ns_flow_table *t, const struct flow_key *k, const stru
 	f->first_ns = s->pkt->ctx ? s->pkt->ctx->ts_ns : 0;
 	if (s->pkt->nencap) {
 		size_t n = sizeof(*f->encap) * s->pkt->nencap;
-		/* Without memory the flow is still followed, its tunnels not shown. */
+		/* Without memory the flow is still followed, its tunnels not
+		 * shown: counted, and netsift read says so (exit 1). */
 		if ((f->encap = malloc(n)) != NULL) {
 			memcpy(f->encap, s->pkt->encap, n);
 			f->nencap = s->pkt->nencap;
+		} else {
+			t->st.encap_nomem++;
 		}
 	}
 	if (s->syn && !s->ack) {
@@ -720,6 +723,13 @@ void ns_flow_reset(struct ns_flow_table *t)
 	t->any_packet = false;
 	t->cur = NULL;
 	t->st.active = 0;
+}
+
+void ns_flow_clear(struct ns_flow_table *t)
+{
+	ns_flow_reset(t);
+	t->next_begin_seq = 0;
+	memset(&t->st, 0, sizeof(t->st));
 }
 
 /* ---- setup ---- */

@@ -106,6 +106,7 @@ struct ns_flow_stats {
 	uint64_t evicted_closed;
 	uint64_t expired_idle;       /* open flows ended by the idle timeout */
 	uint32_t active, max_active; /* entries in use (all states) */
+	uint64_t encap_nomem;        /* flows whose tunnel list did not fit in memory */
 };
 
 struct ns_flow_table;
@@ -127,6 +128,9 @@ void ns_flow_finish(struct ns_flow_table *t, bool emit_end);
  * whose frame numbers and 4-tuples have nothing to do with the last one.
  * Counters are kept. */
 void ns_flow_reset(struct ns_flow_table *t);
+/* ns_flow_reset() and the counters and flow numbering back to zero: the
+ * table as ns_flow_new() made it, without reallocating it. */
+void ns_flow_clear(struct ns_flow_table *t);
 
 const struct ns_flow_stats *ns_flow_get_stats(const struct ns_flow_table *t);
 

@@ -240,8 +240,10 @@ static void cons_finish(void *arg, struct pipeline *p)
 	struct ns_flowout *fo = arg;
 
 	fo->p = p;
-	if (fo->flows)
+	if (fo->flows) {
 		ns_flow_finish(fo->flows, fo->capture_end);
+		p->st.flow_encap_nomem = ns_flow_get_stats(fo->flows)->encap_nomem;
+	}
 	/* nothing dropped without a count: the line also without -v when the
 	 * table or the cache had to drop an entry */
 	if (fo->stats || drops(fo))
@@ -288,6 +290,17 @@ struct ns_flowout *ns_flowout_new(const struct ns_flowout_opts *o, uint32_t even
 		}
 	}
 	return fo;
+}
+
+int ns_flowout_reset(struct ns_flowout *fo)
+{
+	fo->p = NULL;
+	fo->dns_messages = fo->dns_answers_cached = 0;
+	if (fo->flows)
+		ns_flow_clear(fo->flows);
+	if (fo->cache)
+		ns_dnscache_clear(fo->cache);
+	return 0;
 }
 
 void ns_flowout_free(struct ns_flowout *fo)

@@ -53,6 +53,9 @@ struct ns_flowout;
 struct ns_flowout *ns_flowout_new(const struct ns_flowout_opts *o, uint32_t events,
 				  char *err, size_t errlen);
 void ns_flowout_free(struct ns_flowout *fo);
+/* Back to the state ns_flowout_new() gave (empty tables, zero counters)
+ * without reallocating: the fuzz harnesses reuse one per input. */
+int ns_flowout_reset(struct ns_flowout *fo);
 
 /* Does `events` need the flow/DNS consumer at all? */
 bool ns_flowout_wanted(uint32_t events);

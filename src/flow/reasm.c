@@ -408,6 +408,14 @@ void ns_reasm_flush(struct ns_reasm *r)
 	}
 }
 
+void ns_reasm_clear(struct ns_reasm *r)
+{
+	for (int i = 0; i < 2; i++)
+		while (r->age[i].oldest)
+			destroy(r, r->age[i].oldest);
+	memset(&r->st, 0, sizeof(r->st));
+}
+
 void ns_reasm_free(struct ns_reasm *r)
 {
 	if (!r)

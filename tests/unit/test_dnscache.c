@@ -63,6 +63,30 @@ static void test_put_lookup_ttl(void **state)
 	ns_dnscache_free(c);
 }
 
+/* ns_dnscache_clear: empty, eviction count zero, usable again. */
+static void test_clear(void **state)
+{
+	struct ns_dnscache *c = ns_dnscache_new(2);
+	struct ns_addr a = v4(192, 0, 2, 1), b = v4(192, 0, 2, 2), d = v4(192, 0, 2, 3);
+	const char *names[4];
+	(void)state;
+
+	ns_dnscache_put(c, &a, "a.example", 100 * S, 60);
+	ns_dnscache_put(c, &b, "b.example", 100 * S, 60);
+	ns_dnscache_put(c, &d, "d.example", 100 * S, 60);   /* evicts a */
+	assert_int_equal(ns_dnscache_evicted(c), 1);
+	ns_dnscache_clear(c);
+	assert_int_equal(ns_dnscache_evicted(c), 0);
+	assert_int_equal(ns_dnscache_lookup(c, &b, 100 * S, names, 4), 0);
+	assert_int_equal(ns_dnscache_lookup(c, &d, 100 * S, names, 4), 0);
+	ns_dnscache_put(c, &a, "a2.example", 100 * S, 60);
+	ns_dnscache_put(c, &b, "b2.example", 100 * S, 60);
+	assert_int_equal(ns_dnscache_evicted(c), 0);        /* two fit again */
+	assert_int_equal(ns_dnscache_lookup(c, &a, 100 * S, names, 4), 1);
+	assert_string_equal(names[0], "a2.example");
+	ns_dnscache_free(c);
+}
+
 static void test_refresh(void **state)
 {
 	struct ns_dnscache *c = ns_dnscache_new(16);
@@ -200,6 +224,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_put_lookup_ttl),
+		cmocka_unit_test(test_clear),
 		cmocka_unit_test(test_refresh),
 		cmocka_unit_test(test_ttl_zero_min),
 		cmocka_unit_test(test_cname_chain),

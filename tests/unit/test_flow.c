@@ -374,6 +374,32 @@ static void test_non_tcp_ticks_clock(void **state)
 	ns_flow_free(t);
 }
 
+/* ns_flow_clear: the table as new, so the same packets give the same
+ * events and counters again (the fuzz harnesses reuse one table). */
+static void test_clear_as_new(void **state)
+{
+	struct ns_flow_table *t = table(2, 0);
+	(void)state;
+	for (int round = 0; round < 2; round++) {
+		nev = 0;
+		frame_no = 0;
+		for (uint8_t h = 1; h <= 3; h++) {
+			ns_flow_packet(t, tcp(h, 40000, 100, 80, SY, 1, h * S, 0));
+			ns_flow_packet(t, tcp(100, 80, h, 40000, SY | A, 1, h * S + 1, 0));
+		}
+		ns_flow_finish(t, true);
+		assert_int_equal(nev, 6);
+		assert_int_equal(evs[2].frame, 5);
+		assert_int_equal(ns_flow_get_stats(t)->begins, 3);
+		assert_int_equal(ns_flow_get_stats(t)->evicted_full, 1);
+		ns_flow_clear(t);
+		assert_int_equal(ns_flow_get_stats(t)->begins, 0);
+		assert_int_equal(ns_flow_get_stats(t)->evicted_full, 0);
+		assert_int_equal(ns_flow_get_stats(t)->active, 0);
+	}
+	ns_flow_free(t);
+}
+
 static void test_eviction_when_full(void **state)
 {
 	struct ns_flow_table *t = table(2, 0);
@@ -663,6 +689,7 @@ int main(void)
 		cmocka_unit_test(test_idle_timeout),
 		cmocka_unit_test(test_non_tcp_ticks_clock),
 		cmocka_unit_test(test_eviction_when_full),
+		cmocka_unit_test(test_clear_as_new),
 		cmocka_unit_test(test_eviction_counts_halfopen_and_closed),
 		cmocka_unit_test(test_no_capture_end),
 		cmocka_unit_test(test_ipv6),

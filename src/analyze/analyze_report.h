@@ -5,6 +5,7 @@
 #define NETSIFT_ANALYZE_REPORT_H
 
 #include "analyze.h"
+#include "communityid.h"
 #include "outbuf.h"
 
 #define FRAMES_IN_TEXT 8         /* example frames listed per finding in text */
@@ -31,6 +32,18 @@ static inline uint64_t retrans_count(const struct ns_an_dir *d)
 {
 	return d->find[NS_FIND_RETRANS].count + d->find[NS_FIND_FAST_RETRANS].count +
 	       d->find[NS_FIND_SPURIOUS].count;
+}
+
+/* The connection's Community ID (TCP, initiator first), as every format
+ * that shows it writes it; 0, or -1 when it cannot be computed. */
+static inline int an_community_id(const struct ns_an_conn *c, uint16_t seed,
+				  char out[NS_CID_STRLEN])
+{
+	struct ns_cid_tuple t = {
+		.src = c->init.addr, .dst = c->resp.addr, .proto = 6, .has_ports = true,
+		.sport = c->init.port, .dport = c->resp.port,
+	};
+	return ns_community_id(seed, &t, out);
 }
 
 static inline uint64_t rel_ns(const struct ns_an_conn *c, uint64_t ts)

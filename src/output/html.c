@@ -16,7 +16,6 @@
 #include "output/html.h"
 #include "analyze/analyze_report.h"
 #include "analyze/timeseq.h"
-#include "communityid.h"
 #include "pipeline.h"
 
 #include "config.h"
@@ -210,11 +209,7 @@ static double avg_rtt_ms(const struct ns_an_conn *c)
 static void cid_cell(FILE *m, const struct ns_an_conn *c, uint16_t seed)
 {
 	char cid[NS_CID_STRLEN];
-	struct ns_cid_tuple t = {
-		.src = c->init.addr, .dst = c->resp.addr, .proto = 6, .has_ports = true,
-		.sport = c->init.port, .dport = c->resp.port,
-	};
-	if (ns_community_id(seed, &t, cid) == 0)
+	if (an_community_id(c, seed, cid) == 0)
 		fprintf(m, "<td class=\"cid\">%s</td>", cid);
 	else
 		fputs("<td class=\"cid\">-</td>", m);

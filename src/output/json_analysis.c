@@ -2,7 +2,6 @@
  * connection per line, in a stable key order.
  */
 #include "analyze/analyze_report.h"
-#include "communityid.h"
 #include "conn/zeekconn.h"
 #include "analyze/diagnose.h"
 #include "output/json.h"
@@ -444,17 +443,13 @@ static void js_epoch6(struct outbuf *ob, uint64_t ns)
 static void js_ids(struct outbuf *ob, const struct ns_an_conn *c, uint16_t seed)
 {
 	char uid[NS_ZK_UID_LEN], cid[NS_CID_STRLEN];
-	struct ns_cid_tuple t = {
-		.src = c->init.addr, .dst = c->resp.addr, .proto = 6, .has_ports = true,
-		.sport = c->init.port, .dport = c->resp.port,
-	};
 
 	ns_zk_uid(6, &c->init.addr, c->init.port, &c->resp.addr, c->resp.port,
 		  c->first_ts_ns, uid);
 	JS_KEY(ob, "uid");
 	js_str(ob, uid);
 	JS_KEY(ob, "communityId");
-	if (ns_community_id(seed, &t, cid) == 0)
+	if (an_community_id(c, seed, cid) == 0)
 		js_str(ob, cid);
 	else
 		OB_LIT(ob, "null");

@@ -508,6 +508,20 @@ static unsigned owner(const struct ns_ant *t, const struct ns_addr *a, uint16_t 
 	return (unsigned)((h >> 32) * t->n >> 32);
 }
 
+/* The bytes a worker needs of a packet: up to the end of its (innermost)
+ * TCP header. The engine reads headers only (segment lengths come from the
+ * IP length fields, as for a capture cut by its snapshot length), so a
+ * full-size segment's payload is not copied through the ring. */
+static uint32_t headers_len(const struct ns_packet *pkt, const struct pipeline *p)
+{
+	const uint8_t *end = pkt->payload;
+
+	if (pkt->l4 != NS_L4_TCP || !end || end < p->cur_data ||
+	    end > p->cur_data + p->cur_caplen)
+		return p->cur_caplen;
+	return (uint32_t)(end - p->cur_data);
+}
+
 static void ant_packet(void *arg, struct pipeline *p, const struct ns_packet *pkt)
 {
 	struct ns_ant *t = arg;
@@ -545,7 +559,7 @@ static void ant_packet(void *arg, struct pipeline *p, const struct ns_packet *pk
 		return;              /* only moves the clock: sent with the next record */
 	}
 	if (pkt == &p->pkt) {
-		send_rec(t, wi, M_PKT, 0, pkt, p->cur_data, p->cur_caplen, (uint8_t)p->cur_lt);
+		send_rec(t, wi, M_PKT, 0, pkt, p->cur_data, headers_len(pkt, p), (uint8_t)p->cur_lt);
 	} else {
 		/* a datagram reassembled from fragments: its bytes start at the IP header */
 		const uint8_t *ip = pkt->l3 == NS_L3_IPV4 ? pkt->ip4.hdr : pkt->ip6.hdr;

@@ -174,22 +174,11 @@ static void fail(struct reading *rd, const char *msg)
 static bool run_record(struct reading *rd, struct ns_capture *c, struct ns_capture_rec *rec)
 {
 	struct pipeline *p = rd->p;
-	size_t ob_len = p->ob->len;
-	uint64_t ob_gen = p->ob->gen;
 	int pr;
 
 	rec->ctx.frame = ++rd->frame;
 	rec->ctx.file = rd->o->name_files ? c->path : NULL;
 	pr = pipeline_packet(p, rec->src, rec->data, rec->caplen, &rec->ctx);
-	if (ns_capture_shrunk(c)) {
-		/* it shrank while this packet was processed: what it wrote may
-		 * come from zeros; drop it if still buffered */
-		if (p->ob->gen == ob_gen)
-			p->ob->len = ob_len;
-		snprintf(rd->err, sizeof(rd->err), "%s: %s", c->path, MAPPED_SHRUNK_MSG);
-		fail(rd, rd->err);
-		return true;     /* this input ends; the others go on */
-	}
 	if (pr == NS_PIPE_ERROR) {
 		snprintf(rd->err, sizeof(rd->err), "%s", p->err);
 		fail(rd, rd->err);
@@ -223,8 +212,6 @@ static void read_in_turn(struct reading *rd, char *const *paths, size_t n)
 						  sizeof(rd->err))) == 1) {
 			go = run_record(rd, c, &rec);
 			progress_tick(&rd->pr, &c, 1, rd->p);
-			if (ns_capture_shrunk(c))
-				break;
 		}
 		if (go && r < 0)
 			fail(rd, rd->err);
@@ -276,11 +263,6 @@ static void read_merged(struct reading *rd, char *const *paths, size_t n)
 		have[best] = false;
 		if (!run_record(rd, caps[best], &recs[best]))
 			break;
-		if (ns_capture_shrunk(caps[best])) {
-			ns_capture_close(caps[best]);
-			caps[best] = NULL;
-			continue;
-		}
 		progress_tick(&rd->pr, caps, n, rd->p);
 	}
 out:

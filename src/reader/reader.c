@@ -3,11 +3,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <pcap/pcap.h>
@@ -43,8 +41,7 @@ static bool is_pcap_magic(const uint8_t m[4])
 	return false;
 }
 
-static struct pcapng_in *pcapng_in_open(struct ns_capture *c, const struct stat *st,
-					char *err, size_t errlen);
+static struct pcapng_in *pcapng_in_open(struct ns_capture *c, char *err, size_t errlen);
 static int pcapng_in_next(struct pcapng_in *g, struct ns_capture *c, struct ns_capture_rec *rec,
 			  char *err, size_t errlen);
 static void pcapng_in_close(struct pcapng_in *g);
@@ -102,7 +99,7 @@ struct ns_capture *ns_capture_open(const char *path, void (*idle)(void *), void 
 		if ((c->pcap = pcap_in_open(c, err, errlen)))
 			return c;
 	} else if (n == 4 && memcmp(magic, "\x0a\x0d\x0d\x0a", 4) == 0) {
-		if ((c->ng = pcapng_in_open(c, &st, err, errlen)))
+		if ((c->ng = pcapng_in_open(c, err, errlen)))
 			return c;
 	} else if (c->in.z != NS_Z_NONE) {
 		snprintf(err, errlen, "%s: not a pcap or pcapng file (after %s decompression)",
@@ -118,9 +115,30 @@ fail:
 int ns_capture_next(struct ns_capture *c, uint64_t frame, struct ns_capture_rec *rec,
 		    char *err, size_t errlen)
 {
+	int rc;
+
 	if (c->pcap)
-		return pcap_in_next(c->pcap, c, frame, rec, err, errlen);
-	return pcapng_in_next(c->ng, c, rec, err, errlen);
+		rc = pcap_in_next(c->pcap, c, frame, rec, err, errlen);
+	else
+		rc = pcapng_in_next(c->ng, c, rec, err, errlen);
+#ifdef NS_EXACT_ALLOC
+	/* configure --enable-exact-alloc (fuzzing, make check-asan): each
+	 * record in a heap block of exactly its captured length, so that
+	 * AddressSanitizer reports a read past its end (in the readers'
+	 * buffers such a read lands on the next record, unseen) */
+	free(c->exact);
+	c->exact = NULL;
+	if (rc == 1) {
+		c->exact = malloc(rec->caplen ? rec->caplen : 1);
+		if (!c->exact) {
+			snprintf(err, errlen, "%s: out of memory", c->path);
+			return -1;
+		}
+		memcpy(c->exact, rec->data, rec->caplen);
+		rec->data = c->exact;
+	}
+#endif
+	return rc;
 }
 
 void ns_capture_close(struct ns_capture *c)
@@ -129,6 +147,9 @@ void ns_capture_close(struct ns_capture *c)
 		return;
 	pcap_in_close(c->pcap);
 	pcapng_in_close(c->ng);
+#ifdef NS_EXACT_ALLOC
+	free(c->exact);
+#endif
 	capture_free(c);
 }
 
@@ -187,208 +208,9 @@ static struct ns_source *ng_source(struct ng_state *s, const struct pcapng_pkt *
 	return &is->src;
 }
 
-/* ---- a capture file mapped into memory (see reader.h) ---- */
-#define MAP_STEP (4u << 20)  /* a multiple of any page size */
-/* How far ahead of the reader to touch the file with a prefetch. */
-#define PREFETCH_AHEAD (16u << 10)
-
-void mapped_advance(struct mapped *m, size_t pos)
-{
-#ifdef NS_EXACT_ALLOC
-	(void)m;         /* a heap copy: nothing to drop or fetch ahead */
-	(void)pos;
-	return;
-#endif
-	/* Each new page of the mapping cost the reader a stall at its first
-	 * record (a TLB miss, and the hardware prefetcher starting over at the
-	 * page boundary): a fifth of `analyze` on a capture of full-size packets.
-	 * Touching the file a few pages ahead with a prefetch (which never faults
-	 * and does not wait) has the page ready when the reader gets there. One
-	 * per record is cheap when records are small: the line is already in the
-	 * cache then. Measured best at 4-16 KiB ahead (5% of `analyze` on the
-	 * full-size bench capture). */
-	if (m->len - pos > PREFETCH_AHEAD)
-		__builtin_prefetch(m->base + pos + PREFETCH_AHEAD);
-	if (pos >= m->dropped + 2 * MAP_STEP) {
-		size_t upto = (pos - MAP_STEP) / MAP_STEP * MAP_STEP;
-		madvise((void *)(uintptr_t)(m->base + m->dropped), upto - m->dropped,
-			MADV_DONTNEED);
-		m->dropped = upto;
-	}
-	if (pos + MAP_STEP > m->ahead && m->ahead < m->len) {
-		size_t to = m->ahead + 2 * MAP_STEP;
-		if (to > m->len)
-			to = m->len;
-#ifdef MADV_POPULATE_READ
-		/* hints only: a failure just means page faults later */
-		if (madvise((void *)(uintptr_t)(m->base + m->ahead), to - m->ahead,
-			    MADV_POPULATE_READ) != 0)
-#endif
-			madvise((void *)(uintptr_t)(m->base + m->ahead), to - m->ahead,
-				MADV_WILLNEED);
-		m->ahead = to;
-	}
-}
-
-#ifdef NS_EXACT_ALLOC
-/* configure --enable-exact-alloc (fuzzing, make check-asan): the file is
- * read into a heap block of exactly its size instead of mapped, so that
- * AddressSanitizer reports any read past its end (a mapping is rounded up
- * to a page of zeros, where an over-read goes unseen). The parsers are the
- * same; only the fast path's page handling is left out. */
-bool mapped_open(struct mapped *m, int fd, const struct stat *st)
-{
-	uint8_t *buf;
-	size_t len, got = 0;
-
-	memset(m, 0, sizeof(*m));
-	if (!S_ISREG(st->st_mode) || st->st_size <= 0 ||
-	    (uint64_t)st->st_size > (uint64_t)SIZE_MAX)
-		return false;
-	len = (size_t)st->st_size;
-	buf = malloc(len);
-	if (!buf)
-		return false;
-	while (got < len) {
-		ssize_t k = pread(fd, buf + got, len - got, (off_t)got);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			break;
-		got += (size_t)k;
-	}
-	if (got < len) {
-		/* shrank since fstat: the exact size of what is there */
-		uint8_t *b = got ? realloc(buf, got) : NULL;
-		if (!b) {
-			free(buf);
-			return false;
-		}
-		buf = b;
-	}
-	m->base = buf;
-	m->len = got;
-	m->pagesize = 4096;
-	m->fd = fd;
-	return true;
-}
-
-bool mapped_have(struct mapped *m, size_t off, size_t n)
-{
-	(void)off;
-	(void)n;
-	return !m->shrunk;
-}
-
-bool mapped_shrank(struct mapped *m)
-{
-	struct stat st;
-
-	if (!m->shrunk && fstat(m->fd, &st) == 0 && (uint64_t)st.st_size < (uint64_t)m->len)
-		m->shrunk = 1;
-	return m->shrunk;
-}
-
-void mapped_close(struct mapped *m)
-{
-	free((void *)(uintptr_t)m->base);
-	m->base = NULL;
-}
-#else
-/* ---- a file that shrinks while mapped ----
- * Truncating a mapped file makes every later read of a page past its new end
- * raise SIGBUS, which would kill us mid-output. The handler below maps zero
- * pages over the rest of the mapping instead (the faulting read is then
- * retried and reads zeros) and flags it; the readers check the flag after
- * each record and stop with one line of error, as for a truncated file.
- * mmap is a plain system call, safe in a handler in practice. A SIGBUS
- * anywhere else is restored to the default action and so still kills. */
-static struct mapped *volatile bus_map;
-static struct sigaction bus_old;
-
-static void on_sigbus(int sig, siginfo_t *si, void *uctx)
-{
-	struct mapped *m = bus_map;
-	uintptr_t a = (uintptr_t)si->si_addr, base, end, from;
-
-	(void)uctx;
-	if (m && m->base) {
-		base = (uintptr_t)m->base;
-		end = base + m->len;
-		if (a >= base && a < end) {
-			from = a & ~(uintptr_t)(m->pagesize - 1);
-			if (mmap((void *)from, end - from, PROT_READ,
-				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != MAP_FAILED) {
-				m->shrunk = 1;
-				return;
-			}
-		}
-	}
-	signal(sig, SIG_DFL);    /* not ours: the retried read dies as before */
-}
-
-bool mapped_open(struct mapped *m, int fd, const struct stat *st)
-{
-	struct sigaction sa;
-	void *map;
-	long pg = sysconf(_SC_PAGESIZE);
-
-	memset(m, 0, sizeof(*m));
-	if (!S_ISREG(st->st_mode) || st->st_size <= 0 ||
-	    (uint64_t)st->st_size > (uint64_t)SIZE_MAX || bus_map || pg <= 0)
-		return false;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = on_sigbus;
-	sa.sa_flags = SA_SIGINFO;
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGBUS, &sa, &bus_old) != 0)
-		return false;
-	map = mmap(NULL, (size_t)st->st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	if (map == MAP_FAILED) {
-		sigaction(SIGBUS, &bus_old, NULL);
-		return false;
-	}
-	m->base = map;
-	m->len = (size_t)st->st_size;
-	m->pagesize = (size_t)pg;
-	m->fd = fd;
-	bus_map = m;
-	madvise(map, m->len, MADV_SEQUENTIAL);
-	mapped_advance(m, 0);
-	return true;
-}
-
-bool mapped_have(struct mapped *m, size_t off, size_t n)
-{
-	if (n > 0 && off + n <= m->len)
-		(void)*(const volatile uint8_t *)(m->base + off + n - 1);
-	return !m->shrunk;
-}
-
-bool mapped_shrank(struct mapped *m)
-{
-	struct stat st;
-
-	if (!m->shrunk && fstat(m->fd, &st) == 0 && (uint64_t)st.st_size < (uint64_t)m->len)
-		m->shrunk = 1;
-	return m->shrunk;
-}
-
-void mapped_close(struct mapped *m)
-{
-	if (m->base) {
-		munmap((void *)(uintptr_t)m->base, m->len);
-		bus_map = NULL;
-		sigaction(SIGBUS, &bus_old, NULL);
-	}
-	m->base = NULL;
-}
-#endif
-
 /* ---- pcapng, a record at a time ---- */
 struct pcapng_in {
 	struct pcapng_reader r;
-	struct mapped m;         /* m.base set: r reads the mapping */
 	struct ng_state s;
 	bool ended;
 };
@@ -402,23 +224,18 @@ static ssize_t in_read_fn(void *arg, void *buf, size_t n)
 	return k;
 }
 
-/* A regular pcapng file is mapped and parsed in place: no read(2) copying
- * every byte into a buffer first (that copy was a tenth of the time of a
- * run). The parser bounds-checks every block against the mapped length
- * exactly as against a buffer. Anything else (a pipe, standard input,
- * compressed bytes, a second file while one is mapped) is read. */
-static struct pcapng_in *pcapng_in_open(struct ns_capture *c, const struct stat *st,
-					char *err, size_t errlen)
+/* Every pcapng input is read into the parser's buffer, a regular file too.
+ * Parsing a mapping of the file in place was slower on the paravirtualised
+ * machines this runs on (the first touch of each block's trailer, a page
+ * fault or a cache miss, was a quarter of `read` of a large capture; read(2)
+ * into a buffer that stays in the cache costs less than that). */
+static struct pcapng_in *pcapng_in_open(struct ns_capture *c, char *err, size_t errlen)
 {
 	struct pcapng_in *g = calloc(1, sizeof(*g));
 
 	if (!g) {
 		snprintf(err, errlen, "%s: out of memory", c->path);
 		return NULL;
-	}
-	if (!c->streamed && !c->is_stdin && mapped_open(&g->m, c->fd, st)) {
-		pcapng_reader_init_mem(&g->r, g->m.base, g->m.len, c->path);
-		return g;
 	}
 	if (pcapng_reader_init_fn(&g->r, in_read_fn, &c->in, c->path) < 0) {
 		snprintf(err, errlen, "%s: out of memory", c->path);
@@ -428,41 +245,39 @@ static struct pcapng_in *pcapng_in_open(struct ns_capture *c, const struct stat 
 	return g;
 }
 
-bool ns_capture_shrunk(const struct ns_capture *c)
+/* A regular file that is now shorter than when it was opened (another
+ * process truncated it while it was read): the cause of a truncated block. */
+static bool file_shrank(const struct ns_capture *c)
 {
-	if (c->pcap)
-		return pcap_in_shrunk(c->pcap);
-	return c->ng->m.base && c->ng->m.shrunk;
+	struct stat st;
+
+	return !c->streamed && !c->is_stdin && c->size && fstat(c->fd, &st) == 0 &&
+	       (uint64_t)st.st_size < c->size;
 }
 
 uint64_t ns_capture_pos(const struct ns_capture *c)
 {
 	if (c->pcap)
 		return c->streamed ? c->in.raw_bytes : pcap_in_pos(c->pcap);
-	return c->ng->m.base ? c->ng->r.pos : c->in.raw_bytes;
+	return c->in.raw_bytes;
 }
 
 static int pcapng_in_next(struct pcapng_in *g, struct ns_capture *c, struct ns_capture_rec *rec,
 			  char *err, size_t errlen)
 {
 	struct pcapng_pkt pk;
-	struct mapped *m = g->m.base ? &g->m : NULL;
 	struct ns_ctx *ctx = &rec->ctx;
 	int n;
 
 	if (g->ended)
 		return 0;
 	n = pcapng_next(&g->r, &pk);
-	if (n == 1 && m && m->shrunk)
-		n = -1;          /* it shrank before the block's trailer */
 	if (n == 1) {
 		rec->src = ng_source(&g->s, &pk, c->path, err, errlen);
 		if (!rec->src) {
 			g->ended = true;
 			return -1;
 		}
-		if (m)
-			mapped_advance(m, g->r.pos);
 		memset(ctx, 0, sizeof(*ctx));
 		ctx->ts_ns = pk.ts_ns;
 		ctx->wire_len = pk.origlen;
@@ -479,10 +294,10 @@ static int pcapng_in_next(struct pcapng_in *g, struct ns_capture *c, struct ns_c
 		return 1;
 	}
 	g->ended = true;
-	if (m && mapped_shrank(m)) {
-		/* also when the zeros where it was cut read as a malformed
-		 * block: that is not what is wrong with the file */
-		snprintf(err, errlen, "%s: %s", c->path, MAPPED_SHRUNK_MSG);
+	if (file_shrank(c)) {
+		/* also when its cut end reads as a truncated block: that is
+		 * not what is wrong with the file */
+		snprintf(err, errlen, "%s: %s", c->path, NS_SHRUNK_MSG);
 		return -1;
 	}
 	if (n < 0 && c->in.err[0]) {
@@ -505,7 +320,5 @@ static void pcapng_in_close(struct pcapng_in *g)
 	ng_reset(&g->s);
 	free(g->s.srcs);
 	pcapng_reader_free(&g->r);
-	if (g->m.base)
-		mapped_close(&g->m);
 	free(g);
 }

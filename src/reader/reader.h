@@ -42,6 +42,9 @@ struct ns_capture {
 	struct ns_instream in;
 	struct pcap_in *pcap;    /* one of these two */
 	struct pcapng_in *ng;
+#ifdef NS_EXACT_ALLOC
+	uint8_t *exact;          /* the last record's copy (ns_capture_next) */
+#endif
 };
 
 /* Open path ("-": standard input), sniff its format and compression.
@@ -53,9 +56,6 @@ struct ns_capture *ns_capture_open(const char *path, void (*idle)(void *), void 
  * it were good). frame: the number this record would get (for messages). */
 int ns_capture_next(struct ns_capture *c, uint64_t frame, struct ns_capture_rec *rec,
 		    char *err, size_t errlen);
-/* Did the (mapped) file shrink, e.g. while the last record was processed?
- * What that record produced may come from zeros. */
-bool ns_capture_shrunk(const struct ns_capture *c);
 /* Bytes of the file (compressed bytes for a compressed one) read so far. */
 uint64_t ns_capture_pos(const struct ns_capture *c);
 void ns_capture_close(struct ns_capture *c);
@@ -64,43 +64,10 @@ void ns_capture_close(struct ns_capture *c);
 struct pcap_in *pcap_in_open(struct ns_capture *c, char *err, size_t errlen);
 int pcap_in_next(struct pcap_in *pi, struct ns_capture *c, uint64_t frame,
 		 struct ns_capture_rec *rec, char *err, size_t errlen);
-bool pcap_in_shrunk(const struct pcap_in *pi);
 uint64_t pcap_in_pos(const struct pcap_in *pi);
 void pcap_in_close(struct pcap_in *pi);
 
-/* A regular capture file mapped read-only and walked front to back (no
- * read(2) copying every byte into a buffer first). Only a window around the
- * read position stays resident: pages behind it are dropped (they belong to
- * the page cache and would be read again if ever touched), pages ahead are
- * prefaulted a batch at a time, so peak memory does not grow with the file. */
-struct stat;
-struct mapped {
-	const uint8_t *base;
-	size_t len;
-	size_t dropped;          /* [0, dropped) released */
-	size_t ahead;            /* [0, ahead) prefaulted */
-	size_t pagesize;
-	int fd;
-	/* The file shrank under the mapping (another process truncated it):
-	 * reading a page past its new end raised SIGBUS, and the handler put
-	 * zeros there instead. What was read since is garbage: the reader
-	 * stops with MAPPED_SHRUNK_MSG as soon as it sees this. */
-	volatile int shrunk;
-};
-#define MAPPED_SHRUNK_MSG "file shrank while being read"
-/* Map the whole file; false if it is not a regular file or cannot be mapped.
- * One file is mapped at a time (a SIGBUS handler watches it until
- * mapped_close). */
-bool mapped_open(struct mapped *m, int fd, const struct stat *st);
-/* The reader is at offset pos: drop what is behind, prefault what is ahead. */
-void mapped_advance(struct mapped *m, size_t pos);
-/* Are the bytes [off, off + n) of the file still there? Touches the last one
- * (the file only ever loses its end): false, with m->shrunk set, if it is
- * gone. n may be 0. */
-bool mapped_have(struct mapped *m, size_t off, size_t n);
-/* At the end of reading: did the file shrink? A cut inside the last page
- * does not fault (the rest of that page reads as zeros): the size says. */
-bool mapped_shrank(struct mapped *m);
-void mapped_close(struct mapped *m);
+/* The error of a regular file that lost its end while it was read. */
+#define NS_SHRUNK_MSG "file shrank while being read"
 
 #endif

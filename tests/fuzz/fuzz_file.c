@@ -1,8 +1,8 @@
 /* A whole capture file, as `netsift read --analysis FILE` reads it: the
- * format sniffed, then the pcap reader (libpcap, or the mapped fast path)
- * or the pcapng reader over the file in memory (mapped; in an
- * --enable-exact-alloc build, a heap block of the file's exact size),
- * every packet through the pipeline with JSON output, flows, DNS and the
+ * format sniffed, then the pcap reader (libpcap, or the fast path over a
+ * window of the file read with pread) or the pcapng reader (its buffer
+ * filled with read; in an --enable-exact-alloc build every record is then
+ * copied into a heap block of its exact size), every packet through the pipeline with JSON output, flows, DNS and the
  * analysis engine. Input: the file. */
 #include "fuzz_pipe.h"
 #include "reader/reader.h"

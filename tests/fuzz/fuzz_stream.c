@@ -1,4 +1,4 @@
-/* A capture read as a stream (standard input, a pipe): no mapping, the
+/* A capture read as a stream (standard input, a pipe): no pread window, the
  * buffered readers: libpcap's stream reader, and the pcapng reader that
  * refills and compacts its buffer (read 1 MiB at a time; the first bytes of
  * the input pick how many bytes each read(2) gives, so the refill code runs

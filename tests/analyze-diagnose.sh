@@ -5,11 +5,9 @@
 # 2. no false alarms: no diagnosis on a connection tshark's expert info calls
 #    healthy, over testdata/ and ../shared/pcaps (tests/analyze-diagnose.py).
 set -u
-TOP_SRCDIR=${TOP_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
-NETSIFT=${NETSIFT:-$TOP_SRCDIR/build/netsift}
-[ -x "$NETSIFT" ] || { echo "ERROR: $NETSIFT not built"; exit 99; }
+# shellcheck source=tests/common.sh
+. "$(dirname "$0")/common.sh"
 command -v tshark >/dev/null || { echo "ERROR: tshark missing"; exit 1; }
-fail=0
 cd "$TOP_SRCDIR/testdata" || exit 99
 
 # capture | the verdict's first sentence starts with

@@ -8,17 +8,13 @@
 #  - print only valid JSON lines with the envelope keys in the contract's order.
 # Prints a summary; skips (77) only if the corpus is absent.
 set -u
-: "${TOP_SRCDIR:=$(cd "$(dirname "$0")/.." && pwd)}"
-: "${NETSIFT:=$TOP_SRCDIR/build/netsift}"
-[ -x "$NETSIFT" ] || { echo "ERROR: $NETSIFT not built"; exit 99; }
-: "${SHARED_DIR:=$TOP_SRCDIR/../shared}"
+# shellcheck source=tests/common.sh
+. "$(dirname "$0")/common.sh"
 corpus=$SHARED_DIR/pcaps
 if [ ! -d "$corpus" ]; then
 	echo "SKIP: corpus $corpus not found (set SHARED_DIR)"
 	exit 77
 fi
-tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT INT TERM
 
 files=0 ok=0 errs=0 fail=0 stderr_lines=0 events=0 analyzed=0
 find "$corpus" -type f \( -name '*.pcap' -o -name '*.pcapng' -o -name '*.cap' \) | sort >"$tmp/list"

@@ -4,19 +4,12 @@
 # plus stdin, multiple files, -c, -f, -e, --local, -w round trips and the
 # pcapng process options.
 set -u
-: "${TOP_SRCDIR:=$(cd "$(dirname "$0")/.." && pwd)}"
-: "${NETSIFT:=$TOP_SRCDIR/build/netsift}"
-[ -x "$NETSIFT" ] || { echo "ERROR: $NETSIFT not built"; exit 99; }
-: "${SHARED_DIR:=$TOP_SRCDIR/../shared}"
+# shellcheck source=tests/common.sh
+. "$(dirname "$0")/common.sh"
 td=$TOP_SRCDIR/testdata
 corpus=$SHARED_DIR/pcaps/tcpdump
-tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT INT TERM
-fail=0 n=0
 
 ns() { timeout 60 "$NETSIFT" "$@"; }
-bad() { echo "FAIL: $*"; fail=1; }
-ok() { n=$((n + 1)); }
 
 # expect_err NAME RC PATTERN -- ARGS...: exit status RC, one stderr line matching PATTERN.
 expect_err() {
@@ -330,5 +323,4 @@ ns read --help | grep -q "Usage: netsift read" && ok || bad "read --help"
 ns --help | grep -q "read" && ok || bad "--help"
 ns --version | grep -q "^netsift [0-9]" && ok || bad "--version"
 
-echo "errors: $n checks passed$([ $fail -eq 0 ] || echo ', FAILURES above')"
-exit $fail
+summary errors:

@@ -13,17 +13,12 @@
 #  4. a capture cut short while being read, for analyze (tests/errors.sh does
 #     read).
 set -u
-: "${NETSIFT:?}" "${TOP_SRCDIR:?}" "${TOP_BUILDDIR:?}"
-tmp=$(mktemp -d)
+: "${TOP_BUILDDIR:?}"
+# shellcheck source=tests/common.sh
+. "$(dirname "$0")/common.sh"
 mnt=
-cleanup() {
-	[ -n "$mnt" ] && umount "$mnt" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+# run at exit by common.sh's trap, before $tmp (which holds the mount point) goes
+on_exit() { [ -z "${mnt:-}" ] || umount "$mnt" 2>/dev/null; }
 td=$TOP_SRCDIR/testdata
 events=net_packet_ipv4,net_packet_ipv6,net_packet_tcp,net_packet_udp,net_packet_icmp,net_packet_icmpv6,net_flow_tcp_begin,net_flow_tcp_end,net_packet_dns
 
@@ -181,5 +176,4 @@ elif [ "$rc" = 0 ] && [ ! -s "$tmp/err" ]; then
 else
 	bad "analyze of a file cut while read: exit $rc, stderr: $(cat "$tmp/err")"
 fi
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary faults:

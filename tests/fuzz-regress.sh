@@ -6,11 +6,11 @@
 # crash or, in make check-asan, a sanitizer report.
 set -u
 : "${TOP_SRCDIR:?}" "${TOP_BUILDDIR:?}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+needs_netsift=no   # it runs the fuzz harnesses
+# shellcheck source=tests/common.sh
+. "$(dirname "$0")/common.sh"
 MKSEEDS_MAX_PACKETS=300 ${PYTHON3:-python3} "$TOP_SRCDIR/tests/fuzz/mkseeds.py" \
 	"$TOP_SRCDIR" "$tmp/seeds" "$TOP_SRCDIR/testdata" || { echo "FAIL: mkseeds.py"; exit 1; }
-pass=0 fail=0
 for bin in "$TOP_BUILDDIR"/tests/fuzz/fuzz_*; do
 	[ -x "$bin" ] || continue
 	case $bin in *.o|*.log|*.trs) continue ;; esac
@@ -19,20 +19,17 @@ for bin in "$TOP_BUILDDIR"/tests/fuzz/fuzz_*; do
 	[ -d "$tmp/seeds/$h" ] && set -- "$@" "$tmp/seeds/$h"
 	[ -d "$TOP_SRCDIR/tests/fuzz/regressions/$h" ] && set -- "$@" "$TOP_SRCDIR/tests/fuzz/regressions/$h"
 	if [ $# = 0 ]; then
-		echo "FAIL: $h: no input to replay"
-		fail=$((fail + 1))
+		bad "$h: no input to replay"
 		continue
 	fi
 	if out=$("$bin" "$@" 2>"$tmp/err"); then
 		echo "ok: $h: ${out##*: }"
-		pass=$((pass + 1))
+		ok
 	else
-		echo "FAIL: $h (exit $?):"
+		bad "$h (exit $?):"
 		tail -30 "$tmp/err"
-		fail=$((fail + 1))
 	fi
 done
 # every harness of tests/local.mk was built and ran
-[ "$pass" -ge 8 ] || { echo "FAIL: only $pass harnesses ran"; fail=$((fail + 1)); }
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+[ "$pass" -ge 8 ] || bad "only $pass harnesses ran"
+summary fuzz-regress:

@@ -5,15 +5,16 @@
 # golden_init "$@". The tests keep their own loops: what they run and which
 # expected files they make differ.
 #
-# Sets: TOP_SRCDIR, NETSIFT, mode (check, update or create), tmp (removed at
-# exit), fail and checked (0; the functions below update them). Their own
+# Sourcing it sources tests/common.sh (TOP_SRCDIR, NETSIFT, the binary check,
+# tmp removed at exit, fail). golden_init sets mode (check, update or create)
+# and checked (0; the functions below update it and fail). Their own
 # variables start with g_.
+
+# shellcheck source=tests/common.sh
+. "$(dirname "$0")/common.sh"
 
 # golden_init [--update|--create]
 golden_init() {
-	: "${TOP_SRCDIR:=$(cd "$(dirname "$0")/.." && pwd)}"
-	: "${NETSIFT:=$TOP_SRCDIR/build/netsift}"
-	[ -x "$NETSIFT" ] || { echo "ERROR: $NETSIFT not built"; exit 99; }
 	# the table's time is local time: the expected files are in UTC
 	TZ=UTC0
 	export TZ
@@ -24,9 +25,7 @@ golden_init() {
 	"") ;;
 	*) echo "usage: $0 [--update|--create]" >&2; exit 2 ;;
 	esac
-	tmp=$(mktemp -d) || exit 99
-	trap 'rm -rf "$tmp"' EXIT INT TERM
-	fail=0 checked=0
+	checked=0
 }
 
 # golden_expected CAPTURE EXT: the expected-output file of CAPTURE for EXT

@@ -6,17 +6,10 @@
 # in $SHARED_DIR/pcaps (the corpus), and checks that a malformed key is a usage
 # error. The closing line counts the comparisons.
 set -u
-: "${TOP_SRCDIR:=$(cd "$(dirname "$0")/.." && pwd)}"
-: "${NETSIFT:=$TOP_SRCDIR/build/netsift}"
-: "${SHARED_DIR:=$TOP_SRCDIR/../shared}"
-[ -x "$NETSIFT" ] || { echo "ERROR: $NETSIFT not built"; exit 99; }
-tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT INT TERM
+# shellcheck source=tests/common.sh
+. "$(dirname "$0")/common.sh"
 KA=00000000000000000000000000000000
 KB=9e3779b97f4a7c15f39cc0605cedc834
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
 for t in golden.sh analyze-golden.sh; do
 	for k in $KA $KB; do
@@ -52,5 +45,4 @@ rc=$?
 if [ $rc = 2 ] && grep -q NETSIFT_HASH_KEY "$tmp/err"; then ok
 else bad "malformed NETSIFT_HASH_KEY: exit $rc, want 2 and a message"; fi
 
-echo "hashkey: $ncap captures; $pass passed, $fail failed"
-[ $fail = 0 ]
+summary "hashkey: $ncap captures;"

@@ -6,17 +6,13 @@
 # its packet is in: tests/stream_latency.py), and the progress line (a pty
 # from script(1)).
 set -u
-: "${TOP_SRCDIR:=$(cd "$(dirname "$0")/.." && pwd)}"
-: "${NETSIFT:=$TOP_SRCDIR/build/netsift}"
-[ -x "$NETSIFT" ] || { echo "ERROR: $NETSIFT not built"; exit 99; }
+# shellcheck source=tests/common.sh
+. "$(dirname "$0")/common.sh"
 td=$TOP_SRCDIR/testdata
-tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT INT TERM
-fail=0 n=0
 
 ns() { timeout 120 "$NETSIFT" "$@"; }
-bad() { echo "FAIL: $*"; fail=1; }
-ok() { n=$((n + 1)); [ $# -gt 0 ] && echo "ok: $*"; return 0; }
+# common.sh's ok, printing what passed when told
+ok() { pass=$((pass + 1)); [ $# -eq 0 ] || echo "ok: $*"; }
 need() {
 	command -v "$1" >/dev/null 2>&1 && return 0
 	if [ "${NETSIFT_NO_SKIP:-0}" = 1 ]; then bad "$1 is not installed (tests/deps.sh)"; else echo "SKIP: no $1"; fi
@@ -263,5 +259,4 @@ fi
 NETSIFT_PROGRESS_DELAY_MS=0 ns read -o json "$tmp/long.pcap" >/dev/null 2>"$tmp/err"
 [ ! -s "$tmp/err" ] && ok "stderr not a terminal: no progress" || bad "progress to a file: $(head -c 200 "$tmp/err")"
 
-echo "inputs: $n checks passed$([ $fail -eq 0 ] || echo ', FAILURES above')"
-exit $fail
+summary inputs:

@@ -5,12 +5,8 @@
 # replacement is counted on standard error, with -v and without it, and each
 # connection analyze ends early says so in its record (JSON and text).
 set -u
-: "${NETSIFT:?}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+# shellcheck source=tests/common.sh
+. "$(dirname "$0")/common.sh"
 
 # SYNs from 10.1.x.y:port to 10.2.0.1:80, raw IP, 1 ms apart (never idle out)
 ${PYTHON3:-python3} - "$tmp/half.pcap" 3000 <<'PY' || { echo "FAIL: capture"; exit 1; }
@@ -73,5 +69,4 @@ for v in -1 x 1073741825 ''; do
 done
 "$NETSIFT" analyze --help | grep -q -- '--max-conns N' && ok || bad "--max-conns not in --help"
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary limits:

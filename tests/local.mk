@@ -511,3 +511,7 @@ EXTRA_DIST += tests/threads.sh
 
 # make fuzz-coverage (Makefile.am): line coverage of the fuzz corpora
 EXTRA_DIST += tests/fuzz/coverage.sh
+
+# The start the test scripts share (defaults, the binary check, tmp removed
+# at exit, ok/bad counters; sourced, not a test).
+EXTRA_DIST += tests/common.sh

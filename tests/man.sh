@@ -3,14 +3,13 @@
 # man -l --warnings (groff -ww) on netsift(1) and netsift-events(7).
 # Rendered in the C locale (ASCII) so line lengths count characters.
 set -u
-: "${TOP_SRCDIR:=$(cd "$(dirname "$0")/.." && pwd)}"
+needs_netsift=no   # it renders the man pages only
+# shellcheck source=tests/common.sh
+. "$(dirname "$0")/common.sh"
 if ! command -v man >/dev/null 2>&1; then
 	echo "SKIP: man (man-db) not installed"
 	exit 77
 fi
-tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT INT TERM
-fail=0
 for page in netsift.1 netsift-events.7; do
 	src=$TOP_SRCDIR/man/$page
 	if [ ! -f "$src" ]; then

@@ -10,15 +10,8 @@
 #  - suricata-verify ipv6-evasion: overlapping fragments drop the datagram,
 #    counted, and the count is printed at exit without -v.
 set -u
-: "${TOP_SRCDIR:=$(cd "$(dirname "$0")/.." && pwd)}"
-: "${NETSIFT:=$TOP_SRCDIR/build/netsift}"
-: "${SHARED_DIR:=$TOP_SRCDIR/../shared}"
-[ -x "$NETSIFT" ] || { echo "ERROR: $NETSIFT not built"; exit 99; }
-tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT INT TERM
-fail=0 n=0
-ok() { n=$((n + 1)); }
-bad() { echo "FAIL: $*"; fail=1; }
+# shellcheck source=tests/common.sh
+. "$(dirname "$0")/common.sh"
 td=$TOP_SRCDIR/testdata
 sv=$SHARED_DIR/pcaps/suricata-verify
 
@@ -46,8 +39,8 @@ grep -q '^netsift: stats: reassembly fragments=18 reassembled=6 .* dropped=0 ' "
 [ ! -s "$tmp/err" ] && ok || bad "fragments.pcap: stderr without -v: $(cat "$tmp/err")"
 
 if [ ! -d "$sv" ]; then
-	echo "reasm: $n checks passed (suricata-verify captures not found, skipped)"
-	exit $fail
+	summary "reasm (suricata-verify captures not found, skipped):"
+	exit
 fi
 
 syn4=$sv/defrag__bug-6887-defrag-ipv4-tcp-syn__frag-ip-tcp-syn.pcap
@@ -73,5 +66,4 @@ grep -q '^netsift: stats: reassembly .* overlap=1 ' "$tmp/err" && ok ||
 grep -q '^netsift: stats: reassembly .* overlap=1 ' "$tmp/err" && ok ||
 	bad "frag-6: analyze does not report the dropped datagram: $(cat "$tmp/err")"
 
-echo "reasm: $n checks passed$([ $fail -eq 0 ] || echo ', FAILURES above')"
-exit $fail
+summary reasm:

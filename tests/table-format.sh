@@ -8,15 +8,12 @@
 #    --time-precision=nano, in local time (a zone with an offset) and --utc;
 #  - the interface and direction, and the process on packet and flow lines.
 set -u
-: "${TOP_SRCDIR:=$(cd "$(dirname "$0")/.." && pwd)}"
-: "${NETSIFT:=$TOP_SRCDIR/build/netsift}"
-[ -x "$NETSIFT" ] || { echo "ERROR: $NETSIFT not built"; exit 99; }
+# shellcheck source=tests/common.sh
+. "$(dirname "$0")/common.sh"
 for t in tcpdump tshark python3; do
 	command -v $t >/dev/null || { echo "FAIL: $t is not installed (tests/deps.sh)"; exit 1; }
 done
-tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT INT TERM
-fail=0 n=0
+n=0
 check() {   # check WHAT GOT WANT
 	n=$((n + 1))
 	if [ "$2" != "$3" ]; then

@@ -6,12 +6,8 @@
 # error and exit status; also several files read as one capture, a filter,
 # standard input, and the option's usage errors. Exit 1 on the first difference, with its diff.
 set -u
-: "${TOP_SRCDIR:=$(cd "$(dirname "$0")/.." && pwd)}"
-: "${NETSIFT:=$TOP_SRCDIR/build/netsift}"
-: "${SHARED_DIR:=$TOP_SRCDIR/../shared}"
-[ -x "$NETSIFT" ] || { echo "ERROR: $NETSIFT not built"; exit 99; }
-tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=tests/common.sh
+. "$(dirname "$0")/common.sh"
 fail() { echo "FAIL: $*"; exit 1; }
 runs=0
 

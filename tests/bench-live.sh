@@ -1,7 +1,9 @@
 #!/bin/sh
 # Measurements for `netsift trace` (not part of `make check`; root needed):
-#   A. events/s sustained with zero drops: UDP at fixed packet rates (iperf3 -u)
-#      from a traced client, `trace -o json >/dev/null`, drops read from stderr.
+#   A. events/s sustained with zero drops: UDP at fixed packet rates from a
+#      traced sender (tests/bench/udpblast: sendmmsg, paced; iperf3 -u cannot
+#      send 200k packets/s here), `trace -o json >/dev/null`, drops read from
+#      stderr. A_RATES, A_SECS (default 5) choose the rates and the length.
 #   B. iperf3 TCP throughput over veth, untraced vs traced (-o json to
 #      /dev/null, and -w to a pcapng file), with veth offloads on (default) and
 #      off (wire-sized segments). Runs alternate; a round is one untraced run
@@ -16,18 +18,24 @@ set -eu
 NETSIFT=${1:-${NETSIFT:-$(pwd)/netsift}}
 TRACE_OPTS=${TRACE_OPTS:-}   # e.g. "-B 65536" for a 64 MiB ring
 PARTS=${PARTS:-A B C}        # which measurements
+UDPBLAST=${UDPBLAST:-$(dirname "$NETSIFT")/tests/bench/udpblast}   # make tests/bench/udpblast
+A_SECS=${A_SECS:-5}
 ME=bench-live.sh
 TMP=$(mktemp -d /tmp/lv-bench.XXXXXX)
 . "$(dirname "$0")/netns.sh"
 NC=lv-bc$$ NS=lv-bs$$ VC=lv-bvc$$ VS=lv-bvs$$
-SRV=
+SRV= SINK=
 STATS0=
 ns_on_exit() {
 	[ -n "$SRV" ] && kill "$SRV" 2>/dev/null && wait "$SRV" 2>/dev/null
+	[ -n "$SINK" ] && kill "$SINK" 2>/dev/null
 	[ -n "$STATS0" ] && sysctl -qw kernel.bpf_stats_enabled="$STATS0"
 }
 ns_trap
 ns_need iperf3 ethtool python3 timeout
+case " $PARTS " in *" A "*)
+	[ -x "$UDPBLAST" ] || { echo "$ME: $UDPBLAST not built (make tests/bench/udpblast)"; exit 99; } ;;
+esac
 ns_need_live
 ns_pair "$NC" "$NS" "$VC" "$VS" 10.78.0.1 10.78.0.2
 
@@ -71,38 +79,32 @@ try:
 except Exception:
     print("nan")' "$TMP/iperf.json"
 }
-udp_report() {  # prints "sent lost% captured drops"
-	python3 - "$TMP/iperf.json" "$TMP/trace.err" <<'PY'
-import json, re, sys
-d = json.load(open(sys.argv[1]))
-s = d["end"]["sum"]
-err = open(sys.argv[2]).read()
-m = re.search(r"(\d+) packets captured, \d+ selected, (\d+) dropped", err)
-cap, drops = (m.group(1), m.group(2)) if m else ("?", "?")
-secs = s["seconds"]
-print("%8d pkts in %.1fs = %7.0f pkts/s sent; captured %s, kernel-side drops %s" % (
-    s["packets"], secs, s["packets"] / secs, cap, drops))
-PY
-}
 
 case " $PARTS " in *" A "*)
-echo "== A. sustained events/s (UDP 64-byte payload, traced client, -o json >/dev/null; 2 events per packet)"
-for rate in 20000 50000 100000 200000; do
-	bw=$((rate * 64 * 8))
+echo "== A. sustained events/s (UDP 64-byte payload from tests/bench/udpblast, sendmmsg paced; traced sender, -o json >/dev/null; 2 events per packet)"
+ip netns exec "$NS" "$UDPBLAST" sink 9000 600 >"$TMP/sink" &
+SINK=$!
+sleep 0.3
+for rate in ${A_RATES:-20000 50000 100000 200000 300000}; do
 	# what the sender reaches untraced right now: on a shared machine
 	# the generator, not the tracer, may be what falls short
-	client 0 -u -b "$bw" -l 64 -t 5
-	untraced=$(python3 -c '
-import json, sys
-try:
-    s = json.load(open(sys.argv[1]))["end"]["sum"]
-    print("%.0f" % (s["packets"] / s["seconds"]))
-except Exception:
-    print("nan")' "$TMP/iperf.json")
-	client 1 -u -b "$bw" -l 64 -t 5
-	printf "target %6d pkts/s (untraced just before: %s pkts/s): " "$rate" "$untraced"
-	udp_report
+	untraced=$(ip netns exec "$NC" "$UDPBLAST" send 10.78.0.2 9000 "$rate" "$A_SECS" |
+		awk '{ printf "%.0f", $2 / $4 }')
+	timeout 60 "$NETSIFT" trace -o json $TRACE_OPTS -- \
+		ip netns exec "$NC" "$UDPBLAST" send 10.78.0.2 9000 "$rate" "$A_SECS" \
+		>/dev/null 2>"$TMP/trace.err" || true
+	# the sender's line went to /dev/null with the events: count from the trace
+	python3 - "$TMP/trace.err" "$rate" "$untraced" "$A_SECS" <<'PY'
+import re, sys
+err = open(sys.argv[1]).read()
+m = re.search(r"(\d+) packets captured, \d+ selected, (\d+) dropped", err)
+cap, drops = (int(m.group(1)), m.group(2)) if m else (0, "?")
+secs = float(sys.argv[4])
+print("target %6s pkts/s (untraced just before: %s pkts/s): captured %d = %.0f pkts/s, kernel-side drops %s" % (
+    sys.argv[2], sys.argv[3], cap, cap / secs, drops))
+PY
 done
+kill "$SINK" 2>/dev/null; wait "$SINK" 2>/dev/null || true
 ;; esac
 
 ROUNDS=${ROUNDS:-7}

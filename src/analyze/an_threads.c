@@ -4,10 +4,13 @@
  * as for one thread (src/pipeline.c), and hands each packet the analysis
  * needs to the worker that owns its connection: TCP by a symmetric hash of
  * the 4-tuple and tunnel, an ICMP error by the TCP connection it quotes.
- * Each worker has its own engine (analyze.c), its own connections, and
- * dissects the packet again from a copy of its bytes (cheaper than moving a
- * decoded packet and its pointers between threads). Queues are single-
- * producer single-consumer rings of variable-size records.
+ * Each worker has its own engine (analyze.c) and its own connections.
+ * Worker 0 is the reader itself: it analyses its packets as they are
+ * decoded, as one thread does, and owns a smaller share (reading is the
+ * rest of its work). The others run on threads of their own and dissect
+ * the packet again from a copy of its bytes up to the TCP header (cheaper
+ * than moving a decoded packet and its pointers between threads). Queues
+ * are single-producer single-consumer rings of variable-size records.
  *
  * What one engine would see of the whole capture, the reader tells:
  *  - the capture's first TCP time and latest time, with every packet;
@@ -412,6 +415,12 @@ static void finish(struct worker *w, const struct rec *m)
 	}
 }
 
+static void sweep(struct worker *w, const struct rec *m)
+{
+	ns_an_sync(w->an, m->have_t0, m->t0_ns, m->last_ts_ns, m->seq);
+	ns_an_sweep_at(w->an, m->arg);
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
@@ -425,8 +434,7 @@ static void *worker_main(void *arg)
 			run_packet(w, m);
 			break;
 		case M_SWEEP:
-			ns_an_sync(w->an, m->have_t0, m->t0_ns, m->last_ts_ns, m->seq);
-			ns_an_sweep_at(w->an, m->arg);
+			sweep(w, m);
 			break;
 		case M_END:
 			finish(w, m);
@@ -446,12 +454,46 @@ static void *worker_main(void *arg)
 
 /* ---- the reader's side ---- */
 
+/* The reader's own worker (0): a sweep or the end, as the record would say. */
+static void send_inline(struct ns_ant *t, uint8_t kind, uint64_t arg)
+{
+	struct worker *w = &t->w[0];
+	struct rec m = {
+		.kind = kind, .have_t0 = t->have_t0, .seq = ++t->seq,
+		.t0_ns = t->t0_ns, .last_ts_ns = t->last_ts_ns, .arg = arg,
+	};
+
+	if (kind == M_SWEEP) {
+		sweep(w, &m);
+		atomic_store_explicit(&w->done_seq, m.seq, memory_order_release);
+	} else if (kind == M_END) {
+		finish(w, &m);
+	}
+}
+
+/* The reader's own worker: the decoded packet as one thread analyses it. */
+static void run_inline(struct ns_ant *t, const struct ns_packet *pkt)
+{
+	struct worker *w = &t->w[0];
+	uint64_t seq = ++t->seq;
+
+	ns_an_sync(w->an, t->have_t0, t->t0_ns, t->last_ts_ns, seq);
+	ns_an_packet(w->an, pkt, NULL);
+	if (ns_an_next_stream(w->an) != seq && !log_add(w, seq))
+		w->failed = true;
+}
+
 static void send_rec(struct ns_ant *t, unsigned wi, uint8_t kind, uint64_t arg,
 		     const struct ns_packet *pkt, const uint8_t *data, uint32_t caplen,
 		     uint8_t lt)
 {
 	struct worker *w = &t->w[wi];
 	size_t dlen;
+
+	if (wi == 0) {
+		send_inline(t, kind, arg);
+		return;
+	}
 
 	/* no frame is near this (IP datagrams end at 64 KiB; readers cap
 	 * records well below); kept so a record always fits the ring */
@@ -495,9 +537,11 @@ static uint64_t fold(const struct ns_addr *a)
 }
 
 /* The worker of a connection: the same for both directions. Any function
- * gives the same output; this one only spreads connections evenly (a
- * crafted capture can at worst put them all on one worker, never slow a
- * table down: the engines' own tables are keyed, nshash.h). */
+ * gives the same output; this one spreads connections over 2n - 1 equal
+ * shares, one for the reader's own worker 0 (it also reads and decodes
+ * every packet) and two for each other (a crafted capture can at worst put
+ * them all on one worker, never slow a table down: the engines' own tables
+ * are keyed, nshash.h). */
 static unsigned owner(const struct ns_ant *t, const struct ns_addr *a, uint16_t pa,
 		      const struct ns_addr *b, uint16_t pb, uint64_t tunnel)
 {
@@ -505,7 +549,9 @@ static unsigned owner(const struct ns_ant *t, const struct ns_addr *a, uint16_t 
 	/* symmetric: a sum and a product of the two endpoints */
 	uint64_t h = ns_fmix64((ea + eb) ^ ns_rotl64(ea * eb, 31) ^ tunnel ^ t->seed);
 
-	return (unsigned)((h >> 32) * t->n >> 32);
+	unsigned share = (unsigned)((h >> 32) * (2 * t->n - 1) >> 32);
+
+	return (share + 1) / 2;
 }
 
 /* The bytes a worker needs of a packet: up to the end of its (innermost)
@@ -558,7 +604,9 @@ static void ant_packet(void *arg, struct pipeline *p, const struct ns_packet *pk
 	} else {
 		return;              /* only moves the clock: sent with the next record */
 	}
-	if (pkt == &p->pkt) {
+	if (wi == 0) {
+		run_inline(t, pkt);
+	} else if (pkt == &p->pkt) {
 		send_rec(t, wi, M_PKT, 0, pkt, p->cur_data, headers_len(pkt, p), (uint8_t)p->cur_lt);
 	} else {
 		/* a datagram reassembled from fragments: its bytes start at the IP header */
@@ -568,10 +616,14 @@ static void ant_packet(void *arg, struct pipeline *p, const struct ns_packet *pk
 		send_rec(t, wi, M_REASM, 0, pkt, ip, pkt->ctx->wire_len, NS_LINK_NONE);
 	}
 	/* the other workers hear the clock now and then, so a connection that
-	 * waits for its number does not wait for long */
-	for (unsigned i = 0; i < t->n; i++)
+	 * waits for its number does not wait for long; the reader's own has
+	 * done everything sent so far */
+	for (unsigned i = 1; i < t->n; i++)
 		if (t->seq - t->w[i].last_sent > TICK_EVERY)
 			send_rec(t, i, M_TICK, 0, NULL, NULL, 0, 0);
+	atomic_store_explicit(&t->w[0].done_seq, t->seq, memory_order_release);
+	if (t->w[0].npend)
+		resolve(&t->w[0]);
 }
 
 static void ant_end_source(void *arg, struct pipeline *p)
@@ -581,14 +633,16 @@ static void ant_end_source(void *arg, struct pipeline *p)
 	if (t->ended)
 		return;
 	t->ended = true;
-	for (unsigned i = 0; i < t->n; i++)
+	/* the reader's own worker last: it waits for the others to be past
+	 * its connections' places, which the end tells them */
+	for (unsigned i = t->n; i-- > 0;)
 		send_rec(t, i, M_END, t->cut_frame, NULL, NULL, 0, 0);
 	for (unsigned i = 0; i < t->n; i++) {
 		struct worker *w = &t->w[i];
-		if (!w->started)
-			continue;
-		pthread_join(w->th, NULL);
-		w->started = false;
+		if (w->started) {
+			pthread_join(w->th, NULL);
+			w->started = false;
+		}
 		t->evicted += ns_an_evicted(w->an);
 		t->nomem += ns_an_nomem(w->an) + (w->failed ? 1 : 0);
 	}
@@ -649,7 +703,7 @@ struct ns_ant *ns_ant_new(unsigned nworkers, struct ns_out *out, enum ns_ant_for
 		struct worker *w = &t->w[i];
 		w->t = t;
 		w->id = i;
-		if (ring_init(&w->ring) < 0 || ob_init(&w->scratch, -1, 4096) < 0 ||
+		if ((i > 0 && ring_init(&w->ring) < 0) || ob_init(&w->scratch, -1, 4096) < 0 ||
 		    !(w->log = calloc(LOG_CHUNKS, sizeof(*w->log))) ||
 		    !(w->an = ns_an_new(on_done, w)))
 			goto fail;
@@ -658,7 +712,7 @@ struct ns_ant *ns_ant_new(unsigned nworkers, struct ns_out *out, enum ns_ant_for
 		/* each its share: memory bounded as for one thread */
 		ns_an_set_max_conns(w->an, max_conns ? (max_conns + nworkers - 1) / nworkers : 0);
 	}
-	for (unsigned i = 0; i < nworkers; i++) {
+	for (unsigned i = 1; i < nworkers; i++) {
 		if (pthread_create(&t->w[i].th, NULL, worker_main, &t->w[i]) != 0)
 			goto fail;
 		t->w[i].started = true;

@@ -144,7 +144,7 @@ static void usage(FILE *fp)
 "  -G, --rotate-seconds S  with -w: a new file every S seconds\n"
 "  -W, --file-count N   with -C/-G: keep N files, overwriting the oldest\n"
 "  -s, --snaplen N      bytes captured from the IP header on (default %u, max %u)\n"
-"  -B, --buffer-size K  ring buffer size in KiB (default 8192)\n"
+"  -B, --buffer-size K  ring buffer size in KiB (default 32768)\n"
 "  -v, --verbose        libbpf messages and start-up details on stderr\n"
 NS_FLOWOUT_USAGE,
 		ns_output_names(NS_OUT_EVENTS), NS_SNAPLEN_DEFAULT, NS_SNAPLEN_MAX);
@@ -230,7 +230,10 @@ static int parse_opts(int argc, char **argv, struct trace_opts *o)
 
 	memset(o, 0, sizeof(*o));
 	o->snaplen = NS_SNAPLEN_DEFAULT;
-	o->ring_kib = 8192;
+	/* records wait in the rings for the 100 ms merge (live_bpf.c): at
+	 * 200k packets/s that is about 2 MiB, and 8 MiB overflowed when
+	 * netsift waited to run on a loaded machine (tests/bench-live.sh A) */
+	o->ring_kib = 32768;
 	optind = 1;
 	opterr = 0;
 	/* "+": stop at the first non-option, it starts the command */

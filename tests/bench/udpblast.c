@@ -9,7 +9,9 @@
  *   udpblast send ADDR PORT RATE SECONDS [PAYLOAD]   prints "sent N in S s"
  *   udpblast sink PORT SECONDS                       prints "received N"
  * ADDR: IPv4 or IPv6 literal. PAYLOAD: bytes per datagram (default 64). */
-#define _GNU_SOURCE
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE     /* sendmmsg, recvmmsg */
+#endif
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>

@@ -170,8 +170,9 @@ static void cg_lookup(const struct procinfo *pi, uint64_t id, uint32_t pid, char
 			line[n] = '\0';
 			if (strncmp(line, "0::", 3) != 0)
 				continue;
-			snprintf(full, sizeof(full), "%s%s", pi->mount,
-				 strcmp(line + 3, "/") == 0 ? "" : line + 3);
+			if (snprintf(full, sizeof(full), "%s%s", pi->mount,
+				     strcmp(line + 3, "/") == 0 ? "" : line + 3) >= (int)sizeof(full))
+				continue;    /* longer than any path: not this one */
 			if (stat(full, &st) == 0 && (uint64_t)st.st_ino == id && n - 3 < len) {
 				memcpy(out, line + 3, n - 3 + 1);
 				fclose(fp);

@@ -67,6 +67,8 @@ static inline void oj_end(struct outbuf *ob) { OB_LIT(ob, "]}\n"); }
 /* The first 5 args of a TCP/UDP packet event (src, dst, src_port, dst_port,
  * metadata), for events derived from one packet (net_packet_dns). */
 void oj_packet_args(struct outbuf *ob, const struct ns_packet *pkt);
+/* The envelope's context of a flow event (the flow's last packet and process). */
+void oj_flow_ctx(struct ns_ctx *c, const struct ns_flow_event *ev);
 
 /* Names used in the JSON, exposed for the man page test and other outputs. */
 const char *out_ip4opt_name(uint8_t kind, char *buf);   /* buf >= 4 */

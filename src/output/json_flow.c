@@ -45,21 +45,26 @@ static void json_str_arg(struct outbuf *ob, const char *name, const char *v)
 	oj_arg_end(ob);
 }
 
+void oj_flow_ctx(struct ns_ctx *c, const struct ns_flow_event *ev)
+{
+	memset(c, 0, sizeof(*c));
+	c->ts_ns = ev->ts_ns;
+	c->frame = ev->frame;
+	c->pid = ev->pid;
+	c->tid = ev->tid;
+	c->uid = ev->uid;
+	c->cgroup_id = ev->cgroup_id;
+	memcpy(c->comm, ev->comm, sizeof(c->comm));
+	c->proc = ev->proc;
+}
+
 void out_json_flow(struct ns_out *o, const struct ns_flow_event *ev, const struct ns_flow_domains *d)
 {
 	struct outbuf *ob = o->ob;
 	struct ns_ctx c;
 	bool begin = ev->type == NS_FLOW_EV_BEGIN;
 
-	memset(&c, 0, sizeof(c));
-	c.ts_ns = ev->ts_ns;
-	c.frame = ev->frame;
-	c.pid = ev->pid;
-	c.tid = ev->tid;
-	c.uid = ev->uid;
-	c.cgroup_id = ev->cgroup_id;
-	memcpy(c.comm, ev->comm, sizeof(c.comm));
-	c.proc = ev->proc;
+	oj_flow_ctx(&c, ev);
 	/* "encap" is an extra argument, only for a flow inside tunnels. */
 	oj_begin(ob, &c, begin ? "net_flow_tcp_begin" : "net_flow_tcp_end",
 		 (begin ? 9u : 15u) + (ev->nencap ? 1u : 0u));

@@ -306,16 +306,21 @@ static void tr_end(struct outbuf *ob)
 	OB_LIT(ob, "]}\n");
 }
 
-/* {"name":N,"type":T,"value": — the caller writes the value and '}'. */
-static void tr_arg(struct outbuf *ob, bool first, const char *name, const char *type)
+/* Argument headers come from oj_arg (json.h): Tracee's argument object has
+ * the same bytes as netsift's default schema. */
+static void tr_addr_arg(struct outbuf *ob, bool first, const char *name,
+			const struct ns_addr *a)
 {
-	if (!first)
-		ob_putc(ob, ',');
-	OB_LIT(ob, "{\"name\":\"");
-	ob_str(ob, name);
-	OB_LIT(ob, "\",\"type\":\"");
-	ob_str(ob, type);
-	OB_LIT(ob, "\",\"value\":");
+	oj_arg(ob, first, name, "const char*");
+	tr_addr(ob, a);
+	oj_arg_end(ob);
+}
+
+static void tr_port_arg(struct outbuf *ob, const char *name, uint16_t port)
+{
+	oj_arg(ob, false, name, "u16");
+	ob_u64(ob, port);
+	oj_arg_end(ob);
 }
 
 static void kv_u64(struct outbuf *ob, const char *key, uint64_t v)
@@ -325,6 +330,16 @@ static void kv_u64(struct outbuf *ob, const char *key, uint64_t v)
 	ob_str(ob, key);
 	OB_LIT(ob, "\":");
 	ob_u64(ob, v);
+}
+
+/* ,"key":"name" for the fixed names of enums: no escaping needed. */
+static void kv_name(struct outbuf *ob, const char *key, const char *name)
+{
+	OB_LIT(ob, ",\"");
+	ob_str(ob, key);
+	OB_LIT(ob, "\":\"");
+	ob_str(ob, name);
+	ob_putc(ob, '"');
 }
 
 /* ---- packet events ---- */
@@ -345,33 +360,71 @@ static void tr_packet_args(struct outbuf *ob, const struct ns_packet *pkt, bool 
 	unsigned dir = pkt->ctx->direction == NS_DIR_INGRESS ? 1
 		     : pkt->ctx->direction == NS_DIR_EGRESS ? 2 : 0;
 
-	tr_arg(ob, true, "src", "const char*");
-	tr_addr(ob, &pkt->src);
-	ob_putc(ob, '}');
-	tr_arg(ob, false, "dst", "const char*");
-	tr_addr(ob, &pkt->dst);
-	ob_putc(ob, '}');
+	tr_addr_arg(ob, true, "src", &pkt->src);
+	tr_addr_arg(ob, false, "dst", &pkt->dst);
 	if (ports) {
-		tr_arg(ob, false, "src_port", "u16");
-		ob_u64(ob, pkt_sport(pkt));
-		ob_putc(ob, '}');
-		tr_arg(ob, false, "dst_port", "u16");
-		ob_u64(ob, pkt_dport(pkt));
-		ob_putc(ob, '}');
+		tr_port_arg(ob, "src_port", pkt_sport(pkt));
+		tr_port_arg(ob, "dst_port", pkt_dport(pkt));
 	}
-	tr_arg(ob, false, "metadata", "trace.PacketMetadata");
+	oj_arg(ob, false, "metadata", "trace.PacketMetadata");
 	OB_LIT(ob, "{\"direction\":");
 	ob_u64(ob, dir);
 	OB_LIT(ob, "}}");
+}
+
+/* A net_packet_* event: its id and name, and its last argument, the proto
+ * object. Those with ports have 6 arguments, the others 4. */
+struct tr_pkt_event {
+	unsigned id;
+	const char *name, *proto_arg, *proto_type;
+	bool ports;
+};
+
+static const struct tr_pkt_event TR_IPV4 = {
+	TR_ID_IPV4, "net_packet_ipv4", "proto_ipv4", "trace.ProtoIPv4", false };
+static const struct tr_pkt_event TR_IPV6 = {
+	TR_ID_IPV6, "net_packet_ipv6", "proto_ipv6", "trace.ProtoIPv6", false };
+static const struct tr_pkt_event TR_TCP = {
+	TR_ID_TCP, "net_packet_tcp", "proto_tcp", "trace.ProtoTCP", true };
+static const struct tr_pkt_event TR_UDP = {
+	TR_ID_UDP, "net_packet_udp", "proto_udp", "trace.ProtoUDP", true };
+static const struct tr_pkt_event TR_ICMP = {
+	TR_ID_ICMP, "net_packet_icmp", "proto_icmp", "trace.ProtoICMP", false };
+static const struct tr_pkt_event TR_ICMPV6 = {
+	TR_ID_ICMPV6, "net_packet_icmpv6", "proto_icmpv6", "trace.ProtoICMPv6", false };
+static const struct tr_pkt_event TR_DNS = {
+	TR_ID_DNS, "net_packet_dns", "proto_dns", "trace.ProtoDNS", true };
+
+/* Everything up to the proto object's first key. */
+static void tr_packet_begin(struct outbuf *ob, const struct ns_packet *pkt,
+			    const struct tr_pkt_event *e)
+{
+	tr_begin(ob, pkt->ctx, e->id, e->name, e->ports ? 6 : 4);
+	tr_packet_args(ob, pkt, e->ports);
+	oj_arg(ob, false, e->proto_arg, e->proto_type);
+}
+
+/* Closes the proto object, its argument and the event. */
+static void tr_packet_end(struct outbuf *ob)
+{
+	OB_LIT(ob, "}}");
+	tr_end(ob);
+}
+
+/* The tail shared by ProtoIPv4 and ProtoIPv6. */
+static void tr_ip_addrs(struct outbuf *ob, const struct ns_packet *pkt)
+{
+	OB_LIT(ob, ",\"srcIP\":");
+	tr_addr(ob, &pkt->src);
+	OB_LIT(ob, ",\"dstIP\":");
+	tr_addr(ob, &pkt->dst);
 }
 
 static void ev_ipv4(struct outbuf *ob, const struct ns_packet *pkt)
 {
 	const struct ns_ipv4 *ip = &pkt->ip4;
 
-	tr_begin(ob, pkt->ctx, TR_ID_IPV4, "net_packet_ipv4", 4);
-	tr_packet_args(ob, pkt, false);
-	tr_arg(ob, false, "proto_ipv4", "trace.ProtoIPv4");
+	tr_packet_begin(ob, pkt, &TR_IPV4);
 	OB_LIT(ob, "{\"version\":");
 	ob_u64(ob, ip->version);
 	kv_u64(ob, "IHL", ip->ihl);
@@ -381,40 +434,34 @@ static void ev_ipv4(struct outbuf *ob, const struct ns_packet *pkt)
 	kv_u64(ob, "flags", ip->flags);
 	kv_u64(ob, "fragOffset", ip->frag_off);
 	kv_u64(ob, "TTL", ip->ttl);
-	OB_LIT(ob, ",\"protocol\":\"");
-	ob_str(ob, tr_ipproto_name(ip->protocol));
-	OB_LIT(ob, "\",\"checksum\":");
-	ob_u64(ob, ip->checksum);
-	OB_LIT(ob, ",\"srcIP\":");
-	tr_addr(ob, &pkt->src);
-	OB_LIT(ob, ",\"dstIP\":");
-	tr_addr(ob, &pkt->dst);
-	OB_LIT(ob, "}}");
-	tr_end(ob);
+	kv_name(ob, "protocol", tr_ipproto_name(ip->protocol));
+	kv_u64(ob, "checksum", ip->checksum);
+	tr_ip_addrs(ob, pkt);
+	tr_packet_end(ob);
 }
 
 static void ev_ipv6(struct outbuf *ob, const struct ns_packet *pkt)
 {
 	const struct ns_ipv6 *ip = &pkt->ip6;
 
-	tr_begin(ob, pkt->ctx, TR_ID_IPV6, "net_packet_ipv6", 4);
-	tr_packet_args(ob, pkt, false);
-	tr_arg(ob, false, "proto_ipv6", "trace.ProtoIPv6");
+	tr_packet_begin(ob, pkt, &TR_IPV6);
 	OB_LIT(ob, "{\"version\":");
 	ob_u64(ob, ip->version);
 	kv_u64(ob, "trafficClass", ip->traffic_class);
 	kv_u64(ob, "flowLabel", ip->flow_label);
 	kv_u64(ob, "length", ip->payload_len);
-	OB_LIT(ob, ",\"nextHeader\":\"");
-	ob_str(ob, tr_ipproto_name(ip->next_header));
-	OB_LIT(ob, "\"");
+	kv_name(ob, "nextHeader", tr_ipproto_name(ip->next_header));
 	kv_u64(ob, "hopLimit", ip->hop_limit);
-	OB_LIT(ob, ",\"srcIP\":");
-	tr_addr(ob, &pkt->src);
-	OB_LIT(ob, ",\"dstIP\":");
-	tr_addr(ob, &pkt->dst);
-	OB_LIT(ob, "}}");
-	tr_end(ob);
+	tr_ip_addrs(ob, pkt);
+	tr_packet_end(ob);
+}
+
+/* The head shared by ProtoTCP and ProtoUDP. */
+static void tr_ports_head(struct outbuf *ob, uint16_t sport, uint16_t dport)
+{
+	OB_LIT(ob, "{\"srcPort\":");
+	ob_u64(ob, sport);
+	kv_u64(ob, "dstPort", dport);
 }
 
 /* ProtoTCP: the nine flags as 0/1. (Tracee's getProtoTCP leaves CWR at 0
@@ -426,12 +473,8 @@ static void ev_tcp(struct outbuf *ob, const struct ns_packet *pkt)
 	};
 	const struct ns_tcp *t = &pkt->tcp;
 
-	tr_begin(ob, pkt->ctx, TR_ID_TCP, "net_packet_tcp", 6);
-	tr_packet_args(ob, pkt, true);
-	tr_arg(ob, false, "proto_tcp", "trace.ProtoTCP");
-	OB_LIT(ob, "{\"srcPort\":");
-	ob_u64(ob, t->src_port);
-	kv_u64(ob, "dstPort", t->dst_port);
+	tr_packet_begin(ob, pkt, &TR_TCP);
+	tr_ports_head(ob, t->src_port, t->dst_port);
 	kv_u64(ob, "seq", t->seq);
 	kv_u64(ob, "ack", t->ack);
 	kv_u64(ob, "dataOffset", t->data_offset);
@@ -440,24 +483,18 @@ static void ev_tcp(struct outbuf *ob, const struct ns_packet *pkt)
 	kv_u64(ob, "window", t->window);
 	kv_u64(ob, "checksum", t->checksum);
 	kv_u64(ob, "urgent", t->urgent);
-	OB_LIT(ob, "}}");
-	tr_end(ob);
+	tr_packet_end(ob);
 }
 
 static void ev_udp(struct outbuf *ob, const struct ns_packet *pkt)
 {
 	const struct ns_udp *u = &pkt->udp;
 
-	tr_begin(ob, pkt->ctx, TR_ID_UDP, "net_packet_udp", 6);
-	tr_packet_args(ob, pkt, true);
-	tr_arg(ob, false, "proto_udp", "trace.ProtoUDP");
-	OB_LIT(ob, "{\"srcPort\":");
-	ob_u64(ob, u->src_port);
-	kv_u64(ob, "dstPort", u->dst_port);
+	tr_packet_begin(ob, pkt, &TR_UDP);
+	tr_ports_head(ob, u->src_port, u->dst_port);
 	kv_u64(ob, "length", u->length);
 	kv_u64(ob, "checksum", u->checksum);
-	OB_LIT(ob, "}}");
-	tr_end(ob);
+	tr_packet_end(ob);
 }
 
 static void ev_icmp(struct outbuf *ob, const struct ns_packet *pkt, bool v6)
@@ -466,15 +503,7 @@ static void ev_icmp(struct outbuf *ob, const struct ns_packet *pkt, bool v6)
 	char tc[80];
 	size_t n = tr_icmp_typecode(ic, tc, sizeof(tc));
 
-	if (v6)
-		tr_begin(ob, pkt->ctx, TR_ID_ICMPV6, "net_packet_icmpv6", 4);
-	else
-		tr_begin(ob, pkt->ctx, TR_ID_ICMP, "net_packet_icmp", 4);
-	tr_packet_args(ob, pkt, false);
-	if (v6)
-		tr_arg(ob, false, "proto_icmpv6", "trace.ProtoICMPv6");
-	else
-		tr_arg(ob, false, "proto_icmp", "trace.ProtoICMP");
+	tr_packet_begin(ob, pkt, v6 ? &TR_ICMPV6 : &TR_ICMP);
 	OB_LIT(ob, "{\"typeCode\":");
 	tr_str(ob, tc, n);
 	kv_u64(ob, "checksum", ic->checksum);
@@ -484,8 +513,7 @@ static void ev_icmp(struct outbuf *ob, const struct ns_packet *pkt, bool v6)
 		kv_u64(ob, "id", ic->has_echo ? ic->id : 0);
 		kv_u64(ob, "seq", ic->has_seq ? ic->seq : 0);
 	}
-	OB_LIT(ob, "}}");
-	tr_end(ob);
+	tr_packet_end(ob);
 }
 
 static unsigned tracee_packet(struct ns_out *o, const struct ns_packet *pkt,
@@ -523,7 +551,7 @@ static unsigned tracee_packet(struct ns_out *o, const struct ns_packet *pkt,
 
 static void tr_domains(struct outbuf *ob, const char *name, const char *const *v, size_t n)
 {
-	tr_arg(ob, false, name, "const char **");
+	oj_arg(ob, false, name, "const char **");
 	ob_putc(ob, '[');
 	for (size_t i = 0; i < n; i++) {
 		if (i)
@@ -541,14 +569,7 @@ static void tracee_flow(struct ns_out *o, const struct ns_flow_event *ev,
 	const char *dir = "";
 	struct ns_ctx c;
 
-	memset(&c, 0, sizeof(c));
-	c.ts_ns = ev->ts_ns;
-	c.pid = ev->pid;
-	c.tid = ev->tid;
-	c.uid = ev->uid;
-	c.cgroup_id = ev->cgroup_id;
-	memcpy(c.comm, ev->comm, sizeof(c.comm));
-	c.proc = ev->proc;
+	oj_flow_ctx(&c, ev);
 	/* Tracee names the direction on begin only, and leaves it "" when the
 	 * packet direction is unknown */
 	if (begin && ev->direction == NS_FLOW_DIR_INCOMING)
@@ -559,21 +580,13 @@ static void tracee_flow(struct ns_out *o, const struct ns_flow_event *ev,
 		tr_begin(ob, &c, TR_ID_FLOW_TCP_BEGIN, "net_flow_tcp_begin", 7);
 	else
 		tr_begin(ob, &c, TR_ID_FLOW_TCP_END, "net_flow_tcp_end", 7);
-	tr_arg(ob, true, "conn_direction", "const char*");
+	oj_arg(ob, true, "conn_direction", "const char*");
 	tr_cstr(ob, dir);
 	ob_putc(ob, '}');
-	tr_arg(ob, false, "src", "const char*");
-	tr_addr(ob, &ev->src);
-	ob_putc(ob, '}');
-	tr_arg(ob, false, "dst", "const char*");
-	tr_addr(ob, &ev->dst);
-	ob_putc(ob, '}');
-	tr_arg(ob, false, "src_port", "u16");
-	ob_u64(ob, ev->src_port);
-	ob_putc(ob, '}');
-	tr_arg(ob, false, "dst_port", "u16");
-	ob_u64(ob, ev->dst_port);
-	ob_putc(ob, '}');
+	tr_addr_arg(ob, false, "src", &ev->src);
+	tr_addr_arg(ob, false, "dst", &ev->dst);
+	tr_port_arg(ob, "src_port", ev->src_port);
+	tr_port_arg(ob, "dst_port", ev->dst_port);
 	tr_domains(ob, "src_dns", d->src, d->nsrc);
 	tr_domains(ob, "dst_dns", d->dst, d->ndst);
 	tr_end(ob);
@@ -681,23 +694,17 @@ static void tracee_dns(struct ns_out *o, const struct ns_packet *pkt, uint16_t s
 
 	(void)sport;
 	(void)dport;
-	tr_begin(ob, pkt->ctx, TR_ID_DNS, "net_packet_dns", 6);
-	tr_packet_args(ob, pkt, true);
-	tr_arg(ob, false, "proto_dns", "trace.ProtoDNS");
+	tr_packet_begin(ob, pkt, &TR_DNS);
 	OB_LIT(ob, "{\"ID\":");
 	ob_u64(ob, m->id);
 	kv_u64(ob, "QR", m->qr);
-	OB_LIT(ob, ",\"opCode\":\"");
-	ob_str(ob, dns_opcode(m->opcode));
-	OB_LIT(ob, "\"");
+	kv_name(ob, "opCode", dns_opcode(m->opcode));
 	kv_u64(ob, "AA", m->aa);
 	kv_u64(ob, "TC", m->tc);
 	kv_u64(ob, "RD", m->rd);
 	kv_u64(ob, "RA", m->ra);
 	kv_u64(ob, "Z", m->z);
-	OB_LIT(ob, ",\"responseCode\":\"");
-	ob_str(ob, dns_rcode(m->rcode));
-	OB_LIT(ob, "\"");
+	kv_name(ob, "responseCode", dns_rcode(m->rcode));
 	kv_u64(ob, "QDCount", m->qdcount);
 	kv_u64(ob, "ANCount", m->ancount);
 	kv_u64(ob, "NSCount", m->nscount);

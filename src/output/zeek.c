@@ -106,6 +106,28 @@ static void tsv_header(struct ns_out *o)
 	       "\tset[string]\tstring\n");
 }
 
+/* TSV: a field after the first, and a string field that is unset when empty. */
+static void tsv_u64(struct outbuf *ob, uint64_t v)
+{
+	ob_putc(ob, '\t');
+	ob_u64(ob, v);
+}
+
+static void tsv_opt_str(struct outbuf *ob, const char *s)
+{
+	ob_putc(ob, '\t');
+	if (s[0])
+		ob_str(ob, s);
+	else
+		ob_putc(ob, '-');
+}
+
+static void tsv_addr(struct outbuf *ob, const struct ns_addr *a)
+{
+	ob_putc(ob, '\t');
+	ob_addr(ob, a);
+}
+
 static void tsv_conn(struct ns_out *o, const struct ns_zk_conn *c)
 {
 	struct outbuf *ob = o->ob;
@@ -115,48 +137,31 @@ static void tsv_conn(struct ns_out *o, const struct ns_zk_conn *c)
 	secs6(ob, c->ts_ns);
 	ob_putc(ob, '\t');
 	ob_str(ob, c->uid);
-	ob_putc(ob, '\t');
-	ob_addr(ob, &c->orig_h);
-	ob_putc(ob, '\t');
-	ob_u64(ob, c->orig_p);
-	ob_putc(ob, '\t');
-	ob_addr(ob, &c->resp_h);
-	ob_putc(ob, '\t');
-	ob_u64(ob, c->resp_p);
+	tsv_addr(ob, &c->orig_h);
+	tsv_u64(ob, c->orig_p);
+	tsv_addr(ob, &c->resp_h);
+	tsv_u64(ob, c->resp_p);
 	ob_putc(ob, '\t');
 	ob_str(ob, proto_name(c->proto));
 	OB_LIT(ob, "\t-\t");                       /* service */
 	if (dur) {
 		secs6(ob, c->last_ns - c->ts_ns);
-		ob_putc(ob, '\t');
-		ob_u64(ob, c->orig_bytes);
-		ob_putc(ob, '\t');
-		ob_u64(ob, c->resp_bytes);
+		tsv_u64(ob, c->orig_bytes);
+		tsv_u64(ob, c->resp_bytes);
 	} else {
 		OB_LIT(ob, "-\t-\t-");
 	}
 	ob_putc(ob, '\t');
 	ob_str(ob, c->conn_state);
-	OB_LIT(ob, "\t-\t-\t");                    /* local_orig, local_resp */
-	ob_u64(ob, c->missed_bytes);
-	ob_putc(ob, '\t');
-	if (c->history[0])
-		ob_str(ob, c->history);
-	else
-		ob_putc(ob, '-');
-	ob_putc(ob, '\t');
-	ob_u64(ob, c->orig_pkts);
-	ob_putc(ob, '\t');
-	ob_u64(ob, c->orig_ip_bytes);
-	ob_putc(ob, '\t');
-	ob_u64(ob, c->resp_pkts);
-	ob_putc(ob, '\t');
-	ob_u64(ob, c->resp_ip_bytes);
-	OB_LIT(ob, "\t-\t");                       /* tunnel_parents */
-	if (c->community_id[0])
-		ob_str(ob, c->community_id);
-	else
-		ob_putc(ob, '-');
+	OB_LIT(ob, "\t-\t-");                      /* local_orig, local_resp */
+	tsv_u64(ob, c->missed_bytes);
+	tsv_opt_str(ob, c->history);
+	tsv_u64(ob, c->orig_pkts);
+	tsv_u64(ob, c->orig_ip_bytes);
+	tsv_u64(ob, c->resp_pkts);
+	tsv_u64(ob, c->resp_ip_bytes);
+	OB_LIT(ob, "\t-");                          /* tunnel_parents */
+	tsv_opt_str(ob, c->community_id);
 	ob_putc(ob, '\n');
 }
 
@@ -172,6 +177,15 @@ static void tsv_close(struct ns_out *o)
 	o->priv = NULL;
 }
 
+/* JSON: ,"key":v */
+static void json_u64(struct outbuf *ob, const char *key, uint64_t v)
+{
+	OB_LIT(ob, ",\"");
+	ob_str(ob, key);
+	OB_LIT(ob, "\":");
+	ob_u64(ob, v);
+}
+
 static void json_conn(struct ns_out *o, const struct ns_zk_conn *c)
 {
 	struct outbuf *ob = o->ob;
@@ -182,39 +196,33 @@ static void json_conn(struct ns_out *o, const struct ns_zk_conn *c)
 	ob_str(ob, c->uid);
 	OB_LIT(ob, "\",\"id.orig_h\":\"");
 	ob_addr(ob, &c->orig_h);
-	OB_LIT(ob, "\",\"id.orig_p\":");
-	ob_u64(ob, c->orig_p);
+	ob_putc(ob, '"');
+	json_u64(ob, "id.orig_p", c->orig_p);
 	OB_LIT(ob, ",\"id.resp_h\":\"");
 	ob_addr(ob, &c->resp_h);
-	OB_LIT(ob, "\",\"id.resp_p\":");
-	ob_u64(ob, c->resp_p);
+	ob_putc(ob, '"');
+	json_u64(ob, "id.resp_p", c->resp_p);
 	OB_LIT(ob, ",\"proto\":\"");
 	ob_str(ob, proto_name(c->proto));
 	ob_putc(ob, '"');
 	if (c->last_ns > c->ts_ns) {
 		OB_LIT(ob, ",\"duration\":");
 		secs_json(ob, c->last_ns - c->ts_ns);
-		OB_LIT(ob, ",\"orig_bytes\":");
-		ob_u64(ob, c->orig_bytes);
-		OB_LIT(ob, ",\"resp_bytes\":");
-		ob_u64(ob, c->resp_bytes);
+		json_u64(ob, "orig_bytes", c->orig_bytes);
+		json_u64(ob, "resp_bytes", c->resp_bytes);
 	}
 	OB_LIT(ob, ",\"conn_state\":\"");
 	ob_str(ob, c->conn_state);
-	OB_LIT(ob, "\",\"missed_bytes\":");
-	ob_u64(ob, c->missed_bytes);
+	ob_putc(ob, '"');
+	json_u64(ob, "missed_bytes", c->missed_bytes);
 	if (c->history[0]) {
 		OB_LIT(ob, ",\"history\":");
 		ob_json_cstr(ob, c->history);
 	}
-	OB_LIT(ob, ",\"orig_pkts\":");
-	ob_u64(ob, c->orig_pkts);
-	OB_LIT(ob, ",\"orig_ip_bytes\":");
-	ob_u64(ob, c->orig_ip_bytes);
-	OB_LIT(ob, ",\"resp_pkts\":");
-	ob_u64(ob, c->resp_pkts);
-	OB_LIT(ob, ",\"resp_ip_bytes\":");
-	ob_u64(ob, c->resp_ip_bytes);
+	json_u64(ob, "orig_pkts", c->orig_pkts);
+	json_u64(ob, "orig_ip_bytes", c->orig_ip_bytes);
+	json_u64(ob, "resp_pkts", c->resp_pkts);
+	json_u64(ob, "resp_ip_bytes", c->resp_ip_bytes);
 	if (c->community_id[0]) {
 		OB_LIT(ob, ",\"community_id\":\"");
 		ob_str(ob, c->community_id);

@@ -89,6 +89,21 @@ int pcapng_reader_init_fn(struct pcapng_reader *r, ssize_t (*rd)(void *, void *,
 	return 0;
 }
 
+void pcapng_reader_expect(struct pcapng_reader *r, uint64_t size)
+{
+	uint8_t *nb;
+
+	if (r->mem || r->end || size >= r->cap)
+		return;
+	if (size < 64)
+		size = 64;
+	nb = realloc(r->buf, (size_t)size);
+	if (nb) {                /* else the larger buffer stays: no harm */
+		r->buf = nb;
+		r->cap = (size_t)size;
+	}
+}
+
 void pcapng_reader_free(struct pcapng_reader *r)
 {
 	if (!r->mem)

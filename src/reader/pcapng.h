@@ -127,6 +127,10 @@ int pcapng_reader_init_mem(struct pcapng_reader *r, const uint8_t *data, size_t 
  * set), which gives the sniffed magic again first. 0 or -1. */
 int pcapng_reader_init_fn(struct pcapng_reader *r, ssize_t (*rd)(void *, void *, size_t),
 			  void *arg, const char *name);
+/* The input is a file of about size bytes: a smaller read buffer than the
+ * default 1 MiB will do (it still grows for a larger block). Before the
+ * first read only. */
+void pcapng_reader_expect(struct pcapng_reader *r, uint64_t size);
 void pcapng_reader_free(struct pcapng_reader *r);
 /* Flush what the writer holds (streaming -w -). 0 or -1. */
 /* 1: a packet in *pkt; 0: clean end of file; -1: error in r->err. */

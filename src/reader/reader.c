@@ -242,6 +242,10 @@ static struct pcapng_in *pcapng_in_open(struct ns_capture *c, char *err, size_t 
 		free(g);
 		return NULL;
 	}
+	/* a small regular file needs no 1 MiB buffer (many small files, and
+	 * the fuzzers' inputs, paid for one each) */
+	if (!c->streamed && c->size)
+		pcapng_reader_expect(&g->r, c->size);
 	return g;
 }
 

@@ -159,6 +159,8 @@ static bool fast_open(struct fast *f, FILE *fp, pcap_t *pc)
 		return false;
 	f->file_len = (uint64_t)st.st_size;
 	f->cap = FAST_WINDOW + 16 + f->snap;
+	if (f->cap > f->file_len)
+		f->cap = (size_t)f->file_len;   /* a small file: all of it */
 	f->buf = malloc(f->cap);
 	if (!f->buf)
 		return false;    /* libpcap reads it all, as slowly as before */

@@ -249,13 +249,11 @@ static struct pcapng_in *pcapng_in_open(struct ns_capture *c, char *err, size_t 
 	return g;
 }
 
-/* A regular file that is now shorter than when it was opened (another
- * process truncated it while it was read): the cause of a truncated block. */
-static bool file_shrank(const struct ns_capture *c)
+bool ns_capture_shrank(const struct ns_capture *c)
 {
 	struct stat st;
 
-	return !c->streamed && !c->is_stdin && c->size && fstat(c->fd, &st) == 0 &&
+	return !c->streamed && c->size && fstat(c->fd, &st) == 0 &&
 	       (uint64_t)st.st_size < c->size;
 }
 
@@ -298,7 +296,7 @@ static int pcapng_in_next(struct pcapng_in *g, struct ns_capture *c, struct ns_c
 		return 1;
 	}
 	g->ended = true;
-	if (file_shrank(c)) {
+	if (ns_capture_shrank(c)) {
 		/* also when its cut end reads as a truncated block: that is
 		 * not what is wrong with the file */
 		snprintf(err, errlen, "%s: %s", c->path, NS_SHRUNK_MSG);

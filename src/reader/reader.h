@@ -56,6 +56,10 @@ struct ns_capture *ns_capture_open(const char *path, void (*idle)(void *), void 
  * it were good). frame: the number this record would get (for messages). */
 int ns_capture_next(struct ns_capture *c, uint64_t frame, struct ns_capture_rec *rec,
 		    char *err, size_t errlen);
+/* Is a regular file now shorter than when it was opened (another process
+ * truncated it while it was read)? Then that, not what a parser saw at the
+ * cut, is the error (NS_SHRUNK_MSG). */
+bool ns_capture_shrank(const struct ns_capture *c);
 /* Bytes of the file (compressed bytes for a compressed one) read so far. */
 uint64_t ns_capture_pos(const struct ns_capture *c);
 void ns_capture_close(struct ns_capture *c);

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <pcap/pcap.h>
 
@@ -74,7 +73,7 @@ struct fast {
 	size_t cap;
 	uint64_t off;
 	size_t len;
-	uint64_t file_len;       /* the size at open: what the fast path reads */
+	uint64_t file_len;       /* the size at open (ns_capture.size): what the fast path reads */
 	bool swap, nsec;
 	bool shrunk;             /* pread ended before file_len */
 	uint32_t snap;
@@ -130,34 +129,21 @@ static bool fast_have(struct fast *f, uint64_t pos, size_t n)
 	return pos + n <= f->off + f->len;
 }
 
-/* At the end of reading: did the file lose bytes the fast path counted on
- * (then what was read of it may be a mix of before and after)? */
-static bool fast_shrank(struct fast *f)
+/* Set up *f for a regular file (size bytes when opened) whose header libpcap
+ * accepted; false when the fast path does not apply. */
+static bool fast_open(struct fast *f, uint64_t size, FILE *fp, pcap_t *pc)
 {
-	struct stat st;
-
-	if (f->buf && !f->shrunk && fstat(f->fd, &st) == 0 &&
-	    (uint64_t)st.st_size < f->file_len)
-		f->shrunk = true;
-	return f->shrunk;
-}
-
-/* Set up *f for a regular file whose header libpcap accepted; false when the
- * fast path does not apply. */
-static bool fast_open(struct fast *f, FILE *fp, pcap_t *pc)
-{
-	struct stat st;
 	uint32_t magic;
 	uint16_t major, minor;
 
 	memset(f, 0, sizeof(*f));
 	f->fd = fileno(fp);
-	if (fstat(f->fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 24)
+	if (size < 24)
 		return false;
 	f->snap = (uint32_t)pcap_snapshot(pc);
 	if (f->snap > FAST_MAX_SNAP)
 		return false;
-	f->file_len = (uint64_t)st.st_size;
+	f->file_len = size;
 	f->cap = FAST_WINDOW + 16 + f->snap;
 	if (f->cap > f->file_len)
 		f->cap = (size_t)f->file_len;   /* a small file: all of it */
@@ -272,7 +258,7 @@ struct pcap_in *pcap_in_open(struct ns_capture *c, char *err, size_t errlen)
 		return NULL;
 	}
 	ns_source_init(&pi->src, lt, dlt_to_linktype(dlt), (uint32_t)pcap_snapshot(pi->pc), c->path);
-	pi->use_fast = !c->streamed && fast_open(&pi->fast, pi->fp, pi->pc);
+	pi->use_fast = !c->streamed && fast_open(&pi->fast, c->size, pi->fp, pi->pc);
 	return pi;
 }
 
@@ -317,7 +303,8 @@ int pcap_in_next(struct pcap_in *pi, struct ns_capture *c, uint64_t frame,
 		if (rc == 1)
 			break;
 		pi->ended = true;
-		if (fast_shrank(&pi->fast)) {
+		/* the fast path read up to the size at open; did it lose that? */
+		if (pi->fast.shrunk || (pi->fast.buf && ns_capture_shrank(c))) {
 			snprintf(err, errlen, "%s: %s", c->path, NS_SHRUNK_MSG);
 			return -1;
 		}

@@ -46,8 +46,11 @@ struct ts_sack {             /* one SACK block, relative to the receiver's view 
 	uint32_t left, right;
 };
 
+struct ts_pool;
+
 struct ts_conn {
 	uint64_t stream;
+	struct ts_pool *pool;    /* where its arrays came from (timeseq.c) */
 	struct ts_pkt *p;
 	uint32_t n, cap;
 	struct ts_sack *sack;
@@ -62,12 +65,14 @@ struct ts_rec {
 	size_t cap;
 	bool only_one;           /* record only `stream` (--plot) */
 	uint64_t stream;
+	struct ts_pool *pool;    /* the records' memory, made at the first packet */
 };
 
 void ts_rec_init(struct ts_rec *r);
 /* Record one packet the engine analysed (a->tcp false: ignored). */
 void ts_rec_packet(struct ts_rec *r, const struct ns_packet *pkt, const struct ns_an_pkt *a);
-/* Hand over stream's record (NULL if none); the caller frees it. */
+/* Hand over stream's record (NULL if none); the caller frees it
+ * (ts_conn_free) before ts_rec_free, which releases the memory it is in. */
 struct ts_conn *ts_rec_take(struct ts_rec *r, uint64_t stream);
 /* Forget every record (end of an input file: streams restart). */
 void ts_rec_clear(struct ts_rec *r);

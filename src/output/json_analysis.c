@@ -704,7 +704,9 @@ static void json_drain(struct json_report *r, bool all)
 		}
 		r->next_emit = it.stream + 1;
 	}
-	if (!r->n && r->spill) {          /* nothing waits: start the file over */
+	/* nothing waits: start the file over (if anything was written: a
+	 * truncate per connection was 1% of a run) */
+	if (!r->n && r->spill && r->spill_end) {
 		r->spill_end = 0;
 		if (ftruncate(fileno(r->spill), 0) != 0)
 			r->spill_end = 0;   /* harmless: offsets simply restart */

@@ -118,6 +118,65 @@ static void test_only_one_and_clear(void **state)
 	ts_rec_free(&r);
 }
 
+/* The record's memory (a pool of power-of-two blocks; past 1 MiB a block
+ * of its own, grown in place): a long connection keeps every packet
+ * through its growth, and the blocks of records freed are used again
+ * with nothing of the old record left in what is read. */
+static void test_long_and_recycled(void **state)
+{
+	(void)state;
+	struct ts_rec r;
+	struct fx f;
+	const uint32_t n = 60000;          /* 2.4 MB of records: past 1 MiB */
+	ts_rec_init(&r);
+	for (uint32_t i = 0; i < n; i++) {
+		mk(&f, 0, i % 2 == 0, i + 1, 1000ull * i, 1000 + i, i, 0, 0, NS_TCP_ACK,
+		   i % 1400, (uint16_t)i, 0);
+		f.pkt.tcp.nsack = i % 3 == 0 ? 1 : 0;
+		f.pkt.tcp.sack_left[0] = i;
+		f.pkt.tcp.sack_right[0] = i + 10;
+		ts_rec_packet(&r, &f.pkt, &f.a);
+	}
+	for (uint64_t s = 1; s <= 200; s++)          /* short ones beside it */
+		for (uint32_t i = 0; i < (uint32_t)s; i++) {
+			mk(&f, s, true, s * 1000 + i, 0, i, i, 0, 0, NS_TCP_ACK, 1, 1, 0);
+			ts_rec_packet(&r, &f.pkt, &f.a);
+		}
+	struct ts_conn *c = ts_rec_take(&r, 0);
+	assert_non_null(c);
+	assert_false(c->truncated);
+	assert_int_equal(c->n, n);
+	assert_int_equal(c->nsack, n / 3);
+	for (uint32_t i = 0; i < n; i++) {
+		assert_int_equal(c->p[i].frame, i + 1);
+		assert_int_equal(c->p[i].seq, i);
+		assert_int_equal(c->p[i].len, i % 1400);
+	}
+	for (uint32_t k = 0; k < c->nsack; k++)
+		assert_int_equal(c->sack[k].pkt, 3 * k);
+	ts_conn_free(c);
+	for (uint64_t s = 1; s <= 100; s++)
+		ts_conn_free(ts_rec_take(&r, s));
+	/* new records in the blocks just given back */
+	for (uint64_t s = 201; s <= 300; s++)
+		for (uint32_t i = 0; i < 70; i++) {
+			mk(&f, s, false, s * 1000 + i, 0, i, i, 0, 0, NS_TCP_ACK, 2, 2, 0);
+			ts_rec_packet(&r, &f.pkt, &f.a);
+		}
+	for (uint64_t s = 101; s <= 300; s++) {
+		c = ts_rec_take(&r, s);
+		assert_non_null(c);
+		uint32_t want = s <= 200 ? (uint32_t)s : 70;
+		assert_int_equal(c->n, want);
+		for (uint32_t i = 0; i < want; i++) {
+			assert_int_equal(c->p[i].frame, s * 1000 + i);
+			assert_int_equal(c->p[i].from_init, s <= 200);
+		}
+		ts_conn_free(c);
+	}
+	ts_rec_free(&r);
+}
+
 static size_t count(const char *hay, const char *needle)
 {
 	size_t n = 0;
@@ -187,6 +246,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_record_fields),
 		cmocka_unit_test(test_only_one_and_clear),
+		cmocka_unit_test(test_long_and_recycled),
 		cmocka_unit_test(test_graph_marks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

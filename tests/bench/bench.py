@@ -143,7 +143,9 @@ def collide_bench(args):
 
 def flows_bench(args):
     """Concurrent connections: N and N/2 alive at once (mkflows), flows-only
-    tracking all of them (--max-flows) and analyze; bytes per connection from
+    and analyze holding all of them (--max-flows, --max-conns: at their
+    defaults both sizes would fill the table and evict, and measure the
+    eviction, not the connections); bytes per connection from
     the peak RSS of N less that of N/2, and time linear in the number of
     connections."""
     out = []
@@ -155,7 +157,8 @@ def flows_bench(args):
         cmds = [(LOOP, [args.pcaploop, cap]),
                 (FLOWS, [args.netsift, "read", "-o", "json", "-e",
                          "net_flow_tcp_begin,net_flow_tcp_end", "--max-flows", str(n2), cap]),
-                (ANALYZE, [args.netsift, "analyze", "-o", "json", "--threads", "1", cap])]
+                (ANALYZE, [args.netsift, "analyze", "-o", "json", "--threads", "1",
+                           "--max-conns", str(n2), cap])]
         med, low, rss = bench(cmds, args.reps)
         table(f"{n} concurrent connections (synthetic)", count_packets(args.pcaploop, cap),
               med, low, rss)

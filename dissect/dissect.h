@@ -108,13 +108,10 @@ const char *ns_flag_name(uint32_t flag_bit);
 #define NS_IFNAME_MAX 64
 #define NS_COMM_MAX 16
 struct ns_procctx;
-struct ns_ctx {
-	uint64_t ts_ns;          /* nanoseconds since the epoch */
-	uint64_t frame;          /* 1-based frame number */
-	uint32_t wire_len;       /* original length of the whole record (pcap len) */
-	uint8_t direction;       /* enum ns_direction, as known to the source */
-	char iface[NS_IFNAME_MAX];
-	/* process attribution (0 / "" when absent) */
+/* The process a packet is attributed to (live traces and their pcapng
+ * recordings; 0 / "" / NULL when absent). One struct, so that the reader,
+ * the flow tracker and its events hand it on in one assignment. */
+struct ns_task {
 	uint32_t pid;
 	uint32_t tid;
 	uint32_t uid;
@@ -123,6 +120,14 @@ struct ns_ctx {
 	/* pid namespace, parent, executable, cgroup path, container (src/procctx.h):
 	 * live traces and their -w recordings; NULL when unknown */
 	const struct ns_procctx *proc;
+};
+struct ns_ctx {
+	uint64_t ts_ns;          /* nanoseconds since the epoch */
+	uint64_t frame;          /* 1-based frame number */
+	uint32_t wire_len;       /* original length of the whole record (pcap len) */
+	uint8_t direction;       /* enum ns_direction, as known to the source */
+	char iface[NS_IFNAME_MAX];
+	struct ns_task task;     /* process attribution */
 	/* the input file as given on the command line, when several are read
 	 * as one capture (events name it); NULL otherwise */
 	const char *file;

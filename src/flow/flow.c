@@ -49,10 +49,7 @@ struct flow {
 	uint64_t first_ns;       /* first packet of the flow */
 	uint64_t touch_ns;       /* clock at the last packet (for expiry) */
 	uint64_t pkts[2], bytes[2];  /* per canonical endpoint (sender) */
-	uint32_t pid, tid, uid;
-	uint64_t cgroup_id;
-	char comm[NS_COMM_MAX];
-	const struct ns_procctx *proc;
+	struct ns_task task;
 };
 
 struct lru {
@@ -224,12 +221,7 @@ static void emit(struct ns_flow_table *t, const struct flow *f, uint8_t type,
 	ev.ini_bytes = f->bytes[f->ini];
 	ev.rsp_packets = f->pkts[rsp];
 	ev.rsp_bytes = f->bytes[rsp];
-	ev.pid = f->pid;
-	ev.tid = f->tid;
-	ev.uid = f->uid;
-	ev.cgroup_id = f->cgroup_id;
-	memcpy(ev.comm, f->comm, sizeof(ev.comm));
-	ev.proc = f->proc;
+	ev.task = f->task;
 	ev.encap = f->encap;
 	ev.nencap = f->nencap;
 	t->emit(&ev, t->user);
@@ -397,14 +389,9 @@ static void count(struct flow *f, const struct seg *s)
 
 	f->pkts[s->side]++;
 	f->bytes[s->side] += s->pkt->ip_wire_len;
-	if (!f->has_proc && c && c->pid) {
+	if (!f->has_proc && c && c->task.pid) {
 		f->has_proc = true;
-		f->pid = c->pid;
-		f->tid = c->tid;
-		f->uid = c->uid;
-		f->cgroup_id = c->cgroup_id;
-		memcpy(f->comm, c->comm, sizeof(f->comm));
-		f->proc = c->proc;
+		f->task = c->task;
 	}
 }
 

@@ -66,10 +66,7 @@ struct ns_flow_event {
 	uint64_t duration_ns;    /* end: ts_ns - start_ns */
 	uint64_t ini_packets, ini_bytes, rsp_packets, rsp_bytes;  /* bytes: IP-level */
 	/* process attribution: the first packet of the flow that had one */
-	uint32_t pid, tid, uid;
-	uint64_t cgroup_id;
-	char comm[NS_COMM_MAX];
-	const struct ns_procctx *proc;  /* interned (src/procctx.h), NULL if unknown */
+	struct ns_task task;     /* task.proc interned (src/procctx.h), NULL if unknown */
 	/* the tunnels the flow's first packet came through (valid during the callback) */
 	const struct ns_encap *encap;
 	uint8_t nencap;

@@ -548,17 +548,17 @@ static void rec_to_ctx(struct live *lv, const struct ns_rec *r, struct ns_ctx *c
 	set_iface(lv, r, ctx);
 	if (r->origin == NS_ORIGIN_KERNEL) {
 		/* no user socket: the kernel sent or received it on its own */
-		strcpy(ctx->comm, NS_KERNEL_COMM);
+		strcpy(ctx->task.comm, NS_KERNEL_COMM);
 		return;
 	}
-	ctx->pid = r->pid;
-	ctx->tid = r->tid;
-	ctx->uid = r->uid;
-	ctx->cgroup_id = r->cgroup_id;
-	memcpy(ctx->comm, r->comm, NS_COMM_MAX);
-	ctx->comm[NS_COMM_MAX - 1] = '\0';
+	ctx->task.pid = r->pid;
+	ctx->task.tid = r->tid;
+	ctx->task.uid = r->uid;
+	ctx->task.cgroup_id = r->cgroup_id;
+	memcpy(ctx->task.comm, r->comm, NS_COMM_MAX);
+	ctx->task.comm[NS_COMM_MAX - 1] = '\0';
 	if (lv->pi && r->pid)
-		ctx->proc = procinfo_get(lv->pi, r->pid, r->tid, r->cgroup_id, ctx->comm);
+		ctx->task.proc = procinfo_get(lv->pi, r->pid, r->tid, r->cgroup_id, ctx->task.comm);
 }
 
 /* A record just read from its ring: its process's context is read from /proc

@@ -50,12 +50,7 @@ void oj_flow_ctx(struct ns_ctx *c, const struct ns_flow_event *ev)
 	memset(c, 0, sizeof(*c));
 	c->ts_ns = ev->ts_ns;
 	c->frame = ev->frame;
-	c->pid = ev->pid;
-	c->tid = ev->tid;
-	c->uid = ev->uid;
-	c->cgroup_id = ev->cgroup_id;
-	memcpy(c->comm, ev->comm, sizeof(c->comm));
-	c->proc = ev->proc;
+	c->task = ev->task;
 }
 
 void out_json_flow(struct ns_out *o, const struct ns_flow_event *ev, const struct ns_flow_domains *d)

@@ -115,17 +115,17 @@ void oj_begin(struct outbuf *ob, const struct ns_ctx *ctx, const char *event,
 	OB_LIT(ob, ",\"eventName\":\"");
 	ob_str(ob, event);           /* our own constant names: no escaping needed */
 	OB_LIT(ob, "\",\"processId\":");
-	ob_u64(ob, ctx->pid);
+	ob_u64(ob, ctx->task.pid);
 	OB_LIT(ob, ",\"threadId\":");
-	ob_u64(ob, ctx->tid);
+	ob_u64(ob, ctx->task.tid);
 	OB_LIT(ob, ",\"processName\":");
-	ob_json_str(ob, ctx->comm, strnlen(ctx->comm, sizeof(ctx->comm)));
+	ob_json_str(ob, ctx->task.comm, strnlen(ctx->task.comm, sizeof(ctx->task.comm)));
 	OB_LIT(ob, ",\"cgroupId\":");
-	ob_u64(ob, ctx->cgroup_id);
+	ob_u64(ob, ctx->task.cgroup_id);
 	OB_LIT(ob, ",\"userId\":");
-	ob_u64(ob, ctx->uid);
-	if (ctx->proc)
-		ob_commit(ob, put_procctx(ob_cursor(ob, OJ_PROCCTX_MAX), ctx->proc));
+	ob_u64(ob, ctx->task.uid);
+	if (ctx->task.proc)
+		ob_commit(ob, put_procctx(ob_cursor(ob, OJ_PROCCTX_MAX), ctx->task.proc));
 	OB_LIT(ob, ",\"frame\":");
 	ob_u64(ob, ctx->frame);
 	if (ctx->file) {
@@ -798,10 +798,7 @@ static void put_proto_icmp(struct outbuf *ob, const struct pktfmt *f, bool v6)
 #define ENV_MAX (256 + 6 * NS_COMM_MAX + OJ_PROCCTX_MAX)
 static struct {
 	bool ok;
-	const struct ns_procctx *proc;
-	uint32_t pid, tid, uid;
-	uint64_t cgroup_id;
-	char comm[NS_COMM_MAX];
+	struct ns_task task;     /* what text was rendered from */
 	size_t len;
 	char text[ENV_MAX + 32];     /* + the slack of p_copy */
 } env_cache;
@@ -830,29 +827,28 @@ static char *put_file(char *p, const char *file)
 	return p_copy(p, file_cache.text, file_cache.len);
 }
 
+static bool same_task(const struct ns_task *a, const struct ns_task *b)
+{
+	return a->pid == b->pid && a->tid == b->tid && a->uid == b->uid &&
+	       a->cgroup_id == b->cgroup_id && a->proc == b->proc &&
+	       memcmp(a->comm, b->comm, NS_COMM_MAX) == 0;
+}
+
 static char *put_env(char *p, const struct ns_ctx *ctx)
 {
-	if (!env_cache.ok || env_cache.pid != ctx->pid || env_cache.tid != ctx->tid ||
-	    env_cache.uid != ctx->uid || env_cache.cgroup_id != ctx->cgroup_id ||
-	    env_cache.proc != ctx->proc ||
-	    memcmp(env_cache.comm, ctx->comm, NS_COMM_MAX) != 0) {
+	if (!env_cache.ok || !same_task(&env_cache.task, &ctx->task)) {
 		char *e = env_cache.text;
-		P_KEY_U64(e, ",\"processId\":", ctx->pid);
-		P_KEY_U64(e, ",\"threadId\":", ctx->tid);
+		P_KEY_U64(e, ",\"processId\":", ctx->task.pid);
+		P_KEY_U64(e, ",\"threadId\":", ctx->task.tid);
 		P_LIT(e, ",\"processName\":\"");
-		e = fmt_json_body(e, ctx->comm, strnlen(ctx->comm, sizeof(ctx->comm)));
-		P_KEY_U64(e, "\",\"cgroupId\":", ctx->cgroup_id);
-		P_KEY_U64(e, ",\"userId\":", ctx->uid);
-		if (ctx->proc)
-			e = put_procctx(e, ctx->proc);
+		e = fmt_json_body(e, ctx->task.comm, strnlen(ctx->task.comm, sizeof(ctx->task.comm)));
+		P_KEY_U64(e, "\",\"cgroupId\":", ctx->task.cgroup_id);
+		P_KEY_U64(e, ",\"userId\":", ctx->task.uid);
+		if (ctx->task.proc)
+			e = put_procctx(e, ctx->task.proc);
 		P_LIT(e, ",\"frame\":");
 		env_cache.len = (size_t)(e - env_cache.text);
-		env_cache.pid = ctx->pid;
-		env_cache.tid = ctx->tid;
-		env_cache.uid = ctx->uid;
-		env_cache.cgroup_id = ctx->cgroup_id;
-		env_cache.proc = ctx->proc;
-		memcpy(env_cache.comm, ctx->comm, NS_COMM_MAX);
+		env_cache.task = ctx->task;
 		env_cache.ok = true;
 	}
 	p = p_copy(p, env_cache.text, env_cache.len);

@@ -67,7 +67,7 @@ static void table_names(struct outbuf *ob, const char *key, const char *const *v
 void out_table_flow(struct ns_out *o, const struct ns_flow_event *ev, const struct ns_flow_domains *d)
 {
 	struct outbuf *ob = o->ob;
-	put_line_head(o, ev->frame, ev->ts_ns, ev->comm, ev->pid, &ev->src, ev->src_port, &ev->dst, ev->dst_port);
+	put_line_head(o, ev->frame, ev->ts_ns, ev->task.comm, ev->task.pid, &ev->src, ev->src_port, &ev->dst, ev->dst_port);
 	if (ev->type == NS_FLOW_EV_BEGIN) {
 		OB_LIT(ob, " FLOW begin ");
 		ob_str(ob, ns_flow_dir_name(ev->direction));
@@ -117,7 +117,7 @@ void out_table_dns(struct ns_out *o, const struct ns_packet *pkt, uint16_t sport
 	const char *rc = ns_dns_rcode_name(m->rcode);
 
 	put_line_head(o, pkt->ctx ? pkt->ctx->frame : 0, pkt->ctx ? pkt->ctx->ts_ns : 0,
-		      pkt->ctx ? pkt->ctx->comm : "", pkt->ctx ? pkt->ctx->pid : 0,
+		      pkt->ctx ? pkt->ctx->task.comm : "", pkt->ctx ? pkt->ctx->task.pid : 0,
 		      &pkt->src, sport, &pkt->dst, dport);
 	OB_LIT(ob, " DNS ");
 	if (m->qr)

@@ -114,12 +114,12 @@ static void put_flags(struct outbuf *ob, uint32_t flags)
  * pcapng); nothing for plain captures, so their lines stay as they were. */
 static void put_process(struct outbuf *ob, const struct ns_ctx *ctx)
 {
-	if (!ctx->pid && !ctx->comm[0])
+	if (!ctx->task.pid && !ctx->task.comm[0])
 		return;
-	ob_str(ob, ctx->comm[0] ? ctx->comm : "?");
-	if (ctx->pid) {         /* pid 0 is the "[kernel]" label: no number to add */
+	ob_str(ob, ctx->task.comm[0] ? ctx->task.comm : "?");
+	if (ctx->task.pid) {         /* pid 0 is the "[kernel]" label: no number to add */
 		ob_putc(ob, '[');
-		ob_u64(ob, ctx->pid);
+		ob_u64(ob, ctx->task.pid);
 		ob_putc(ob, ']');
 	}
 	ob_putc(ob, ' ');

@@ -253,32 +253,32 @@ enum {
 static void tr_begin(struct outbuf *ob, const struct ns_ctx *ctx, unsigned id,
 		     const char *name, unsigned nargs)
 {
-	const struct ns_procctx *c = ctx->proc;
+	const struct ns_procctx *c = ctx->task.proc;
 
 	OB_LIT(ob, "{\"timestamp\":");
 	ob_u64(ob, ctx->ts_ns);
 	OB_LIT(ob, ",\"threadStartTime\":0,\"processorId\":0,\"processId\":");
-	ob_u64(ob, c ? c->ns_pid : ctx->pid);
+	ob_u64(ob, c ? c->ns_pid : ctx->task.pid);
 	OB_LIT(ob, ",\"cgroupId\":");
-	ob_u64(ob, ctx->cgroup_id);
+	ob_u64(ob, ctx->task.cgroup_id);
 	OB_LIT(ob, ",\"threadId\":");
-	ob_u64(ob, c ? c->ns_tid : ctx->tid);
+	ob_u64(ob, c ? c->ns_tid : ctx->task.tid);
 	OB_LIT(ob, ",\"parentProcessId\":");
 	ob_u64(ob, c ? c->ns_ppid : 0);
 	OB_LIT(ob, ",\"hostProcessId\":");
-	ob_u64(ob, ctx->pid);
+	ob_u64(ob, ctx->task.pid);
 	OB_LIT(ob, ",\"hostThreadId\":");
-	ob_u64(ob, ctx->tid);
+	ob_u64(ob, ctx->task.tid);
 	OB_LIT(ob, ",\"hostParentProcessId\":");
 	ob_u64(ob, c ? c->ppid : 0);
 	OB_LIT(ob, ",\"userId\":");
-	ob_u64(ob, ctx->uid);
+	ob_u64(ob, ctx->task.uid);
 	OB_LIT(ob, ",\"mountNamespace\":");
 	ob_u64(ob, c ? c->mnt_ns : 0);
 	OB_LIT(ob, ",\"pidNamespace\":");
 	ob_u64(ob, c ? c->pid_ns : 0);
 	OB_LIT(ob, ",\"processName\":");
-	tr_str(ob, ctx->comm, strnlen(ctx->comm, sizeof(ctx->comm)));
+	tr_str(ob, ctx->task.comm, strnlen(ctx->task.comm, sizeof(ctx->task.comm)));
 	OB_LIT(ob, ",\"executable\":{\"path\":");
 	tr_str(ob, c ? c->exe : "", c ? strlen(c->exe) : 0);
 	OB_LIT(ob, "},\"hostName\":\"\",\"containerId\":\"");

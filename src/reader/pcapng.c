@@ -301,7 +301,7 @@ static void proc_comment(struct pcapng_pkt *pkt, const char *s, size_t len)
 {
 	const char *p = s, *end = s + len;
 
-	if (pcapng_proc_parse(s, len, &pkt->uid, &pkt->cgroup_id, pkt->comm)) {
+	if (pcapng_proc_parse(s, len, &pkt->task.uid, &pkt->task.cgroup_id, pkt->task.comm)) {
 		pkt->has_proc = true;
 		return;
 	}
@@ -316,10 +316,10 @@ static void proc_comment(struct pcapng_pkt *pkt, const char *s, size_t len)
 
 			if (c) {
 				pkt->has_proc = true;
-				pkt->uid = uid;
-				pkt->cgroup_id = cg;
-				memcpy(pkt->comm, comm, NS_COMM_MAX);
-				pkt->proc = c;
+				pkt->task.uid = uid;
+				pkt->task.cgroup_id = cg;
+				memcpy(pkt->task.comm, comm, NS_COMM_MAX);
+				pkt->task.proc = c;
 				return;
 			}
 		}
@@ -343,8 +343,8 @@ static int epb_opt(struct pcapng_reader *r, uint64_t off, uint16_t code,
 	case PCAPNG_OPT_EPB_PIDTID:
 		if (len >= 8) {
 			pkt->has_pidtid = true;
-			pkt->pid = rd32(r, v);
-			pkt->tid = rd32(r, v + 4);
+			pkt->task.pid = rd32(r, v);
+			pkt->task.tid = rd32(r, v + 4);
 		}
 		break;
 	case PCAPNG_OPT_COMMENT:
@@ -358,10 +358,10 @@ static int epb_opt(struct pcapng_reader *r, uint64_t off, uint16_t code,
 		if (len >= NETSIFT_OPT_LEN && rd32(r, v) == NETSIFT_PEN &&
 		    memcmp(v + 4, NETSIFT_OPT_MAGIC, 4) == 0) {
 			pkt->has_proc = true;
-			pkt->uid = rd32(r, v + 8);
-			pkt->cgroup_id = rd64(r, v + 12);
-			memcpy(pkt->comm, v + 20, NS_COMM_MAX);
-			pkt->comm[NS_COMM_MAX - 1] = '\0';
+			pkt->task.uid = rd32(r, v + 8);
+			pkt->task.cgroup_id = rd64(r, v + 12);
+			memcpy(pkt->task.comm, v + 20, NS_COMM_MAX);
+			pkt->task.comm[NS_COMM_MAX - 1] = '\0';
 		}
 		break;
 	default:
@@ -448,10 +448,10 @@ static void pkt_clear(struct pcapng_pkt *pkt)
 	pkt->data = NULL;
 	pkt->direction = 0;
 	pkt->has_pidtid = pkt->has_proc = false;
-	pkt->pid = pkt->tid = pkt->uid = 0;
-	pkt->cgroup_id = 0;
-	memset(pkt->comm, 0, sizeof(pkt->comm));
-	pkt->proc = NULL;
+	pkt->task.pid = pkt->task.tid = pkt->task.uid = 0;
+	pkt->task.cgroup_id = 0;
+	memset(pkt->task.comm, 0, sizeof(pkt->task.comm));
+	pkt->task.proc = NULL;
 }
 
 int pcapng_next(struct pcapng_reader *r, struct pcapng_pkt *pkt)
@@ -673,7 +673,7 @@ static int find_if(struct pcapng_writer *w, uint16_t linktype, uint32_t snaplen,
 
 static bool ctx_has_process(const struct ns_ctx *c)
 {
-	return c->pid || c->tid || c->uid || c->cgroup_id || c->comm[0];
+	return c->task.pid || c->task.tid || c->task.uid || c->task.cgroup_id || c->task.comm[0];
 }
 
 /* Packets up to this many captured bytes go out with their whole block built
@@ -734,10 +734,10 @@ int pcapng_writer_packet(struct pcapng_writer *w, uint16_t linktype, uint32_t sn
 {
 	int ifid = find_if(w, linktype, snaplen, ctx->iface);
 	bool dir = ctx->direction == NS_DIR_INGRESS || ctx->direction == NS_DIR_EGRESS;
-	bool proc = ctx_has_process(ctx) || ctx->proc;
+	bool proc = ctx_has_process(ctx) || ctx->task.proc;
 	char note[PCAPNG_PROC_COMMENT_MAX + NS_PROCCTX_TEXT_MAX];
-	size_t nlen = proc ? pcapng_proc_comment(note, PCAPNG_PROC_COMMENT_MAX, ctx->pid, ctx->tid,
-						 ctx->uid, ctx->cgroup_id, ctx->comm) : 0;
+	size_t nlen = proc ? pcapng_proc_comment(note, PCAPNG_PROC_COMMENT_MAX, ctx->task.pid, ctx->task.tid,
+						 ctx->task.uid, ctx->task.cgroup_id, ctx->task.comm) : 0;
 	uint32_t optlen = (dir ? 8 : 0) + (proc ? 12 + 4 + (uint32_t)pad4(nlen) : 0);
 	uint32_t len;
 	uint8_t b[28 + EPB_INLINE_DATA + EPB_OPTS_MAX + 4];
@@ -745,11 +745,11 @@ int pcapng_writer_packet(struct pcapng_writer *w, uint16_t linktype, uint32_t sn
 
 	if (ifid < 0)
 		return -1;
-	if (proc && ctx->proc) {
+	if (proc && ctx->task.proc) {
 		/* the context after the process (pcapng.h): read restores it */
-		memcpy(note + nlen, ctx->proc->text, ctx->proc->text_len);
-		optlen += (uint32_t)(pad4(nlen + ctx->proc->text_len) - pad4(nlen));
-		nlen += ctx->proc->text_len;
+		memcpy(note + nlen, ctx->task.proc->text, ctx->task.proc->text_len);
+		optlen += (uint32_t)(pad4(nlen + ctx->task.proc->text_len) - pad4(nlen));
+		nlen += ctx->task.proc->text_len;
 	}
 	if (optlen)
 		optlen += 4;     /* opt_endofopt */
@@ -777,8 +777,8 @@ int pcapng_writer_packet(struct pcapng_writer *w, uint16_t linktype, uint32_t sn
 	}
 	if (proc) {
 		uint8_t pt[8];
-		w_u32(pt, ctx->pid);
-		w_u32(pt + 4, ctx->tid);
+		w_u32(pt, ctx->task.pid);
+		w_u32(pt + 4, ctx->task.tid);
 		n = buf_opt(b, n, PCAPNG_OPT_EPB_PIDTID, pt, 8);
 		/* no custom option: netsift has no enterprise number of its
 		 * own, and Wireshark shows a comment (frame.comment) */

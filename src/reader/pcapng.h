@@ -87,10 +87,7 @@ struct pcapng_pkt {
 	const uint8_t *data;      /* valid until the next pcapng_next() */
 	uint8_t direction;        /* enum ns_direction from epb_flags */
 	bool has_pidtid, has_proc;
-	uint32_t pid, tid, uid;
-	uint64_t cgroup_id;
-	char comm[NS_COMM_MAX];
-	const struct ns_procctx *proc;  /* context of the comment, interned; NULL if none */
+	struct ns_task task;      /* task.proc: context of the comment, interned; NULL if none */
 };
 
 struct pcapng_reader {

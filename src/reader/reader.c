@@ -285,12 +285,7 @@ static int pcapng_in_next(struct pcapng_in *g, struct ns_capture *c, struct ns_c
 		ctx->wire_len = pk.origlen;
 		ctx->direction = pk.direction;
 		memcpy(ctx->iface, pk.ifc->name, sizeof(ctx->iface));
-		ctx->pid = pk.pid;
-		ctx->tid = pk.tid;
-		ctx->uid = pk.uid;
-		ctx->cgroup_id = pk.cgroup_id;
-		memcpy(ctx->comm, pk.comm, sizeof(ctx->comm));
-		ctx->proc = pk.proc;
+		ctx->task = pk.task;
 		rec->data = pk.data;
 		rec->caplen = pk.caplen;
 		return 1;

@@ -14,11 +14,8 @@ struct rec {
 	uint16_t linktype;
 	uint64_t ts_ns;
 	uint8_t direction;
-	uint32_t pid, tid, uid;
-	uint64_t cgroup_id;
-	char comm[NS_COMM_MAX];
+	struct ns_task task;             /* task.proc interned: equal contexts, equal pointers */
 	char iface[NS_IFNAME_MAX];
-	const struct ns_procctx *proc;   /* interned: equal contexts, equal pointers */
 	uint8_t *data;
 };
 
@@ -31,12 +28,7 @@ static void to_ctx(const struct pcapng_pkt *pk, struct ns_ctx *c)
 	c->direction = pk->direction;
 	memcpy(c->iface, pk->ifc->name, sizeof(c->iface));
 	c->iface[sizeof(c->iface) - 1] = '\0';
-	c->pid = pk->pid;
-	c->tid = pk->tid;
-	c->uid = pk->uid;
-	c->cgroup_id = pk->cgroup_id;
-	memcpy(c->comm, pk->comm, sizeof(c->comm));
-	c->proc = pk->proc;
+	c->task = pk->task;
 }
 
 static void same(const struct rec *a, const struct pcapng_pkt *pk, const struct ns_ctx *c)
@@ -44,9 +36,10 @@ static void same(const struct rec *a, const struct pcapng_pkt *pk, const struct 
 	if (a->caplen != pk->caplen || memcmp(a->data, pk->data, a->caplen) != 0 ||
 	    a->origlen != pk->origlen || a->linktype != pk->ifc->linktype ||
 	    a->ts_ns != pk->ts_ns || a->direction != pk->direction ||
-	    a->pid != pk->pid || a->tid != pk->tid || a->uid != pk->uid ||
-	    a->cgroup_id != pk->cgroup_id || strcmp(a->comm, c->comm) != 0 ||
-	    strcmp(a->iface, c->iface) != 0 || a->proc != pk->proc) {
+	    a->task.pid != pk->task.pid || a->task.tid != pk->task.tid ||
+	    a->task.uid != pk->task.uid || a->task.cgroup_id != pk->task.cgroup_id ||
+	    strcmp(a->task.comm, c->task.comm) != 0 || strcmp(a->iface, c->iface) != 0 ||
+	    a->task.proc != pk->task.proc) {
 		fprintf(stderr, "pcapng round trip: frame %llu differs\n",
 			(unsigned long long)pk->frame);
 		abort();
@@ -82,14 +75,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		a->linktype = pk.ifc->linktype;
 		a->ts_ns = pk.ts_ns;
 		a->direction = pk.direction;
-		a->pid = ctx.pid;
-		a->tid = ctx.tid;
-		a->uid = ctx.uid;
-		a->cgroup_id = ctx.cgroup_id;
-		memcpy(a->comm, ctx.comm, sizeof(a->comm));
-		a->comm[sizeof(a->comm) - 1] = '\0';
+		a->task = ctx.task;
+		a->task.comm[sizeof(a->task.comm) - 1] = '\0';
 		memcpy(a->iface, ctx.iface, sizeof(a->iface));
-		a->proc = ctx.proc;
 		a->data = malloc(pk.caplen ? pk.caplen : 1);
 		if (!a->data)
 			break;

@@ -193,11 +193,11 @@ static void test_json_packet(void **state)
 	ctx.wire_len = sizeof(syn);
 	ctx.direction = NS_DIR_EGRESS;
 	strcpy(ctx.iface, "eth0");
-	ctx.pid = 7;
-	ctx.tid = 8;
-	ctx.cgroup_id = 9;
-	ctx.uid = 10;
-	strcpy(ctx.comm, "cu\"rl");
+	ctx.task.pid = 7;
+	ctx.task.tid = 8;
+	ctx.task.cgroup_id = 9;
+	ctx.task.uid = 10;
+	strcpy(ctx.task.comm, "cu\"rl");
 	assert_int_equal(ns_dissect(NS_LINK_RAW, syn, sizeof(syn), &ctx, &pkt), 0);
 	assert_int_equal(out_packet_events(&pkt, NS_EV_PACKET_ALL), NS_EV_IPV4 | NS_EV_TCP);
 	assert_int_equal(out_packet_events(&pkt, NS_EV_TCP | NS_EV_UDP), NS_EV_TCP);

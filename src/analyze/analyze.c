@@ -406,8 +406,9 @@ static void unlink_conn(struct ns_an *an, struct conn *c)
 
 static void free_dir(struct ns_an_dir *d)
 {
-	for (int f = 0; f < NS_FIND_COUNT; f++)
+	for (int f = 0; d->find && f < NS_FIND_COUNT; f++)
 		free(d->find[f].frames);
+	free(d->find);
 	free(d->rtx);
 }
 
@@ -585,9 +586,19 @@ static struct conn *new_conn(struct ns_an *an, const struct ns_packet *p, uint32
 
 /* ---------------------------------------------------------------- findings */
 
-/* false when out of memory: the count stays right, the example is lost */
-static bool finding(struct ns_an_finding *f, uint64_t frame)
+const struct ns_an_finding *ns_an_finding(const struct ns_an_dir *d, enum ns_an_find f)
 {
+	static const struct ns_an_finding none;
+	return d->find && (unsigned)f < NS_FIND_COUNT ? &d->find[f] : &none;
+}
+
+/* false when out of memory: the count stays right, the example is lost
+ * (and without the direction's findings block, the count too) */
+static bool finding(struct ns_an_dir *d, enum ns_an_find which, uint64_t frame)
+{
+	if (!d->find && !(d->find = calloc(NS_FIND_COUNT, sizeof(*d->find))))
+		return false;
+	struct ns_an_finding *f = &d->find[which];
 	f->count++;
 	if (f->nframes >= NS_AN_MAX_FRAMES)
 		return true;
@@ -1293,7 +1304,7 @@ static void count_findings(struct ns_an_dir *d, struct dstate *s, uint32_t a, ui
 		{ NS_AN_WINDOW_UPDATE, NS_FIND_WINDOW_UPDATE },
 	};
 	for (size_t i = 0; a && i < sizeof(map) / sizeof(map[0]); i++)
-		if ((a & map[i].flag) && !finding(&d->find[map[i].f], frame))
+		if ((a & map[i].flag) && !finding(d, map[i].f, frame))
 			s->nomem++;
 	if (a & NS_AN_ANY_RETRANS)
 		d->retrans_bytes += seglen;

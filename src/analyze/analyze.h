@@ -121,13 +121,21 @@ enum ns_an_find {            /* per-direction findings, index into dir.find[] */
 	NS_FIND_COUNT
 };
 const char *ns_an_find_name(enum ns_an_find f);
+struct ns_an_dir;
+/* The direction's finding f: count 0 and no frames if it has none. */
+const struct ns_an_finding *ns_an_finding(const struct ns_an_dir *d, enum ns_an_find f);
 
 struct ns_an_dir {           /* one direction of a connection */
 	struct ns_addr addr;
 	uint16_t port;
 	/* counts */
 	uint64_t packets, payload_bytes, unique_bytes, retrans_bytes;
-	struct ns_an_finding find[NS_FIND_COUNT];
+	/* find[NS_FIND_COUNT], allocated at the direction's first finding (most
+	 * connections have none: 280 bytes less per direction, and memory a
+	 * connection first touches is most of what analysing many short ones
+	 * costs); NULL until then. Read it with ns_an_finding(). Owned by the
+	 * engine, valid in the callback. */
+	struct ns_an_finding *find;
 	/* advertised window, scaled, excluding SYNs */
 	bool win_seen;
 	uint64_t win_min, win_max, win_sum, win_n;
@@ -318,11 +326,11 @@ size_t ns_an_active(const struct ns_an *an);
  * NS_AN_DEFAULT_MAX_CONNS): a new connection beyond it first ends the one
  * idle longest, which is handed to the callback with evicted set. A
  * connection without findings takes about NS_AN_CONN_BYTES (measured: peak
- * RSS of 200k less 100k connections of tests/bench/mkflows, handshake and
- * a request each: 469 MiB per 100k), so the default keeps the engine's
- * connection memory near 1.2 GiB. */
+ * RSS of 1M less 500k connections of tests/bench/mkflows, handshake and
+ * a request each: 1,906 MiB per 500k), so the default keeps the engine's
+ * connection memory near 1 GiB. */
 #define NS_AN_DEFAULT_MAX_CONNS 262144u
-#define NS_AN_CONN_BYTES 4916u
+#define NS_AN_CONN_BYTES 3997u
 void ns_an_set_max_conns(struct ns_an *an, size_t max);
 
 /* ---- one engine of several (analyze --threads, src/analyze/an_threads.c) ----

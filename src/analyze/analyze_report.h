@@ -30,8 +30,9 @@ static inline double rel_s(const struct ns_an_conn *c, uint64_t ts)
 
 static inline uint64_t retrans_count(const struct ns_an_dir *d)
 {
-	return d->find[NS_FIND_RETRANS].count + d->find[NS_FIND_FAST_RETRANS].count +
-	       d->find[NS_FIND_SPURIOUS].count;
+	return ns_an_finding(d, NS_FIND_RETRANS)->count +
+	       ns_an_finding(d, NS_FIND_FAST_RETRANS)->count +
+	       ns_an_finding(d, NS_FIND_SPURIOUS)->count;
 }
 
 /* The connection's Community ID (TCP, initiator first), as every format

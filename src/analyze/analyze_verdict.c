@@ -299,7 +299,7 @@ static void verdict_rtx(struct outbuf *ob, const struct ns_an_conn *c, int side)
 static void verdict_find(struct outbuf *ob, const struct ns_an_conn *c, int side,
 			 enum ns_an_find f, const char *one, const char *many)
 {
-	const struct ns_an_finding *x = &side_dir(c, side)->find[f];
+	const struct ns_an_finding *x = ns_an_finding(side_dir(c, side), f);
 	if (!x->count)
 		return;
 	OB_LIT(ob, " The ");
@@ -332,7 +332,7 @@ static void verdict_probes(struct outbuf *ob, const char *whom, const char *verb
 static void verdict_zero_window(struct outbuf *ob, const struct ns_an_conn *c, int side)
 {
 	const struct ns_an_dir *d = side_dir(c, side), *o = side_dir(c, !side);
-	const struct ns_an_finding *z = &d->find[NS_FIND_ZERO_WINDOW];
+	const struct ns_an_finding *z = ns_an_finding(d, NS_FIND_ZERO_WINDOW);
 	if (!z->count)
 		return;
 	OB_LIT(ob, " The ");
@@ -344,12 +344,12 @@ static void verdict_zero_window(struct outbuf *ob, const struct ns_an_conn *c, i
 	OB_LIT(ob, " (from frame ");
 	ob_u64(ob, z->nframes ? z->frames[0] : 0);
 	ob_putc(ob, ')');
-	const struct ns_an_finding *p = &o->find[NS_FIND_ZW_PROBE];
+	const struct ns_an_finding *p = ns_an_finding(o, NS_FIND_ZW_PROBE);
 	if (p->count)
 		verdict_probes(ob, who(c, !side), " sent ", " zero-window probe", p);
 	/* Linux probes a zero window with seq = next - 1 and no data, which
 	 * Wireshark calls a keep-alive: name them for what they are here */
-	const struct ns_an_finding *ka = &o->find[NS_FIND_KEEP_ALIVE];
+	const struct ns_an_finding *ka = ns_an_finding(o, NS_FIND_KEEP_ALIVE);
 	if (ka->count)
 		verdict_probes(ob, who(c, !side), " probed it with ", " keep-alive", ka);
 	if (d->zw_reopen_frame) {
@@ -373,7 +373,7 @@ bool ns_an_has_problems(const struct ns_an_conn *c)
 		return true;
 	for (int s = 0; s < 2; s++)
 		for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++)
-			if (side_dir(c, s)->find[bad[k]].count)
+			if (ns_an_finding(side_dir(c, s), bad[k])->count)
 				return true;
 	return false;
 }
@@ -398,7 +398,7 @@ void ns_an_verdict_ob(struct outbuf *ob, const struct ns_an_conn *c)
 			     "ACKs for data not in the capture");
 		verdict_find(ob, c, s, NS_FIND_WINDOW_FULL, "segment filling the peer's window",
 			     "segments filling the peer's window");
-		if (!side_dir(c, !s)->find[NS_FIND_ZERO_WINDOW].count)  /* else told above */
+		if (!ns_an_finding(side_dir(c, !s), NS_FIND_ZERO_WINDOW)->count)  /* else told above */
 			verdict_find(ob, c, s, NS_FIND_KEEP_ALIVE, "keep-alive", "keep-alives");
 	}
 	if (c->capture_cut_frame) {

@@ -56,6 +56,16 @@ struct dx_series {               /* every transmission of one segment */
 	uint64_t first_after_ack;
 };
 
+/* What few connections have (a zero-window episode probed, RSTs answering
+ * the peer): allocated at the first, so that the others do not carry its
+ * 192 bytes per side (the memory a connection first touches is most of
+ * what analysing many short ones costs). */
+struct dx_rare {
+	uint32_t nprobe_kept;
+	uint64_t probe[8];             /* the first packets of the peer in the zero-window episode */
+	uint64_t answer_rst[DX_ANSWER_RST], answer_to[DX_ANSWER_RST];
+};
+
 struct dx_side {
 	struct dx_orig ring[DX_RING];
 	uint32_t ring_n, ring_pos;
@@ -86,8 +96,7 @@ struct dx_side {
 	bool in_zero;
 	uint64_t zero_frame, zero_ts;  /* start of the current zero-window episode */
 	uint32_t zero_ads;             /* advertisements in it */
-	uint32_t nprobe;               /* packets of the peer during it */
-	uint64_t probe[8];             /* the first of them */
+	uint32_t nprobe;               /* packets of the peer during it (rare->probe: the first) */
 	uint64_t zw_long_from, zw_long_to, zw_long_ns; /* longest episode that reopened */
 	/* RSTs */
 	uint64_t rst_frame, rst_ts;    /* its first RST */
@@ -99,8 +108,9 @@ struct dx_side {
 	uint32_t rst_next;
 	uint64_t rst_ttl_frame;        /* its last other packet before the RST */
 	uint64_t answer_after;         /* the RST (either side's) that killed the connection */
-	uint32_t nanswer;              /* RSTs right after a packet of the peer, after its first RST/FIN or give-up */
-	uint64_t answer_rst[DX_ANSWER_RST], answer_to[DX_ANSWER_RST];
+	uint32_t nanswer;              /* RSTs right after a packet of the peer, after its first
+					* RST/FIN or give-up, in rare->answer_*; none without rare */
+	struct dx_rare *rare;          /* NULL until needed (or if it could not be allocated) */
 	uint64_t fin_frame;
 	uint32_t next_seq;             /* where its next new byte goes (from its packets) */
 	bool next_set;
@@ -158,6 +168,20 @@ static struct ns_dx *dx_of(struct ns_an_conn *c)
 		}
 	}
 	return c->dx;
+}
+
+/* s's rare block, allocated at the first need; NULL if out of memory (what
+ * it would hold is not kept: the diagnoses say less). */
+static struct dx_rare *rare(struct dx_side *s)
+{
+	if (!s->rare)
+		s->rare = calloc(1, sizeof(*s->rare));
+	return s->rare;
+}
+
+static uint32_t probes_kept(const struct dx_side *s)
+{
+	return s->rare ? s->rare->nprobe_kept : 0;
 }
 
 static void ip_facts(const struct ns_packet *p, uint8_t *ttl, uint16_t *ipid, bool *df, uint16_t *len)
@@ -305,6 +329,8 @@ static void window(struct dx_side *s, const struct ns_tcp *t, uint64_t frame, ui
 			s->zero_ts = ts;
 			s->zero_ads = 0;
 			s->nprobe = 0;
+			if (s->rare)
+				s->rare->nprobe_kept = 0;
 		}
 		s->zero_ads++;
 	} else if (s->in_zero) {
@@ -345,10 +371,10 @@ void ns_dx_packet(struct ns_an_conn *c, int side, const struct ns_packet *p, uin
 		uint64_t dead = s->rst_frame < frame ? s->rst_frame : 0;
 		if (o->rst_frame && (!dead || o->rst_frame < dead))
 			dead = o->rst_frame;
-		if (dead && x->last_side == !side && s->nanswer < DX_ANSWER_RST) {
+		if (dead && x->last_side == !side && s->nanswer < DX_ANSWER_RST && rare(s)) {
 			s->answer_after = s->answer_after ? s->answer_after : dead;
-			s->answer_rst[s->nanswer] = frame;
-			s->answer_to[s->nanswer++] = x->last_frame;
+			s->rare->answer_rst[s->nanswer] = frame;
+			s->rare->answer_to[s->nanswer++] = x->last_frame;
 		}
 	} else {
 		if (!s->ip_seen || ttl < s->ttl_min)
@@ -379,8 +405,8 @@ void ns_dx_packet(struct ns_an_conn *c, int side, const struct ns_packet *p, uin
 	}
 	window(s, t, frame, ts);
 	if (o->in_zero && o->zero_frame < frame) {
-		if (o->nprobe < 8)
-			o->probe[o->nprobe] = frame;
+		if (o->nprobe < 8 && rare(o))
+			o->rare->probe[o->rare->nprobe_kept++] = frame;
 		o->nprobe++;
 	}
 
@@ -658,9 +684,9 @@ static void write_series(struct sb *b, const struct ns_an_conn *c, int side, uin
 		if (r->ctl & NS_TCP_SYN) {
 			const struct dx_side *o = &x->s[!side];
 			for (uint32_t k = 0; k < o->nanswer; k++)
-				if (o->answer_to[k] == r->frame[r->nkept - 1])
+				if (o->rare->answer_to[k] == r->frame[r->nkept - 1])
 					sb_add(b, "; the last one was answered by the %s's RST (frame %"
-					       PRIu64 ")", who(c, !side), o->answer_rst[k]);
+					       PRIu64 ")", who(c, !side), o->rare->answer_rst[k]);
 		}
 		sb_add(b, ".");
 	}
@@ -997,14 +1023,14 @@ static bool rule_stall(struct ns_dx *x, const struct ns_an_conn *c, uint64_t end
 		       "packet: frame %" PRIu64 ", window 0); the %s probed it %" PRIu32 " time%s "
 		       "(frames", who(c, side), s->zero_frame, secs(c, s->zero_ts), when, (double)dur / 1e9,
 		       s->last_frame, who(c, !side), probes, probes == 1 ? "" : "s");
-		for (uint32_t k = 0; k < probes && k < 8; k++)
-			sb_add(&b, "%s%" PRIu64, k ? ", " : " ", s->probe[k]);
+		for (uint32_t k = 0; k < probes_kept(s); k++)
+			sb_add(&b, "%s%" PRIu64, k ? ", " : " ", s->rare->probe[k]);
 		sb_add(&b, "%s): the network delivers, the %s's application stopped reading.",
 		       probes > 8 ? " and more" : "", who(c, side));
 		if (d) {
 			ev(d, s->zero_frame);
-			for (uint32_t k = 0; k < probes && k < 8; k++)
-				ev(d, s->probe[k]);
+			for (uint32_t k = 0; k < probes_kept(s); k++)
+				ev(d, s->rare->probe[k]);
 			ev(d, s->last_frame);
 		}
 		diag_done(d, &b);
@@ -1078,10 +1104,10 @@ static void rule_closed_socket(struct ns_dx *x, const struct ns_an_conn *c)
 		       half ? "Half-open connection: " : "Closed socket: ", who(c, side),
 		       who(c, !side), s->nanswer > 1 ? "s" : "", s->nanswer > 1 ? "s" : "");
 		for (uint32_t k = 0; k < s->nanswer; k++)
-			sb_add(&b, "%s%" PRIu64, k ? ", " : "", s->answer_to[k]);
+			sb_add(&b, "%s%" PRIu64, k ? ", " : "", s->rare->answer_to[k]);
 		sb_add(&b, " with RST (frame%s ", s->nanswer > 1 ? "s" : "");
 		for (uint32_t k = 0; k < s->nanswer; k++)
-			sb_add(&b, "%s%" PRIu64, k ? ", " : "", s->answer_rst[k]);
+			sb_add(&b, "%s%" PRIu64, k ? ", " : "", s->rare->answer_rst[k]);
 		const struct dx_side *killer = s->answer_after == s->rst_frame ? s : &x->s[!side];
 		sb_add(&b, ") after the connection was reset at frame %" PRIu64 " (%.3f s, by the "
 		       "%s): the socket was gone%s.", s->answer_after, secs(c, killer->rst_ts),
@@ -1093,8 +1119,8 @@ static void rule_closed_socket(struct ns_dx *x, const struct ns_an_conn *c)
 		if (d) {
 			ev(d, s->answer_after);
 			for (uint32_t k = 0; k < s->nanswer; k++) {
-				ev(d, s->answer_to[k]);
-				ev(d, s->answer_rst[k]);
+				ev(d, s->rare->answer_to[k]);
+				ev(d, s->rare->answer_rst[k]);
 			}
 		}
 		diag_done(d, &b);
@@ -1264,6 +1290,8 @@ void ns_dx_free(struct ns_an_conn *c)
 	free(x->diag);
 	free(x->s[0].ser);
 	free(x->s[1].ser);
+	free(x->s[0].rare);
+	free(x->s[1].rare);
 	if (x->heap)
 		free(x);
 	c->dx = NULL;

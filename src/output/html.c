@@ -231,9 +231,9 @@ static void row_cells(FILE *m, const struct ns_an_conn *c, bool problem, uint16_
 		"</td><td>%" PRIu64 "</td><td>%" PRIu64 "</td>",
 		i->packets + s->packets, i->payload_bytes + s->payload_bytes,
 		retrans_count(i) + retrans_count(s),
-		i->find[NS_FIND_DUP_ACK].count + s->find[NS_FIND_DUP_ACK].count,
-		i->find[NS_FIND_OOO].count + s->find[NS_FIND_OOO].count,
-		i->find[NS_FIND_ZERO_WINDOW].count + s->find[NS_FIND_ZERO_WINDOW].count);
+		ns_an_finding(i, NS_FIND_DUP_ACK)->count + ns_an_finding(s, NS_FIND_DUP_ACK)->count,
+		ns_an_finding(i, NS_FIND_OOO)->count + ns_an_finding(s, NS_FIND_OOO)->count,
+		ns_an_finding(i, NS_FIND_ZERO_WINDOW)->count + ns_an_finding(s, NS_FIND_ZERO_WINDOW)->count);
 	double rtt = avg_rtt_ms(c);
 	if (rtt >= 0)
 		fprintf(m, "<td>%.3f</td>", rtt);

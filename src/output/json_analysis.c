@@ -123,27 +123,27 @@ static void js_stats(struct outbuf *ob, const struct ns_an_dir *d)
 	P_KEY(p, "retransmittedBytes");
 	p = p_u64(p, d->retrans_bytes);
 	P_KEY(p, "fastRetransmissions");
-	p = p_u64(p, d->find[NS_FIND_FAST_RETRANS].count);
+	p = p_u64(p, ns_an_finding(d, NS_FIND_FAST_RETRANS)->count);
 	P_KEY(p, "spuriousRetransmissions");
-	p = p_u64(p, d->find[NS_FIND_SPURIOUS].count);
+	p = p_u64(p, ns_an_finding(d, NS_FIND_SPURIOUS)->count);
 	P_KEY(p, "duplicateAcks");
-	p = p_u64(p, d->find[NS_FIND_DUP_ACK].count);
+	p = p_u64(p, ns_an_finding(d, NS_FIND_DUP_ACK)->count);
 	P_KEY(p, "outOfOrder");
-	p = p_u64(p, d->find[NS_FIND_OOO].count);
+	p = p_u64(p, ns_an_finding(d, NS_FIND_OOO)->count);
 	P_KEY(p, "lostSegments");
-	p = p_u64(p, d->find[NS_FIND_LOST].count);
+	p = p_u64(p, ns_an_finding(d, NS_FIND_LOST)->count);
 	P_KEY(p, "ackedUnseen");
-	p = p_u64(p, d->find[NS_FIND_ACK_LOST].count);
+	p = p_u64(p, ns_an_finding(d, NS_FIND_ACK_LOST)->count);
 	P_KEY(p, "keepAlives");
-	p = p_u64(p, d->find[NS_FIND_KEEP_ALIVE].count);
+	p = p_u64(p, ns_an_finding(d, NS_FIND_KEEP_ALIVE)->count);
 	P_KEY(p, "zeroWindows");
-	p = p_u64(p, d->find[NS_FIND_ZERO_WINDOW].count);
+	p = p_u64(p, ns_an_finding(d, NS_FIND_ZERO_WINDOW)->count);
 	P_KEY(p, "zeroWindowProbes");
-	p = p_u64(p, d->find[NS_FIND_ZW_PROBE].count);
+	p = p_u64(p, ns_an_finding(d, NS_FIND_ZW_PROBE)->count);
 	P_KEY(p, "windowFull");
-	p = p_u64(p, d->find[NS_FIND_WINDOW_FULL].count);
+	p = p_u64(p, ns_an_finding(d, NS_FIND_WINDOW_FULL)->count);
 	P_KEY(p, "windowUpdates");
-	p = p_u64(p, d->find[NS_FIND_WINDOW_UPDATE].count);
+	p = p_u64(p, ns_an_finding(d, NS_FIND_WINDOW_UPDATE)->count);
 	P_KEY(p, "windowMin");
 	p = p_opt(p, d->win_seen, d->win_min);
 	P_KEY(p, "windowMax");
@@ -375,10 +375,12 @@ static void js_findings(struct outbuf *ob, const struct ns_an_conn *c)
 	for (int s = 0; s < 2; s++) {
 		const struct ns_an_dir *d = side_dir(c, s);
 		const char *from = s ? "responder" : "initiator";
-		for (int f = 0; f < NS_FIND_COUNT; f++)
-			if (d->find[f].count)
+		for (int f = 0; f < NS_FIND_COUNT; f++) {
+			const struct ns_an_finding *x = ns_an_finding(d, (enum ns_an_find)f);
+			if (x->count)
 				js_finding(ob, &first, ns_an_find_name((enum ns_an_find)f), from,
-					   d->find[f].count, d->find[f].frames, d->find[f].nframes);
+					   x->count, x->frames, x->nframes);
+		}
 		for (uint32_t k = 0; k < d->nrtx; k++) {
 			const struct ns_an_rtx *r = &d->rtx[k];
 			if (strcmp(ns_an_backoff(r), "doubling") == 0)

@@ -39,7 +39,7 @@ static void text_problems(FILE *fp, const struct ns_an_conn *c)
 	for (int s = 0; s < 2; s++) {
 		const struct ns_an_dir *d = side_dir(c, s);
 		for (int f = 0; f < NS_FIND_COUNT; f++) {
-			const struct ns_an_finding *x = &d->find[f];
+			const struct ns_an_finding *x = ns_an_finding(d, f);
 			if (!x->count || f == NS_FIND_WINDOW_UPDATE)
 				continue;
 			if (!any)
@@ -325,10 +325,10 @@ void ns_an_write_summary_row(FILE *fp, const struct ns_an_conn *c)
 		c->stream, conn, ns_an_conn_state(c), c->history[0] ? c->history : "-",
 		ns_an_close_name(c->close), i->packets + r->packets,
 		i->payload_bytes + r->payload_bytes, retrans_count(i) + retrans_count(r),
-		i->find[NS_FIND_DUP_ACK].count + r->find[NS_FIND_DUP_ACK].count,
-		i->find[NS_FIND_OOO].count + r->find[NS_FIND_OOO].count,
-		i->find[NS_FIND_LOST].count + r->find[NS_FIND_LOST].count,
-		i->find[NS_FIND_ZERO_WINDOW].count + r->find[NS_FIND_ZERO_WINDOW].count, rtt);
+		ns_an_finding(i, NS_FIND_DUP_ACK)->count + ns_an_finding(r, NS_FIND_DUP_ACK)->count,
+		ns_an_finding(i, NS_FIND_OOO)->count + ns_an_finding(r, NS_FIND_OOO)->count,
+		ns_an_finding(i, NS_FIND_LOST)->count + ns_an_finding(r, NS_FIND_LOST)->count,
+		ns_an_finding(i, NS_FIND_ZERO_WINDOW)->count + ns_an_finding(r, NS_FIND_ZERO_WINDOW)->count, rtt);
 }
 
 /* ---------------------------------------------------------------- the report

@@ -25,6 +25,7 @@ struct cap {
 	unsigned nconns;
 	/* the engine frees a connection's arrays after done(): the copies' own */
 	struct ns_an_rtx rtx[8][2][NS_AN_MAX_RTX_REC];
+	struct ns_an_finding find[8][2][NS_FIND_COUNT];
 	uint64_t frames[8][2][NS_FIND_COUNT][NS_AN_MAX_FRAMES];
 	struct ns_an_pkt last;   /* analysis of the last packet fed */
 	uint16_t cport;          /* client port */
@@ -57,6 +58,10 @@ static void done(const struct ns_an_conn *c, void *user)
 			memcpy(k->rtx[i][s], d->rtx, d->nrtx * sizeof(*d->rtx));
 			d->rtx = k->rtx[i][s];
 		}
+		if (!d->find)
+			continue;
+		memcpy(k->find[i][s], d->find, sizeof(k->find[i][s]));
+		d->find = k->find[i][s];
 		for (int f = 0; f < NS_FIND_COUNT; f++) {
 			if (!d->find[f].nframes)
 				continue;
@@ -192,7 +197,7 @@ static void test_backoff_giveup(void **state)
 	cap_init(&k);
 	backoff_run(&k, false);
 	const struct ns_an_conn *c = only(&k);
-	assert_int_equal(c->init.find[NS_FIND_RETRANS].count, 5);
+	assert_int_equal(ns_an_finding(&c->init, NS_FIND_RETRANS)->count, 5);
 	assert_int_equal(c->init.nrtx, 1);
 	const struct ns_an_rtx *r = &c->init.rtx[0];
 	assert_int_equal(r->ntx, 6);
@@ -262,8 +267,8 @@ static void test_dupack_fast_retransmit(void **state)
 	assert_int_equal(k.last.ncover, 4);     /* frames 5, 6, 7 and 11 */
 	cap_end(&k);
 	const struct ns_an_conn *c = only(&k);
-	assert_int_equal(c->resp.find[NS_FIND_DUP_ACK].count, 2);
-	assert_int_equal(c->init.find[NS_FIND_FAST_RETRANS].count, 1);
+	assert_int_equal(ns_an_finding(&c->resp, NS_FIND_DUP_ACK)->count, 2);
+	assert_int_equal(ns_an_finding(&c->init, NS_FIND_FAST_RETRANS)->count, 1);
 	assert_true(c->init.rtx[0].fast);
 	assert_true(c->init.rtx[0].acked);
 	assert_int_equal(c->init.rtx[0].ack_frame, 12);
@@ -289,9 +294,9 @@ static void test_zero_window(void **state)
 	assert_int_equal(pkt(&k, SV, 500 * MS, ACK, 5001, 2001, 509, 0), NS_AN_WINDOW_UPDATE);
 	cap_end(&k);
 	const struct ns_an_conn *c = only(&k);
-	assert_int_equal(c->resp.find[NS_FIND_ZERO_WINDOW].count, 3);
-	assert_int_equal(c->init.find[NS_FIND_ZW_PROBE].count, 1);
-	assert_int_equal(c->init.find[NS_FIND_KEEP_ALIVE].count, 1);
+	assert_int_equal(ns_an_finding(&c->resp, NS_FIND_ZERO_WINDOW)->count, 3);
+	assert_int_equal(ns_an_finding(&c->init, NS_FIND_ZW_PROBE)->count, 1);
+	assert_int_equal(ns_an_finding(&c->init, NS_FIND_KEEP_ALIVE)->count, 1);
 	assert_int_equal(c->resp.zw_episodes, 1);
 	assert_int_equal(c->resp.zw_reopen_frame, 10);
 	assert_int_equal(c->resp.win_min, 0);
@@ -317,11 +322,11 @@ static void test_ooo_vs_retrans_and_lost(void **state)
 			 NS_AN_SPURIOUS_RETRANS);
 	cap_end(&k);
 	const struct ns_an_conn *c = only(&k);
-	assert_int_equal(c->init.find[NS_FIND_LOST].count, 1);
-	assert_int_equal(c->init.find[NS_FIND_OOO].count, 1);
-	assert_int_equal(c->init.find[NS_FIND_RETRANS].count, 1);
-	assert_int_equal(c->init.find[NS_FIND_SPURIOUS].count, 1);
-	assert_int_equal(c->resp.find[NS_FIND_ACK_LOST].count, 1);
+	assert_int_equal(ns_an_finding(&c->init, NS_FIND_LOST)->count, 1);
+	assert_int_equal(ns_an_finding(&c->init, NS_FIND_OOO)->count, 1);
+	assert_int_equal(ns_an_finding(&c->init, NS_FIND_RETRANS)->count, 1);
+	assert_int_equal(ns_an_finding(&c->init, NS_FIND_SPURIOUS)->count, 1);
+	assert_int_equal(ns_an_finding(&c->resp, NS_FIND_ACK_LOST)->count, 1);
 	assert_true(c->init.rtx[0].acked);
 	/* Zeek: a content gap in the client's data, retransmitted client data */
 	assert_non_null(strchr(c->history, 'G'));
@@ -346,7 +351,7 @@ static void test_reset_by_responder(void **state)
 	assert_string_equal(ns_an_conn_state(c), "RSTR");
 	assert_string_equal(c->history, "ShADr");
 	/* a RST's zero window is not a zero-window advertisement */
-	assert_int_equal(c->resp.find[NS_FIND_ZERO_WINDOW].count, 0);
+	assert_int_equal(ns_an_finding(&c->resp, NS_FIND_ZERO_WINDOW)->count, 0);
 }
 
 static void test_refused(void **state)
@@ -681,10 +686,10 @@ static void test_syn_fin_retransmission(void **state)
 			 NS_AN_RETRANSMISSION);
 	cap_end(&k);
 	const struct ns_an_conn *c = only(&k);
-	assert_int_equal(c->init.find[NS_FIND_RETRANS].count, 2);
-	assert_int_equal(c->resp.find[NS_FIND_RETRANS].count, 1);
-	assert_int_equal(c->init.find[NS_FIND_OOO].count, 0);
-	assert_int_equal(c->resp.find[NS_FIND_OOO].count, 0);
+	assert_int_equal(ns_an_finding(&c->init, NS_FIND_RETRANS)->count, 2);
+	assert_int_equal(ns_an_finding(&c->resp, NS_FIND_RETRANS)->count, 1);
+	assert_int_equal(ns_an_finding(&c->init, NS_FIND_OOO)->count, 0);
+	assert_int_equal(ns_an_finding(&c->resp, NS_FIND_OOO)->count, 0);
 	assert_int_equal(c->init.nrtx, 2);
 	assert_int_equal(c->init.rtx[0].tcpflags, SYN);
 	assert_int_equal(c->init.rtx[1].tcpflags, FIN);
@@ -721,8 +726,8 @@ static void test_spurious_boundary_and_order(void **state)
 			 NS_AN_OUT_OF_ORDER);
 	cap_end(&k);
 	const struct ns_an_conn *c = only(&k);
-	assert_int_equal(c->init.find[NS_FIND_SPURIOUS].count, 1);
-	assert_int_equal(c->init.find[NS_FIND_OOO].count, 1);
+	assert_int_equal(ns_an_finding(&c->init, NS_FIND_SPURIOUS)->count, 1);
+	assert_int_equal(ns_an_finding(&c->init, NS_FIND_OOO)->count, 1);
 	assert_true(c->init.rtx[0].spurious);
 }
 
@@ -768,9 +773,9 @@ static void test_injected_rst_before_synack(void **state)
 	const struct ns_an_conn *c = only(&k);
 	assert_int_equal(c->resp.isn, 5000);
 	assert_int_equal(c->resp.unique_bytes, 100);
-	assert_int_equal(c->resp.find[NS_FIND_LOST].count, 0);
-	assert_int_equal(c->resp.find[NS_FIND_RETRANS].count, 0);
-	assert_int_equal(c->resp.find[NS_FIND_OOO].count, 0);
+	assert_int_equal(ns_an_finding(&c->resp, NS_FIND_LOST)->count, 0);
+	assert_int_equal(ns_an_finding(&c->resp, NS_FIND_RETRANS)->count, 0);
+	assert_int_equal(ns_an_finding(&c->resp, NS_FIND_OOO)->count, 0);
 }
 
 /* ---- unique bytes: a hole filled late is new data, once ---- */

@@ -472,6 +472,7 @@ static struct slab *slab_new(struct ns_an *an)
 static struct conn *conn_alloc(struct ns_an *an)
 {
 #ifdef NS_EXACT_ALLOC
+	(void)an;
 	return calloc(1, sizeof(struct conn));
 #else
 	struct conn *c = an->free_conns;
@@ -502,6 +503,7 @@ static void free_conn(struct ns_an *an, struct conn *c)
 	free_dir(&c->pub.init);
 	free_dir(&c->pub.resp);
 #ifdef NS_EXACT_ALLOC
+	(void)an;
 	free(c);
 #else
 	c->next = an->free_conns;

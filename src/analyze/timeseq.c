@@ -36,6 +36,7 @@ struct ts_pool {
 	struct pool_slab *slabs;
 };
 
+#ifndef NS_EXACT_ALLOC
 static unsigned shift_of(size_t bytes)
 {
 	unsigned s = POOL_MIN_SHIFT;
@@ -44,7 +45,6 @@ static unsigned shift_of(size_t bytes)
 	return s;
 }
 
-#ifndef NS_EXACT_ALLOC
 /* What is left of a slab goes to the free lists, largest pieces first. */
 static void pool_spill_rest(struct ts_pool *pl)
 {

@@ -52,6 +52,8 @@ src_libnetsift_a_SOURCES += src/output/html.h src/output/html.c src/output/html_
 	src/analyze/timeseq.h src/analyze/timeseq.c
 # Keyed hashing (SipHash-1-3, per-process key) for every table indexed by packet fields.
 src_libnetsift_a_SOURCES += src/nshash.c
+# Memory on transparent huge pages (the analysis's connection slabs, the report's record).
+src_libnetsift_a_SOURCES += src/hugemap.c src/hugemap.h
 # analyze diagnoses (issue 19)
 src_libnetsift_a_SOURCES += src/analyze/diagnose.c src/analyze/diagnose.h
 # Streams and several inputs (issue 14): polled pipes, gzip/zstd/lz4 through

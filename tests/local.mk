@@ -162,7 +162,7 @@ tests_unit_test_analyze_SOURCES = tests/unit/test_analyze.c tests/unit/unit.h \
 	src/analyze/analyze.c src/analyze/analyze.h src/analyze/analyze_verdict.c src/analyze/analyze_report.h \
 	src/output/json_analysis.c src/output/table_analysis.c \
 	src/output/json_packet.c src/output/select.c \
-	src/outbuf.c src/outbuf.h
+	src/outbuf.c src/outbuf.h src/hugemap.c src/hugemap.h
 tests_unit_test_analyze_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/src
 tests_unit_test_analyze_LDADD = $(UNIT_LDADD)
 endif

@@ -13,6 +13,7 @@
  */
 #include "analyze.h"
 #include "diagnose.h"
+#include "hugemap.h"
 #include "nshash.h"
 
 #include <ctype.h>
@@ -116,7 +117,7 @@ struct conn {
  * With NS_EXACT_ALLOC (configure --enable-exact-alloc) every connection is
  * its own heap block of its exact size, freed when it ends, so ASan sees an
  * access past one connection or after its end. */
-#define SLAB_BYTES (2u << 20)
+#define SLAB_BYTES NS_HUGE_PAGE
 #define SLAB_FIRST 8u
 
 struct slab {
@@ -415,30 +416,13 @@ static void free_dir(struct ns_an_dir *d)
 #define SLAB_CONNS ((SLAB_BYTES - sizeof(struct slab)) / sizeof(struct conn))
 
 #ifndef NS_EXACT_ALLOC
-/* SLAB_BYTES aligned to SLAB_BYTES, so that the kernel can back it with one
- * transparent huge page (asked for with MADV_HUGEPAGE): a connection's
- * first touch of its memory, not the work done with it, was the larger
- * part of analysing many short connections (one page fault, and on a
- * virtual machine one host fault, per 4 KiB). */
+/* One transparent huge page, populated: a connection's first touch of its
+ * memory, not the work done with it, was the larger part of analysing many
+ * short connections (one page fault, and on a virtual machine one host
+ * fault, per 4 KiB). */
 static struct slab *slab_map(void)
 {
-	uint8_t *m = mmap(NULL, 2 * SLAB_BYTES, PROT_READ | PROT_WRITE,
-			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (m == MAP_FAILED)
-		return NULL;
-	uintptr_t at = ((uintptr_t)m + SLAB_BYTES - 1) & ~(uintptr_t)(SLAB_BYTES - 1);
-	uint8_t *a = (uint8_t *)at;
-	if (a > m)
-		munmap(m, (size_t)(a - m));
-	if (a + SLAB_BYTES < m + 2 * SLAB_BYTES)
-		munmap(a + SLAB_BYTES, (size_t)(m + 2 * SLAB_BYTES - (a + SLAB_BYTES)));
-#ifdef MADV_HUGEPAGE
-	madvise(a, SLAB_BYTES, MADV_HUGEPAGE);   /* a hint: 4 KiB pages without it */
-#endif
-#ifdef MADV_POPULATE_WRITE
-	madvise(a, SLAB_BYTES, MADV_POPULATE_WRITE);
-#endif
-	return (struct slab *)a;
+	return ns_map_huge(SLAB_BYTES, true);
 }
 
 static struct slab *slab_new(struct ns_an *an)

@@ -1,6 +1,7 @@
 /* timeseq: per-packet records of connections for drawing (timeseq.h). */
 #include "analyze/timeseq.h"
 #include "analyze/analyze.h"
+#include "hugemap.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,7 @@
 #define POOL_MIN_SHIFT 6
 #define POOL_MAX_SHIFT 20
 #define POOL_NCLASS (POOL_MAX_SHIFT - POOL_MIN_SHIFT + 1)
-#define POOL_SLAB (2u << 20)
+#define POOL_SLAB NS_HUGE_PAGE
 #define POOL_FIRST_SLAB (64u << 10)   /* a small capture pays for 64 KiB, not 2 MiB */
 
 struct pool_slab {
@@ -62,13 +63,9 @@ static bool pool_slab_new(struct ts_pool *pl)
 	size_t bytes = pl->slabs ? POOL_SLAB : POOL_FIRST_SLAB;
 
 	if (pl->slabs) {
-		void *m = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (m == MAP_FAILED)
+		/* populated: it is carved front to back */
+		if (!(sl = ns_map_huge(bytes, true)))
 			return false;
-#ifdef MADV_HUGEPAGE
-		(void)madvise(m, bytes, MADV_HUGEPAGE);   /* a hint: 4 KiB pages without it */
-#endif
-		sl = m;
 		sl->mapped = true;
 	} else if (!(sl = malloc(bytes))) {
 		return false;
@@ -99,15 +96,8 @@ static void *pool_get(struct ts_pool *pl, size_t bytes, size_t *got)
 	size_t size = (size_t)1 << s;
 
 	*got = size;
-	if (s > POOL_MAX_SHIFT) {
-		void *m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (m == MAP_FAILED)
-			return NULL;
-#ifdef MADV_HUGEPAGE
-		(void)madvise(m, size, MADV_HUGEPAGE);
-#endif
-		return m;
-	}
+	if (s > POOL_MAX_SHIFT)   /* not populated: half of it waits for growth */
+		return ns_map_huge(size, false);
 	void **head = &pl->free[s - POOL_MIN_SHIFT];
 	if (*head) {
 		void *b = *head;

@@ -448,10 +448,7 @@ static void pkt_clear(struct pcapng_pkt *pkt)
 	pkt->data = NULL;
 	pkt->direction = 0;
 	pkt->has_pidtid = pkt->has_proc = false;
-	pkt->task.pid = pkt->task.tid = pkt->task.uid = 0;
-	pkt->task.cgroup_id = 0;
-	memset(pkt->task.comm, 0, sizeof(pkt->task.comm));
-	pkt->task.proc = NULL;
+	pkt->task = (struct ns_task){ 0 };
 }
 
 int pcapng_next(struct pcapng_reader *r, struct pcapng_pkt *pkt)

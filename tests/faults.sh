@@ -87,6 +87,10 @@ else
 	}
 	alloc_loop "read" read -o json -e "$events" --analysis -w "$tmp/alloc.pcapng" "$td/http-graceful.pcapng"
 	alloc_loop "analyze" analyze -o json --acks "$td/http-graceful.pcap"
+	# the diagnoses' own records (retransmission series, zero-window
+	# probes, answers after a reset) and their sentences: a failure there
+	# once made a report with less in it, exit 0
+	alloc_loop "analyze diagnoses" analyze -o json "$td/dx-recv-stall.pcap" "$td/reset-midtransfer.pcap" "$td/zero-window.pcap"
 	alloc_loop "read fragments" read -o table -e "$events" "$td/dns-frag.pcap"
 	# flagged packets (--analysis) and flows inside a tunnel (their encap
 	# list): a failure there once lost flags or the tunnel silently, exit 0

@@ -480,6 +480,7 @@ static void free_conn(struct ns_an *an, struct conn *c)
 	free(c->pub.acks);
 	free(c->pub.ack_frames);
 	free(c->pub.encap);
+	an->nomem += ns_dx_nomem(&c->pub);
 	ns_dx_free(&c->pub);
 	for (int i = 0; i < 2; i++)
 		if (c->d[i].segs != c->d[i].inl)

@@ -83,6 +83,8 @@ struct dx_side {
 	uint64_t ack_hi_frame, ack_hi_ts;
 	/* its segments the peer ACKed or SACKed: the largest and the latest */
 	uint16_t pass_max_iplen;
+	uint32_t nomem;                /* its allocations that failed (ns_dx_nomem); here,
+					  it fills what alignment left */
 	uint64_t pass_max_frame;
 	uint64_t pass_last_frame;
 	uint16_t pass_last_iplen;
@@ -132,6 +134,7 @@ struct ns_dx {
 	/* conclusion: diag[] (NS_DX_MAX_DIAG) allocated at the first diagnosis,
 	 * most connections have none (1.3 KiB less per connection in the table) */
 	uint32_t ndiag;
+	uint32_t nomem;          /* allocations for diagnoses and texts that failed */
 	struct ns_dx_diag *diag;
 	bool heap;               /* calloc'd by dx_of, not the engine's (ns_dx_attach) */
 	int near;
@@ -171,11 +174,11 @@ static struct ns_dx *dx_of(struct ns_an_conn *c)
 }
 
 /* s's rare block, allocated at the first need; NULL if out of memory (what
- * it would hold is not kept: the diagnoses say less). */
+ * it would hold is not kept: the diagnoses say less, and the run says so). */
 static struct dx_rare *rare(struct dx_side *s)
 {
-	if (!s->rare)
-		s->rare = calloc(1, sizeof(*s->rare));
+	if (!s->rare && !(s->rare = calloc(1, sizeof(*s->rare))))
+		s->nomem++;
 	return s->rare;
 }
 
@@ -254,8 +257,10 @@ static void segment(struct dx_side *s, const struct ns_tcp *t, uint32_t aflags, 
 		if (s->nser == s->capser) {
 			uint32_t cap = s->capser ? 2 * s->capser : 2;
 			struct dx_series *n = realloc(s->ser, cap * sizeof(*n));
-			if (!n)
+			if (!n) {
+				s->nomem++;
 				return;
+			}
 			s->ser = n;
 			s->capser = cap;
 		}
@@ -698,8 +703,10 @@ static struct ns_dx_diag *diag_new(struct ns_dx *x, const char *kind, int from, 
 {
 	if (x->ndiag == NS_DX_MAX_DIAG)
 		return NULL;
-	if (!x->diag && !(x->diag = malloc(NS_DX_MAX_DIAG * sizeof(*x->diag))))
-		return NULL;    /* out of memory: this diagnosis is not made */
+	if (!x->diag && !(x->diag = malloc(NS_DX_MAX_DIAG * sizeof(*x->diag)))) {
+		x->nomem++;     /* out of memory: this diagnosis is not made */
+		return NULL;
+	}
 	struct ns_dx_diag *d = &x->diag[x->ndiag++];
 	memset(d, 0, sizeof(*d));
 	d->kind = kind;
@@ -1214,10 +1221,12 @@ static void vantage(struct ns_dx *x, const struct ns_an_conn *c)
 		}
 	}
 	x->near = near;
-	if (b.len)
-		x->vantage = sb_take(&b);
-	else
+	if (b.len || b.oom) {
+		if (!(x->vantage = sb_take(&b)))
+			x->nomem++;
+	} else {
 		free(b.s);
+	}
 }
 
 /* A series whose first transmission left the ring (long windows): the
@@ -1273,8 +1282,19 @@ void ns_dx_conclude(struct ns_an_conn *c, uint64_t capture_last_ts)
 			continue;
 		struct sb b = { 0 };
 		write_series(&b, c, side, end_ts);
-		x->series[side] = sb_take(&b);
+		if (!(x->series[side] = sb_take(&b)))
+			x->nomem++;
 	}
+	for (uint32_t i = 0; i < x->ndiag; i++)
+		if (!x->diag[i].text)
+			x->nomem++;   /* made, but its sentence could not be */
+}
+
+uint32_t ns_dx_nomem(const struct ns_an_conn *c)
+{
+	const struct ns_dx *x = c->dx;
+
+	return x ? x->nomem + x->s[0].nomem + x->s[1].nomem : 0;
 }
 
 void ns_dx_free(struct ns_an_conn *c)

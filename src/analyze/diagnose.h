@@ -41,6 +41,9 @@ void ns_dx_icmp(struct ns_an_conn *c, int side, const struct ns_packet *p, uint6
 		uint64_t ts);
 /* The connection is over; capture_last_ts: the capture's last packet so far. */
 void ns_dx_conclude(struct ns_an_conn *c, uint64_t capture_last_ts);
+/* Allocations for c's diagnoses that failed (what they would have held is
+ * missing: the engine adds them to ns_an_nomem). */
+uint32_t ns_dx_nomem(const struct ns_an_conn *c);
 /* Frees what the record holds, and the record unless the engine gave it. */
 void ns_dx_free(struct ns_an_conn *c);
 /* The record in storage of the engine's (its connection slab: no malloc per

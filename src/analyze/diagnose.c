@@ -21,6 +21,12 @@
 
 #define DX_RING 16               /* recent first transmissions remembered per side
 				  * (older ones: from the engine's records at the end) */
+/* Of those, kept in the connection's record; the rest are allocated when a
+ * side sends a fifth. Most sides of short connections send three (SYN,
+ * request, FIN): 576 bytes a side that every connection held in the table
+ * touched, and first touches of memory are most of what analysing many
+ * short connections costs. */
+#define DX_RING_INLINE 4
 #define DX_SERIES 16             /* retransmitted segments described per side */
 #define DX_TX 16                 /* transmissions kept per series */
 #define SERIES_IN_VERDICT 3     /* series told in full per side */
@@ -67,7 +73,8 @@ struct dx_rare {
 };
 
 struct dx_side {
-	struct dx_orig ring[DX_RING];
+	struct dx_orig ring[DX_RING_INLINE];
+	struct dx_orig *ring_more;     /* DX_RING - DX_RING_INLINE, at the first need */
 	uint32_t ring_n, ring_pos;
 	struct dx_series *ser;   /* grown on demand up to DX_SERIES: most connections have none */
 	uint32_t nser, capser;
@@ -225,12 +232,43 @@ static void series_tx(struct dx_series *r, uint64_t frame, uint64_t ts)
 	}
 }
 
+/* The ring's entry i (< ring_n), wherever it is kept. */
+static const struct dx_orig *ring_get(const struct dx_side *s, uint32_t i)
+{
+	return i < DX_RING_INLINE ? &s->ring[i] : &s->ring_more[i - DX_RING_INLINE];
+}
+
+static struct dx_orig *ring_at(struct dx_side *s, uint32_t i)
+{
+	return (struct dx_orig *)ring_get(s, i);
+}
+
 static const struct dx_orig *ring_find(const struct dx_side *s, uint32_t seq, uint8_t ctl)
 {
-	for (uint32_t i = 0; i < s->ring_n; i++)
-		if (s->ring[i].seq == seq && s->ring[i].ctl == ctl)
-			return &s->ring[i];
+	for (uint32_t i = 0; i < s->ring_n; i++) {
+		const struct dx_orig *o = ring_get(s, i);
+		if (o->seq == seq && o->ctl == ctl)
+			return o;
+	}
 	return NULL;
+}
+
+/* Where the next first transmission goes: the oldest is overwritten once
+ * the ring is full. Out of memory for its outer part, the ring holds
+ * DX_RING_INLINE (counted). */
+static struct dx_orig *ring_push(struct dx_side *s)
+{
+	if (s->ring_pos == DX_RING_INLINE && !s->ring_more &&
+	    !(s->ring_more = malloc((DX_RING - DX_RING_INLINE) * sizeof(*s->ring_more)))) {
+		s->nomem++;
+		s->ring_pos = 0;
+	}
+	uint32_t cap = s->ring_more ? DX_RING : DX_RING_INLINE;
+	struct dx_orig *n = ring_at(s, s->ring_pos);
+	s->ring_pos = (s->ring_pos + 1) % cap;
+	if (s->ring_n < cap)
+		s->ring_n++;
+	return n;
 }
 
 static void segment(struct dx_side *s, const struct ns_tcp *t, uint32_t aflags, uint64_t frame,
@@ -243,12 +281,8 @@ static void segment(struct dx_side *s, const struct ns_tcp *t, uint32_t aflags, 
 	const struct dx_orig *o = ring_find(s, t->seq, ctl);
 	bool again = (aflags & NS_AN_ANY_RETRANS) || r || (o && o->end == end);
 	if (!again) {
-		struct dx_orig *n = &s->ring[s->ring_pos];
-		*n = (struct dx_orig){ t->seq, end, frame, ts, iplen, ctl, df, false,
-				       (t->flags & NS_TCP_ACK) != 0, 0, 0 };
-		s->ring_pos = (s->ring_pos + 1) % DX_RING;
-		if (s->ring_n < DX_RING)
-			s->ring_n++;
+		*ring_push(s) = (struct dx_orig){ t->seq, end, frame, ts, iplen, ctl, df, false,
+						  (t->flags & NS_TCP_ACK) != 0, 0, 0 };
 		return;
 	}
 	if (!r) {
@@ -297,7 +331,7 @@ static void acked(struct dx_side *s, const struct ns_tcp *t, uint64_t frame, uin
 		}
 	}
 	for (uint32_t i = 0; i < s->ring_n; i++) {
-		struct dx_orig *o = &s->ring[i];
+		struct dx_orig *o = ring_at(s, i);
 		if (!o->ack_frame && seq_le(o->end, t->ack)) {
 			o->ack_frame = frame;
 			o->ack_ts = ts;
@@ -930,8 +964,8 @@ static bool rule_one_way(struct ns_dx *x, const struct ns_an_conn *c)
 			/* the last of our segments the peer acknowledged */
 			const struct dx_orig *got = NULL;
 			for (uint32_t i = 0; i < s->ring_n && o->ack_set; i++)
-				if (s->ring[i].end == o->ack_hi)
-					got = &s->ring[i];
+				if (ring_get(s, i)->end == o->ack_hi)
+					got = ring_get(s, i);
 			sb_add(&b, "One-way loss, %s to %s, past the capture point: nothing the %s sent ",
 			       who(c, side), who(c, !side), who(c, side));
 			if (got)
@@ -1312,6 +1346,8 @@ void ns_dx_free(struct ns_an_conn *c)
 	free(x->s[1].ser);
 	free(x->s[0].rare);
 	free(x->s[1].rare);
+	free(x->s[0].ring_more);
+	free(x->s[1].ring_more);
 	if (x->heap)
 		free(x);
 	c->dx = NULL;

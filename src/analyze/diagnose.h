@@ -50,7 +50,7 @@ void ns_dx_free(struct ns_an_conn *c);
  * connection): NS_DX_BYTES zeroed bytes aligned as uint64_t, owned by the
  * caller and valid until ns_dx_free(c). Without it, the first ns_dx_packet
  * allocates one. */
-#define NS_DX_BYTES 2312u
+#define NS_DX_BYTES 1176u
 void ns_dx_attach(struct ns_an_conn *c, void *mem);
 
 /* Report (valid after ns_dx_conclude, in the engine's callback). */

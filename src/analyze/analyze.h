@@ -327,10 +327,10 @@ size_t ns_an_active(const struct ns_an *an);
  * idle longest, which is handed to the callback with evicted set. A
  * connection without findings takes about NS_AN_CONN_BYTES (measured: peak
  * RSS of 1M less 500k connections of tests/bench/mkflows, handshake and
- * a request each: 1,906 MiB per 500k), so the default keeps the engine's
- * connection memory near 1 GiB. */
+ * a request each: 1,362 MiB per 500k), so the default keeps the engine's
+ * connection memory near 0.7 GiB. */
 #define NS_AN_DEFAULT_MAX_CONNS 262144u
-#define NS_AN_CONN_BYTES 3997u
+#define NS_AN_CONN_BYTES 2856u
 void ns_an_set_max_conns(struct ns_an *an, size_t max);
 
 /* ---- one engine of several (analyze --threads, src/analyze/an_threads.c) ----

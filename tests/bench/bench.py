@@ -17,22 +17,63 @@ OURS = (JSON, TABLE, FLOWS, ANALYZE, ANALYZE_T2, REPORT)
 PEERS = (LOOP, TCPDUMP, "tshark -n -r", TCPTRACE, "tshark -z conv,tcp")
 
 
+CEILING = float("nan")  # what all CPUs at once do, in units of the fastest (cpu_speeds)
 CLOCK = "wall"   # --clock: "cpu" times user+system CPU seconds (a shared machine)
+# --pin: the CPU every single-threaded run is bound to (None: not bound).
+# The CPUs of a virtual machine need not be equally fast (this one's second
+# runs compute at ~0.6 of its first: cpu_speeds()); unbound, each run lands
+# on either and a median mixes them. Bound, all tools compared share one CPU.
+PIN = None
+THREADED = set()  # names of the commands that run on several CPUs: never bound
+
+# a fixed amount of pure computation, for cpu_speeds()
+SPIN = "s = 0\nfor i in range(3000000):\n    s += i * i\n"
 
 
-def run_once(argv):
+def bind(cpus):
+    return lambda: os.sched_setaffinity(0, cpus)
+
+
+def run_once(argv, cpus=None):
     """Run argv with stdout to /dev/null; return (seconds, peak RSS KiB, exit code).
     Seconds are wall time, or with --clock cpu the child's user+system time,
     which other load on the machine barely moves (all tools compared are
-    single-threaded)."""
+    single-threaded). cpus: the set of CPUs it may run on (None: any)."""
     with open(os.devnull, "wb") as null:
         t0 = time.perf_counter()
-        p = subprocess.Popen(argv, stdout=null, stderr=subprocess.DEVNULL)
+        p = subprocess.Popen(argv, stdout=null, stderr=subprocess.DEVNULL,
+                             preexec_fn=bind(cpus) if cpus else None)
         _, status, ru = os.wait4(p.pid, 0)
         dt = time.perf_counter() - t0
     if CLOCK == "cpu":
         dt = ru.ru_utime + ru.ru_stime
     return dt, ru.ru_maxrss, os.waitstatus_to_exitcode(status)
+
+
+def cpu_speeds():
+    """How fast each CPU computes, alone and with all busy at once: the same
+    pure-Python loop bound to one CPU (best of 3 alone), then one copy bound
+    to each CPU, all started together. Returns (fastest CPU, {cpu: speed
+    alone relative to the fastest}, ceiling): the ceiling is the work all
+    CPUs do at once in units of the fastest alone, an upper bound on what
+    any program gains from running on all of them (threads included)."""
+    cpus = sorted(os.sched_getaffinity(0))
+    argv = [sys.executable, "-c", SPIN]
+    alone = {}
+    for c in cpus:
+        alone[c] = min(run_once(argv, {c})[0] for _ in range(3))
+    fast = min(alone, key=alone.get)
+    best = None
+    for _ in range(3):
+        t0 = time.perf_counter()
+        procs = {subprocess.Popen(argv, preexec_fn=bind({c})).pid: c for c in cpus}
+        took = {}
+        while procs:
+            pid, _ = os.wait()
+            took[procs.pop(pid)] = time.perf_counter() - t0
+        ceil = sum(alone[fast] / t for t in took.values())
+        best = ceil if best is None else max(best, ceil)
+    return fast, {c: alone[fast] / t for c, t in alone.items()}, best
 
 
 def count_packets(pcaploop, cap):
@@ -44,11 +85,13 @@ def bench(cmds, reps):
     """Median and minimum seconds and the peak RSS (KiB) of each command."""
     times = {name: [] for name, _ in cmds}
     rss = {name: 0 for name, _ in cmds}
+    def cpus(name):
+        return None if PIN is None or name in THREADED else {PIN}
     for name, argv in cmds:              # one untimed run each: warm the page cache
-        run_once(argv)
+        run_once(argv, cpus(name))
     for _ in range(reps):
         for name, argv in cmds:          # alternate tools within each repetition
-            dt, kib, rc = run_once(argv)
+            dt, kib, rc = run_once(argv, cpus(name))
             if rc != 0:
                 print(f"warning: {name} exited {rc}", file=sys.stderr)
             times[name].append(dt)
@@ -108,7 +151,8 @@ def targets(med):
     v = speedup(med, ANALYZE_T2, ANALYZE)
     if v == v:
         met = v >= 1.7 if CLOCK == "wall" else None
-        out.append(("analyze --threads 2 >= 1.7x --threads 1", f"{v:.2f}x", met))
+        out.append(("analyze --threads 2 >= 1.7x --threads 1",
+                    f"{v:.2f}x (ceiling {CEILING:.2f}x)", met))
     out.append(("flows-only --threads 2 >= 1.7x", "read has no --threads", False))
     # the HTML report: the analysis plus recording and drawing (issue 15)
     v = speedup(med, REPORT, ANALYZE)
@@ -194,11 +238,22 @@ def main():
     ap.add_argument("--flows", type=int, default=1000000, help="concurrent connections")
     ap.add_argument("--collide-conns", type=int, default=40000)
     ap.add_argument("--clock", choices=("wall", "cpu"), default="wall")
+    ap.add_argument("--pin", choices=("fastest", "none"), default="fastest",
+                    help="bind single-threaded runs to the fastest CPU (default) or not")
     args = ap.parse_args()
-    global CLOCK
+    global CLOCK, PIN, CEILING
     CLOCK = args.clock
     print(f"times: {'user+system CPU' if CLOCK == 'cpu' else 'wall-clock'} seconds; "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    fast, speed, CEILING = cpu_speeds()
+    print("CPU speed alone, relative to the fastest: " +
+          ", ".join(f"CPU {c} {v:.2f}" for c, v in sorted(speed.items())) +
+          f"; all {len(speed)} busy at once do {CEILING:.2f}x the work of the fastest alone"
+          " (no speed-up from threads can exceed this here)")
+    if args.pin == "fastest":
+        PIN = fast
+        print(f"single-threaded runs bound to CPU {fast}; --threads runs use every CPU")
+    THREADED.update({ANALYZE_T2})
     full = os.path.join(args.capdir, "bench.pcap")
     cut = os.path.join(args.capdir, "bench-s128.pcap")
     double = os.path.join(args.capdir, "bench-x2.pcap")

@@ -70,7 +70,8 @@ void cmd_read_usage(FILE *fp)
 		"                       default: the CPUs available); reading, decoding, -w,\n"
 		"                       flows, DNS and --analysis stay on one; the output is\n"
 		"                       byte for byte that of --threads 1. Other formats,\n"
-		"                       standard input and pipes use one thread\n"
+		"                       -e without packet events, standard input and pipes\n"
+		"                       use one thread\n"
 		"  -v, --verbose        print frame counts to standard error at the end (one\n"
 		"                       level: -vv is a usage error; --stats is the same)\n"
 		"  -q, --quiet          no progress line on standard error\n"
@@ -309,8 +310,8 @@ static void report(void *arg, const char *msg)
  * hold back. */
 static bool threads_apply(const struct read_opts *o, const struct pipeline *p)
 {
-	if (!p->emit || p->out.fmt != &ns_output_json)
-		return false;
+	if (!p->emit || p->out.fmt != &ns_output_json || !(p->events & NS_EV_PACKET_ALL))
+		return false;   /* nothing to hand over without packet events (flows only) */
 	for (size_t i = 0; i < o->in.nfiles; i++) {
 		struct stat st;
 		if (strcmp(o->in.files[i], "-") == 0 || stat(o->in.files[i], &st) != 0 ||

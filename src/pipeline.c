@@ -337,6 +337,11 @@ out:
 void pipeline_end_source(struct pipeline *p)
 {
 	/* the end of the input (all files, read as one capture) */
+	/* --threads: every frame is in; what consumers write from here on
+	 * (the flows still open, thousands at once) goes straight out, as
+	 * with one thread, instead of growing a batch */
+	if (p->rt)
+		ns_rt_end(p->rt);
 	if (p->reasm) {
 		ns_reasm_flush(p->reasm);
 		p->st.reasm = *ns_reasm_stats(p->reasm);

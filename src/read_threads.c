@@ -88,6 +88,7 @@ struct ns_rt {
 	unsigned idle;           /* workers waiting on work_cv */
 	bool reader_waits;       /* the reader waits on done_cv */
 	bool stop;
+	bool ended;              /* ns_rt_end ran */
 	int err;                 /* errno of the first failed write */
 	uint64_t bytes_written;
 	uint64_t gen;            /* outbuf generations handed out (see outbuf.h) */
@@ -410,6 +411,9 @@ fail:
 
 void ns_rt_end(struct ns_rt *t)
 {
+	if (t->ended)
+		return;
+	t->ended = true;
 	ns_rt_sync(t);
 	stop_workers(t);
 	t->stdout_ob->written += t->bytes_written;

@@ -27,7 +27,8 @@ unsigned ns_rt_frame(struct ns_rt *t, enum ns_linktype lt, const uint8_t *data,
  * a write error shows in p->ob->err. */
 void ns_rt_sync(struct ns_rt *t);
 /* The last batch written, the workers stopped; p->ob and p->out.ob are
- * standard output's outbuf again, with its err set by the batches' writes. */
+ * standard output's outbuf again, with its err set by the batches' writes.
+ * At the end of the input (pipeline_end_source); again is a no-op. */
 void ns_rt_end(struct ns_rt *t);
 /* After ns_rt_end. */
 void ns_rt_free(struct ns_rt *t);

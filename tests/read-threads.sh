@@ -5,7 +5,8 @@
 # with --threads 1 and with --threads 2, 3 and 4, and compare standard output,
 # standard error (-v: the frame and flow counts) and exit status; then -e
 # selections, a filter, --analysis, -c, several files as one capture (many
-# batches), a broken input after good ones, output closed early (| head -1),
+# batches), a broken input after good ones, output closed early (| head -1)
+# or failing (/dev/full),
 # the formats and inputs that stay on one thread, and the option's usage
 # errors. Exit 1 on the first difference, with its diff.
 set -u
@@ -80,6 +81,15 @@ for n in 1 2 3; do
 	[ "$(cat "$tmp/h$n.rc")" = 0 ] || fail "read --threads $n | head -1: exit $(cat "$tmp/h$n.rc")"
 	[ -s "$tmp/h$n.err" ] && fail "read --threads $n | head -1: $(cat "$tmp/h$n.err")"
 	cmp -s "$tmp/h1" "$tmp/h$n" || fail "read --threads $n | head -1 differs"
+done
+
+# A failed write (a full disk): the same message and exit status 1.
+for n in 1 2 3; do
+	"$NETSIFT" read --threads "$n" -q -o json "$@" >/dev/full 2>"$tmp/full$n.err"
+	rc=$?
+	[ "$rc" = 1 ] || fail "read --threads $n >/dev/full: exit $rc, not 1"
+	grep -q "write error: No space left on device" "$tmp/full$n.err" ||
+		fail "read --threads $n >/dev/full: $(cat "$tmp/full$n.err")"
 done
 
 # What stays on one thread gives the same output too: the table (its -ttt

@@ -320,7 +320,7 @@ int pipeline_packet(struct pipeline *p, struct ns_source *src,
 	} else if (p->emit) {
 		p->st.emitted++;
 		if (p->rt)
-			p->st.events += ns_rt_frame(p->rt, src->lt, data, caplen, ctx, sel);
+			p->st.events += ns_rt_frame(p->rt, src->lt, data, caplen, ctx, pkt, sel);
 		else
 			p->st.events += p->out.fmt->packet(&p->out, pkt, data + caplen, sel);
 	}

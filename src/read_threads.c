@@ -20,6 +20,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,10 +28,10 @@
 
 #include "output/output.h"
 
-#define BATCH_FRAMES 1024                 /* frames with events per batch */
-#define BATCH_DATA ((size_t)1 << 20)      /* captured bytes per batch */
-#define BATCH_BYTES ((size_t)1 << 20)     /* consumers' bytes per batch */
-#define OUT_CAP ((size_t)2 << 20)         /* first size of a rendered batch */
+#define BATCH_FRAMES 256                  /* frames with events per batch */
+#define BATCH_DATA ((size_t)512 << 10)    /* captured bytes per batch */
+#define BATCH_BYTES ((size_t)512 << 10)   /* consumers' bytes per batch */
+#define OUT_CAP ((size_t)1 << 20)         /* first size of a rendered batch */
 #define MAX_SLOTS 32
 
 struct rt_frame {
@@ -81,7 +82,8 @@ struct ns_rt {
 	/* batch sequence numbers; batch s is in slot s % nslots */
 	uint64_t fill;           /* the one the reader fills */
 	uint64_t submitted;      /* those below are ready or further */
-	uint64_t claimed;        /* those below are being or were rendered */
+	_Atomic uint64_t claimed; /* those below are being or were rendered (the
+				   * reader reads it without the mutex) */
 	uint64_t written;        /* those below are written: their slots are free */
 	bool writing;            /* a thread is writing one */
 	/* who sleeps: wake-ups are system calls, made only when one does */
@@ -106,6 +108,13 @@ static void render(struct ns_rt *t, struct renderer *r, struct rt_batch *b, uint
 	struct outbuf *ob = &b->out;
 	size_t prev = 0;
 
+	if (b->nframes == 0) {
+		/* all rendered by the reader already: its bytes are the batch */
+		struct outbuf tmp = b->out;
+		b->out = b->bytes;
+		b->bytes = tmp;
+		return;
+	}
 	ob->len = 0;
 	ob->gen = gen;
 	r->out.ob = ob;
@@ -247,12 +256,13 @@ static void submit(struct ns_rt *t)
 	pthread_mutex_unlock(&t->mu);
 }
 
-unsigned ns_rt_frame(struct ns_rt *t, enum ns_linktype lt, const uint8_t *data,
-		     uint32_t caplen, const struct ns_ctx *ctx, uint32_t sel)
+/* A frame handed over: its bytes and what decoding them again needs. */
+static void defer(struct ns_rt *t, struct rt_batch *b, enum ns_linktype lt,
+		  const uint8_t *data, uint32_t caplen, const struct ns_ctx *ctx, uint32_t sel)
 {
-	struct rt_batch *b = slot_of(t, t->fill);
 	struct rt_frame *f;
 
+	(void)t;
 	if (b->dcap - b->dlen < caplen) {
 		size_t cap = b->dcap ? b->dcap : BATCH_DATA;
 		uint8_t *nd;
@@ -273,11 +283,30 @@ unsigned ns_rt_frame(struct ns_rt *t, enum ns_linktype lt, const uint8_t *data,
 	f->lt = (uint8_t)lt;
 	memcpy(b->data + b->dlen, data, caplen);
 	b->dlen += caplen;
+}
+
+unsigned ns_rt_frame(struct ns_rt *t, enum ns_linktype lt, const uint8_t *data,
+		     uint32_t caplen, const struct ns_ctx *ctx, const struct ns_packet *pkt,
+		     uint32_t sel)
+{
+	struct rt_batch *b = slot_of(t, t->fill);
+	struct pipeline *p = t->p;
+	unsigned n;
+
+	if (atomic_load_explicit(&t->claimed, memory_order_relaxed) < t->submitted) {
+		/* The workers are behind (a batch waits for one): render it here,
+		 * in its place among the batch's bytes, as one thread does,
+		 * rather than copy it for them. */
+		n = p->out.fmt->packet(&p->out, pkt, data + caplen, sel);
+	} else {
+		defer(t, b, lt, data, caplen, ctx, sel);
+		/* as out_json_packet_out counts: the IP event, the transport event */
+		n = (unsigned)((sel & (NS_EV_IPV4 | NS_EV_IPV6)) != 0) +
+		    (unsigned)((sel & ~(uint32_t)(NS_EV_IPV4 | NS_EV_IPV6)) != 0);
+	}
 	if (b->nframes == BATCH_FRAMES || b->dlen >= BATCH_DATA || b->bytes.len >= BATCH_BYTES)
 		submit(t);
-	/* as out_json_packet_out counts: the IP event, the transport event */
-	return (unsigned)((sel & (NS_EV_IPV4 | NS_EV_IPV6)) != 0) +
-	       (unsigned)((sel & ~(uint32_t)(NS_EV_IPV4 | NS_EV_IPV6)) != 0);
+	return n;
 }
 
 void ns_rt_sync(struct ns_rt *t)

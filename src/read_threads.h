@@ -17,12 +17,14 @@ struct ns_rt;
  * p->ob given, empty) gets the batches in order. NULL when out of memory
  * or a thread cannot start (p is then unchanged). */
 struct ns_rt *ns_rt_new(unsigned nthreads, struct pipeline *p);
-/* The frame just dissected (data, caplen, its link type and its ctx with the
- * direction decided) yields the packet events sel: rendered later, in its
- * place among what consumers write. Returns the number of events, as the
- * format's packet() would. */
+/* The frame just dissected into pkt (data, caplen, its link type and its
+ * ctx with the direction decided) yields the packet events sel: rendered
+ * later by a worker, or now when the workers are behind, in its place among
+ * what consumers write. Returns the number of events, as the format's
+ * packet() does. */
 unsigned ns_rt_frame(struct ns_rt *t, enum ns_linktype lt, const uint8_t *data,
-		     uint32_t caplen, const struct ns_ctx *ctx, uint32_t sel);
+		     uint32_t caplen, const struct ns_ctx *ctx, const struct ns_packet *pkt,
+		     uint32_t sel);
 /* Everything so far written to standard output (before an error message);
  * a write error shows in p->ob->err. */
 void ns_rt_sync(struct ns_rt *t);

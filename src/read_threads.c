@@ -15,7 +15,9 @@
  * standard output strictly in that order, by whichever thread finished the
  * next one to write; a slot is free again once written, so memory is bounded
  * and the reader waits (rendering a batch itself meanwhile) when every slot
- * is in use. */
+ * is in use. While a batch waits for a worker, the reader renders the frames
+ * it reads itself, into the batch's bytes as consumers do (no copy, no
+ * second decode), so a slow worker costs little more than one thread. */
 #include "read_threads.h"
 
 #include <errno.h>
@@ -103,7 +105,7 @@ static struct rt_batch *slot_of(struct ns_rt *t, uint64_t seq)
 
 /* ---- rendering ---- */
 
-static void render(struct ns_rt *t, struct renderer *r, struct rt_batch *b, uint64_t gen)
+static void render(struct renderer *r, struct rt_batch *b, uint64_t gen)
 {
 	struct outbuf *ob = &b->out;
 	size_t prev = 0;
@@ -130,7 +132,6 @@ static void render(struct ns_rt *t, struct renderer *r, struct rt_batch *b, uint
 			r->out.fmt->packet(&r->out, r->pkt, data + f->caplen, f->sel);
 	}
 	ob_mem(ob, b->bytes.buf + prev, b->bytes.len - prev);
-	(void)t;
 }
 
 static int write_all(int fd, const char *buf, size_t len)
@@ -185,7 +186,7 @@ static void render_next(struct ns_rt *t, struct renderer *r)
 
 	b->state = SLOT_RENDERING;
 	pthread_mutex_unlock(&t->mu);
-	render(t, r, b, gen);
+	render(r, b, gen);
 	pthread_mutex_lock(&t->mu);
 	b->state = SLOT_DONE;
 	write_ready(t);
@@ -257,12 +258,11 @@ static void submit(struct ns_rt *t)
 }
 
 /* A frame handed over: its bytes and what decoding them again needs. */
-static void defer(struct ns_rt *t, struct rt_batch *b, enum ns_linktype lt,
-		  const uint8_t *data, uint32_t caplen, const struct ns_ctx *ctx, uint32_t sel)
+static void defer(struct rt_batch *b, enum ns_linktype lt, const uint8_t *data,
+		  uint32_t caplen, const struct ns_ctx *ctx, uint32_t sel)
 {
 	struct rt_frame *f;
 
-	(void)t;
 	if (b->dcap - b->dlen < caplen) {
 		size_t cap = b->dcap ? b->dcap : BATCH_DATA;
 		uint8_t *nd;
@@ -299,7 +299,7 @@ unsigned ns_rt_frame(struct ns_rt *t, enum ns_linktype lt, const uint8_t *data,
 		 * rather than copy it for them. */
 		n = p->out.fmt->packet(&p->out, pkt, data + caplen, sel);
 	} else {
-		defer(t, b, lt, data, caplen, ctx, sel);
+		defer(b, lt, data, caplen, ctx, sel);
 		/* as out_json_packet_out counts: the IP event, the transport event */
 		n = (unsigned)((sel & (NS_EV_IPV4 | NS_EV_IPV6)) != 0) +
 		    (unsigned)((sel & ~(uint32_t)(NS_EV_IPV4 | NS_EV_IPV6)) != 0);

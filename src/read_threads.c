@@ -162,6 +162,8 @@ static void write_ready(struct ns_rt *t)
 		t->writing = true;
 		pthread_mutex_unlock(&t->mu);
 		if (!err)
+			err = b->out.err;   /* rendered text lost for want of memory */
+		if (!err)
 			err = write_all(t->stdout_ob->fd, b->out.buf, b->out.len);
 		pthread_mutex_lock(&t->mu);
 		if (err && !t->err)
@@ -249,6 +251,9 @@ static void take_slot(struct ns_rt *t)
 static void submit(struct ns_rt *t)
 {
 	pthread_mutex_lock(&t->mu);
+	/* what consumers wrote was lost (outbuf.c: no memory to grow it) */
+	if (slot_of(t, t->fill)->bytes.err && !t->err)
+		t->err = slot_of(t, t->fill)->bytes.err;
 	slot_of(t, t->fill)->state = SLOT_READY;
 	t->submitted = ++t->fill;
 	if (t->idle)
@@ -257,8 +262,9 @@ static void submit(struct ns_rt *t)
 	pthread_mutex_unlock(&t->mu);
 }
 
-/* A frame handed over: its bytes and what decoding them again needs. */
-static void defer(struct rt_batch *b, enum ns_linktype lt, const uint8_t *data,
+/* A frame handed over: its bytes and what decoding them again needs.
+ * false when its bytes do not fit and no more memory is to be had. */
+static bool defer(struct rt_batch *b, enum ns_linktype lt, const uint8_t *data,
 		  uint32_t caplen, const struct ns_ctx *ctx, uint32_t sel)
 {
 	struct rt_frame *f;
@@ -270,7 +276,7 @@ static void defer(struct rt_batch *b, enum ns_linktype lt, const uint8_t *data,
 			cap *= 2;
 		nd = realloc(b->data, cap);
 		if (!nd)
-			abort();   /* as outbuf's memory mode: no partial output */
+			return false;
 		b->data = nd;
 		b->dcap = cap;
 	}
@@ -283,6 +289,7 @@ static void defer(struct rt_batch *b, enum ns_linktype lt, const uint8_t *data,
 	f->lt = (uint8_t)lt;
 	memcpy(b->data + b->dlen, data, caplen);
 	b->dlen += caplen;
+	return true;
 }
 
 unsigned ns_rt_frame(struct ns_rt *t, enum ns_linktype lt, const uint8_t *data,
@@ -293,13 +300,13 @@ unsigned ns_rt_frame(struct ns_rt *t, enum ns_linktype lt, const uint8_t *data,
 	struct pipeline *p = t->p;
 	unsigned n;
 
-	if (atomic_load_explicit(&t->claimed, memory_order_relaxed) < t->submitted) {
-		/* The workers are behind (a batch waits for one): render it here,
-		 * in its place among the batch's bytes, as one thread does,
-		 * rather than copy it for them. */
+	/* The workers are behind (a batch waits for one), or the frame cannot
+	 * be copied: render it here, in its place among the batch's bytes, as
+	 * one thread does. */
+	if (atomic_load_explicit(&t->claimed, memory_order_relaxed) < t->submitted ||
+	    !defer(b, lt, data, caplen, ctx, sel)) {
 		n = p->out.fmt->packet(&p->out, pkt, data + caplen, sel);
 	} else {
-		defer(b, lt, data, caplen, ctx, sel);
 		/* as out_json_packet_out counts: the IP event, the transport event */
 		n = (unsigned)((sel & (NS_EV_IPV4 | NS_EV_IPV6)) != 0) +
 		    (unsigned)((sel & ~(uint32_t)(NS_EV_IPV4 | NS_EV_IPV6)) != 0);
@@ -370,7 +377,7 @@ static void stop_workers(struct ns_rt *t)
 	t->stop = true;
 	pthread_cond_broadcast(&t->work_cv);
 	pthread_mutex_unlock(&t->mu);
-	for (unsigned i = 0; i < t->nworkers; i++)
+	for (unsigned i = 0; t->w && i < t->nworkers; i++)
 		if (t->w[i].started) {
 			pthread_join(t->w[i].th, NULL);
 			t->w[i].started = false;

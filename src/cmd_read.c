@@ -22,6 +22,9 @@
 #include "analyze/analyze.h"
 #include "cli_common.h"
 #include "output/output.h"
+#include "read_threads.h"
+#include "analyze/an_threads.h"
+#include <sys/stat.h>
 
 void cmd_read_usage(FILE *fp)
 {
@@ -63,6 +66,12 @@ void cmd_read_usage(FILE *fp)
 		"      --community-id-seed N  seed of the Community ID (0-65535, default 0)\n"
 		"  -w, --write FILE     write the frames that passed the filter to FILE (pcapng);\n"
 		"                       events are then printed only if -o is given\n"
+		"      --threads N      render the JSON packet events on N threads (1 to %d,\n"
+		"                       default: the CPUs available); reading, decoding, -w,\n"
+		"                       flows, DNS and --analysis stay on one; the output is\n"
+		"                       byte for byte that of --threads 1. Other formats,\n"
+		"                       -e without packet events, standard input and pipes\n"
+		"                       use one thread\n"
 		"  -v, --verbose        print frame counts to standard error at the end (one\n"
 		"                       level: -vv is a usage error; --stats is the same)\n"
 		"  -q, --quiet          no progress line on standard error\n"
@@ -70,7 +79,8 @@ void cmd_read_usage(FILE *fp)
 		"      --version        print the version\n"
 		"  -h, --help           show this help\n"
 		"\n"
-		"Events (see netsift-events(7)):\n ", ns_output_names(NS_OUT_EVENTS));
+		"Events (see netsift-events(7)):\n ", ns_output_names(NS_OUT_EVENTS),
+		NS_MAX_THREADS);
 	for (size_t i = 0, col = 1; i < ns_nevents; i++) {
 		size_t w = strlen(ns_events[i].name) + 1;
 		if (!ns_events[i].available)
@@ -94,7 +104,7 @@ void cmd_read_usage(FILE *fp)
 }
 
 enum { OPT_LOCAL = 256, OPT_ANALYSIS, OPT_CID, OPT_CID_SEED, OPT_SCHEMA, OPT_TIME_PREC, OPT_UTC,
-       OPT_MERGE, OPT_VERSION };
+       OPT_MERGE, OPT_VERSION, OPT_THREADS };
 
 static const struct option long_opts[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -115,6 +125,7 @@ static const struct option long_opts[] = {
 	{ "verbose", no_argument,      NULL, 'v' },
 	{ "read",   required_argument, NULL, 'r' },
 	{ "merge",  no_argument,       NULL, OPT_MERGE },
+	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ "quiet",  no_argument,       NULL, 'q' },
 	{ "version", no_argument,      NULL, OPT_VERSION },
 	{ "help",   no_argument,       NULL, 'h' },
@@ -138,6 +149,7 @@ struct read_opts {
 	const char *schema;      /* --schema, NULL: netsift */
 	unsigned tcount;         /* -t given this many times */
 	bool nano, utc;          /* --time-precision=nano, --utc */
+	unsigned threads;        /* --threads, 0: the CPUs available */
 };
 
 #define usage_error(...) ns_cli_usage("read", __VA_ARGS__)
@@ -215,6 +227,14 @@ static int parse_opts(int argc, char **argv, struct read_opts *o)
 		case OPT_UTC:
 			o->utc = true;
 			break;
+		case OPT_THREADS: {
+			uint64_t v;
+			if (ns_cli_parse_u64(optarg, 1, NS_MAX_THREADS, &v) < 0)
+				return usage_error("--threads needs a number from 1 to %d: %s",
+						   NS_MAX_THREADS, optarg);
+			o->threads = (unsigned)v;
+			break;
+		}
 		case OPT_SCHEMA:
 			if (strcmp(optarg, "netsift") != 0 && strcmp(optarg, "tracee") != 0)
 				return usage_error("unknown schema '%s' (%s)", optarg,
@@ -281,6 +301,24 @@ static void report(void *arg, const char *msg)
 {
 	(void)arg;
 	fprintf(stderr, "netsift read: %s\n", msg);
+}
+
+/* --threads: only JSON packet events are rendered on other threads (the
+ * table's -ttt and -ttttt times depend on the previous line; the Tracee
+ * schema is left as it is), and only from regular files: a pipe or standard
+ * input shows each packet as it arrives (inputs.c), which batches would
+ * hold back. */
+static bool threads_apply(const struct read_opts *o, const struct pipeline *p)
+{
+	if (!p->emit || p->out.fmt != &ns_output_json || !(p->events & NS_EV_PACKET_ALL))
+		return false;   /* nothing to hand over without packet events (flows only) */
+	for (size_t i = 0; i < o->in.nfiles; i++) {
+		struct stat st;
+		if (strcmp(o->in.files[i], "-") == 0 || stat(o->in.files[i], &st) != 0 ||
+		    !S_ISREG(st.st_mode))
+			return false;
+	}
+	return true;
 }
 
 static void fatal(struct read_opts *o, const char *msg)
@@ -371,6 +409,11 @@ int cmd_read(int argc, char **argv)
 		}
 	}
 
+	/* --threads N: packet events rendered by N-1 workers and the reader */
+	unsigned nthreads = o.threads ? o.threads : ns_cpus_available();
+	if (nthreads > 1 && threads_apply(&o, &p))
+		p.rt = ns_rt_new(nthreads, &p);   /* NULL: one thread, as --threads 1 */
+
 	/* all files are one capture: one pipeline, ended once */
 	struct ns_inputs_opts io = {
 		.cmd = "read", .merge = o.merge, .name_files = o.in.nfiles > 1,
@@ -380,6 +423,8 @@ int cmd_read(int argc, char **argv)
 		failed = true;
 	pipeline_end_source(&p);
 	pipeline_finish(&p);
+	ns_rt_free(p.rt);
+	p.rt = NULL;
 	ns_flowout_free(flowout);
 	/* not silently: events above lack what did not fit in memory */
 	if (!failed && p.st.analysis_nomem) {

@@ -71,3 +71,5 @@ netsift_SOURCES += src/live/procinfo.c src/live/procinfo.h
 endif
 # analyze --threads (issue 16): one reader, workers owning connections by hash
 src_libnetsift_a_SOURCES += src/analyze/an_threads.c src/analyze/an_threads.h
+# read --threads N: packet events rendered by workers, in order (src/read_threads.c)
+src_libnetsift_a_SOURCES += src/read_threads.c src/read_threads.h

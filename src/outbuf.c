@@ -63,8 +63,18 @@ void ob_make_room(struct outbuf *ob, size_t n)
 		while (cap - ob->len < n)
 			cap *= 2;
 		nb = realloc(ob->buf, cap);
-		if (!nb)
-			abort();
+		if (!nb) {
+			/* as a failed write (read --threads batches): what was
+			 * buffered is lost and ob->err says so; the caller's
+			 * reservation fits the emptied buffer */
+			if (!ob->err)
+				ob->err = ENOMEM;
+			ob->len = 0;
+			ob->gen++;
+			if (ob->cap < n)
+				abort();
+			return;
+		}
 		ob->buf = nb;
 		ob->cap = cap;
 		return;

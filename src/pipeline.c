@@ -9,6 +9,7 @@
 
 #include "output/output.h"
 #include "reader/pcapng.h"
+#include "read_threads.h"
 
 #define LINKTYPE_RAW 101
 #define FILTER_SNAPLEN 262144
@@ -318,7 +319,10 @@ int pipeline_packet(struct pipeline *p, struct ns_source *src,
 		p->st.unselected++;
 	} else if (p->emit) {
 		p->st.emitted++;
-		p->st.events += p->out.fmt->packet(&p->out, pkt, data + caplen, sel);
+		if (p->rt)
+			p->st.events += ns_rt_frame(p->rt, src->lt, data, caplen, ctx, pkt, sel);
+		else
+			p->st.events += p->out.fmt->packet(&p->out, pkt, data + caplen, sel);
 	}
 	/* ---- FLOW HOOK: later stages (flow tracker, DNS) see the packet here ---- */
 	p->cur_data = data;
@@ -333,6 +337,11 @@ out:
 void pipeline_end_source(struct pipeline *p)
 {
 	/* the end of the input (all files, read as one capture) */
+	/* --threads: every frame is in; what consumers write from here on
+	 * (the flows still open, thousands at once) goes straight out, as
+	 * with one thread, instead of growing a batch */
+	if (p->rt)
+		ns_rt_end(p->rt);
 	if (p->reasm) {
 		ns_reasm_flush(p->reasm);
 		p->st.reasm = *ns_reasm_stats(p->reasm);
@@ -354,5 +363,14 @@ void pipeline_finish(struct pipeline *p)
 		p->reasm = NULL;
 	}
 	ns_out_close(&p->out);
+	if (p->rt)
+		ns_rt_end(p->rt);   /* the last batch out: p->ob is standard output's again */
+	ob_flush(p->ob);
+}
+
+void pipeline_sync(struct pipeline *p)
+{
+	if (p->rt)
+		ns_rt_sync(p->rt);
 	ob_flush(p->ob);
 }

@@ -24,6 +24,7 @@
 #include "flow/reasm.h"
 
 struct pcapng_writer;
+struct ns_rt;
 struct pipeline;
 struct bpf_program;  /* libpcap's; kept opaque so this header can be included
 			next to <linux/bpf.h> (both define struct bpf_insn) */
@@ -112,6 +113,9 @@ struct pipeline {
 	const uint8_t *cur_data;
 	uint32_t cur_caplen;
 	enum ns_linktype cur_lt;
+	/* read --threads N (src/read_threads.c): packet events are rendered by
+	 * workers; NULL renders them here */
+	struct ns_rt *rt;
 };
 
 /* Output goes to ob as JSON; a command picks another format with
@@ -135,6 +139,9 @@ void pipeline_end_source(struct pipeline *p);
 /* End of all input: consumers finish, the output format is closed and the
  * output flushed. */
 void pipeline_finish(struct pipeline *p);
+/* Everything emitted so far goes out now (before an error message, or
+ * when a streaming input waits): with --threads, every batch written. */
+void pipeline_sync(struct pipeline *p);
 /* Is the run over (-c reached, or stdout gone)? */
 bool pipeline_done(const struct pipeline *p);
 

@@ -515,3 +515,8 @@ EXTRA_DIST += tests/fuzz/coverage.sh
 # The start the test scripts share (defaults, the binary check, tmp removed
 # at exit, ok/bad counters; sourced, not a test).
 EXTRA_DIST += tests/common.sh
+
+# read --threads: packet events rendered on several threads, byte for byte
+# those of one thread
+TESTS += tests/read-threads.sh
+EXTRA_DIST += tests/read-threads.sh

@@ -233,7 +233,9 @@ struct pktfmt {
  * all) was a tenth of `read -o json`. Direct-mapped, keyed by the whole
  * address, so a hit is always the text the address formats to. */
 #define ADDR_CACHE 64
-static struct addr_text {
+/* Per thread, as the two caches below: read --threads renders on several
+ * (src/read_threads.c). */
+static _Thread_local struct addr_text {
 	struct ns_addr a;
 	uint8_t len;             /* 0: empty slot */
 	char q[QADDR_MAX];
@@ -796,7 +798,7 @@ static void put_proto_icmp(struct outbuf *ob, const struct pktfmt *f, bool v6)
  * fields only, which a capture file leaves at zero for every packet: it is
  * rendered once and copied while they stay the same. */
 #define ENV_MAX (256 + 6 * NS_COMM_MAX + OJ_PROCCTX_MAX)
-static struct {
+static _Thread_local struct {
 	bool ok;
 	struct ns_task task;     /* what text was rendered from */
 	size_t len;
@@ -807,7 +809,7 @@ static struct {
  * rendered once per file. A path is at most PATH_MAX bytes, each at most 6
  * escaped. */
 #define FILE_MAX (16 + 6 * PATH_MAX)
-static struct {
+static _Thread_local struct {
 	const char *src;
 	size_t len;
 	char text[FILE_MAX + 32];    /* + the slack of p_copy */

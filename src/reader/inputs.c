@@ -20,7 +20,7 @@ static void on_idle(void *arg)
 {
 	struct pipeline *p = arg;
 
-	ob_flush(p->ob);
+	pipeline_sync(p);
 	if (p->writer)
 		pcapng_writer_flush(p->writer);
 }
@@ -160,7 +160,7 @@ struct reading {
 
 static void fail(struct reading *rd, const char *msg)
 {
-	ob_flush(rd->p->ob);
+	pipeline_sync(rd->p);
 	if (rd->pr.shown) {
 		fputs("\r\033[K", stderr);
 		rd->pr.shown = false;

@@ -106,8 +106,15 @@ cmp -s "$tmp/p1" "$tmp/p2" || fail "read --threads 2 - differs from --threads 1"
 [ -s "$tmp/w.out" ] && fail "read --threads 2 -w printed events"
 same -q -v -o json "$tmp/w.pcapng"
 
-# usage: 1 to 64
-for bad in 0 65 x ""; do
+# the default is one thread; 0 is the CPUs available: both give --threads 1's bytes
+"$NETSIFT" read -q -o json "$cap" >"$tmp/d1" || fail "read without --threads"
+"$NETSIFT" read --threads 1 -q -o json "$cap" >"$tmp/d2" || fail "read --threads 1"
+cmp -s "$tmp/d1" "$tmp/d2" || fail "read without --threads differs from --threads 1"
+"$NETSIFT" read --threads 0 -q -o json "$cap" >"$tmp/d1" || fail "read --threads 0"
+cmp -s "$tmp/d1" "$tmp/d2" || fail "read --threads 0 differs from --threads 1"
+
+# usage: 0 to 64
+for bad in -1 65 x ""; do
 	"$NETSIFT" read --threads "$bad" "$cap" >/dev/null 2>"$tmp/err"
 	[ $? = 2 ] || fail "read --threads '$bad' is not a usage error"
 	grep -q -- "--threads" "$tmp/err" || fail "read --threads '$bad': no message naming it"

@@ -55,8 +55,16 @@ cap=$(ls "$TOP_SRCDIR"/testdata/*.pcap | head -1)
 "$NETSIFT" analyze --threads 2 -o json - <"$cap" >"$tmp/p2" || fail "analyze - (two threads)"
 cmp -s "$tmp/p1" "$tmp/p2" || fail "analyze --threads 2 - differs from --threads 1"
 
-# usage: 1 to 64
-for bad in 0 65 x ""; do
+# the default is one thread; 0 is the CPUs available (a number that starts
+# workers on any machine with two or more): both give --threads 1's bytes
+"$NETSIFT" analyze --threads 1 -o json "$cap" >"$tmp/f1" || fail "analyze --threads 1"
+"$NETSIFT" analyze -o json "$cap" >"$tmp/d" || fail "analyze without --threads"
+cmp -s "$tmp/f1" "$tmp/d" || fail "analyze without --threads differs from --threads 1"
+"$NETSIFT" analyze --threads 0 -o json "$cap" >"$tmp/d" || fail "analyze --threads 0"
+cmp -s "$tmp/f1" "$tmp/d" || fail "analyze --threads 0 differs from --threads 1"
+
+# usage: 0 to 64
+for bad in -1 65 x ""; do
 	"$NETSIFT" analyze --threads "$bad" "$TOP_SRCDIR/testdata/$(ls "$TOP_SRCDIR/testdata" | grep -m1 '\.pcap$')" \
 		>/dev/null 2>"$tmp/err"
 	[ $? = 2 ] || fail "--threads '$bad' is not a usage error"

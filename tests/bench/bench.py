@@ -244,8 +244,8 @@ def main():
     ap.add_argument("--flows", type=int, default=1000000, help="concurrent connections")
     ap.add_argument("--collide-conns", type=int, default=40000)
     ap.add_argument("--clock", choices=("wall", "cpu"), default="wall")
-    ap.add_argument("--pin", choices=("fastest", "none"), default="fastest",
-                    help="bind single-threaded runs to the fastest CPU (default) or not")
+    ap.add_argument("--pin", choices=("fastest", "none"), default="none",
+                    help="bind single-threaded runs to the fastest CPU, or not (default)")
     args = ap.parse_args()
     global CLOCK, PIN, CEILING
     CLOCK = args.clock

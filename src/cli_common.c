@@ -1,9 +1,39 @@
 /* Option values shared by the commands: see cli_common.h. */
 #include <errno.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli_common.h"
+
+unsigned ns_cpus_available(void)
+{
+	cpu_set_t set;
+	int n;
+
+	if (sched_getaffinity(0, sizeof(set), &set) != 0)
+		return 1;
+	n = CPU_COUNT(&set);
+	if (n < 1)
+		return 1;
+	return n > NS_MAX_THREADS ? NS_MAX_THREADS : (unsigned)n;
+}
+
+int ns_cli_threads(const char *cmd, const char *arg, unsigned *out)
+{
+	uint64_t v;
+
+	if (ns_cli_parse_u64(arg, 0, NS_MAX_THREADS, &v) < 0)
+		return ns_cli_usage(cmd, "--threads needs a number from 0 to %d: %s",
+				    NS_MAX_THREADS, arg);
+	*out = (unsigned)v;
+	return 0;
+}
+
+unsigned ns_cli_nthreads(unsigned n)
+{
+	return n ? n : ns_cpus_available();
+}
 
 int ns_cli_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {

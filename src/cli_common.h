@@ -10,7 +10,15 @@
  * Returns 0, or -1 (out untouched). */
 int ns_cli_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 
-#endif
+/* --threads N of read and analyze: 0 to NS_MAX_THREADS, 0 meaning the CPUs
+ * available. ns_cli_threads: 0, or 2 after the usage message (*out
+ * untouched). ns_cli_nthreads: the number of threads N asks for. */
+#define NS_MAX_THREADS 64
+int ns_cli_threads(const char *cmd, const char *arg, unsigned *out);
+unsigned ns_cli_nthreads(unsigned n);
+/* The CPUs this process may run on (sched_getaffinity), at least 1, at most
+ * NS_MAX_THREADS. */
+unsigned ns_cpus_available(void);
 
 /* ---- inputs and filter, tcpdump's way (read, analyze) ----
  * `-r FILE` (repeatable): the arguments after the options are the filter
@@ -45,3 +53,5 @@ void ns_cli_in_free(struct ns_cli_in *in);
 int ns_cli_verbose(const char *cmd, bool *v);
 /* getopt_long returned '?' (opterr = 0): one usage line; returns 2. */
 int ns_cli_bad_option(const char *cmd, char **argv, int optind, int optopt);
+
+#endif

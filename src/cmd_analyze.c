@@ -261,14 +261,10 @@ static int parse_opts(int argc, char **argv, struct an_opts *o)
 			o->max_conns = (size_t)v;
 			break;
 		}
-		case OPT_THREADS: {
-			uint64_t v;
-			if (ns_cli_parse_u64(optarg, 0, NS_MAX_THREADS, &v) < 0)
-				return ns_cli_usage("analyze", "--threads needs a number from 0 to %d: %s",
-						    NS_MAX_THREADS, optarg);
-			o->threads = (unsigned)v;
+		case OPT_THREADS:
+			if (ns_cli_threads("analyze", optarg, &o->threads) != 0)
+				return NS_EXIT_USAGE;
 			break;
-		}
 		case 'f':
 			if ((rc = ns_cli_set_f(&o->in, optarg)))
 				return rc;
@@ -400,7 +396,7 @@ int cmd_analyze(int argc, char **argv)
 		o.fmt->input_begin(&p.out);
 	/* --threads: the text and JSON reports (the others draw from every
 	 * packet, or are Zeek's: one thread) */
-	unsigned nthreads = o.threads ? o.threads : ns_cpus_available();
+	unsigned nthreads = ns_cli_nthreads(o.threads);
 	if (nthreads > 1 && !zrun.zk && (o.fmt == &ns_output_json || o.fmt == &ns_output_table)) {
 		if (ob_init(&rob, out_fd, OB_DEFAULT_CAP) == 0) {
 			p.out.ob = &rob;

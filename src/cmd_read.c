@@ -23,7 +23,6 @@
 #include "cli_common.h"
 #include "output/output.h"
 #include "read_threads.h"
-#include "analyze/an_threads.h"
 #include <sys/stat.h>
 
 void cmd_read_usage(FILE *fp)
@@ -228,14 +227,10 @@ static int parse_opts(int argc, char **argv, struct read_opts *o)
 		case OPT_UTC:
 			o->utc = true;
 			break;
-		case OPT_THREADS: {
-			uint64_t v;
-			if (ns_cli_parse_u64(optarg, 0, NS_MAX_THREADS, &v) < 0)
-				return usage_error("--threads needs a number from 0 to %d: %s",
-						   NS_MAX_THREADS, optarg);
-			o->threads = (unsigned)v;
+		case OPT_THREADS:
+			if (ns_cli_threads("read", optarg, &o->threads) != 0)
+				return NS_EXIT_USAGE;
 			break;
-		}
 		case OPT_SCHEMA:
 			if (strcmp(optarg, "netsift") != 0 && strcmp(optarg, "tracee") != 0)
 				return usage_error("unknown schema '%s' (%s)", optarg,
@@ -411,7 +406,7 @@ int cmd_read(int argc, char **argv)
 	}
 
 	/* --threads N: packet events rendered by N-1 workers and the reader */
-	unsigned nthreads = o.threads ? o.threads : ns_cpus_available();
+	unsigned nthreads = ns_cli_nthreads(o.threads);
 	if (nthreads > 1 && threads_apply(&o, &p))
 		p.rt = ns_rt_new(nthreads, &p);   /* NULL: one thread, as --threads 1 */
 

@@ -35,7 +35,6 @@
 #include <errno.h>
 #include <malloc.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,19 +123,6 @@ struct ns_ant {
 	uint64_t evicted, nomem;
 	_Atomic int out_err;       /* the report's output failed (EPIPE: stop reading) */
 };
-
-unsigned ns_cpus_available(void)
-{
-	cpu_set_t set;
-	int n;
-
-	if (sched_getaffinity(0, sizeof(set), &set) != 0)
-		return 1;
-	n = CPU_COUNT(&set);
-	if (n < 1)
-		return 1;
-	return n > NS_MAX_THREADS ? NS_MAX_THREADS : (unsigned)n;
-}
 
 /* ---- the rings ---- */
 

@@ -9,15 +9,9 @@
 
 #include "pipeline.h"
 
-#define NS_MAX_THREADS 64
-
 enum ns_ant_format { NS_ANT_JSON, NS_ANT_TEXT };
 
 struct ns_ant;
-
-/* The CPUs this process may run on (sched_getaffinity), at least 1, at most
- * NS_MAX_THREADS: the default of --threads. */
-unsigned ns_cpus_available(void);
 
 /* nworkers >= 2. out: the report's output (its input_begin already run);
  * max_conns as for ns_an_set_max_conns, shared out among the workers.

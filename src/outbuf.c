@@ -25,9 +25,26 @@ void ob_free(struct outbuf *ob)
 	ob->cap = ob->len = 0;
 }
 
+int ob_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	size_t off = 0;
+
+	while (off < len) {
+		ssize_t n = write(fd, p + off, len - off);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno;
+		}
+		off += (size_t)n;
+	}
+	return 0;
+}
+
 int ob_flush(struct outbuf *ob)
 {
-	size_t off = 0;
+	int err;
 
 	ob->gen++;
 	if (ob->err) {
@@ -38,16 +55,10 @@ int ob_flush(struct outbuf *ob)
 		ob->gen--;       /* memory mode keeps the bytes */
 		return 0;
 	}
-	while (off < ob->len) {
-		ssize_t n = write(ob->fd, ob->buf + off, ob->len - off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			ob->err = errno;
-			ob->len = 0;
-			return -1;
-		}
-		off += (size_t)n;
+	if ((err = ob_write_all(ob->fd, ob->buf, ob->len)) != 0) {
+		ob->err = err;
+		ob->len = 0;
+		return -1;
 	}
 	ob->written += ob->len;
 	ob->len = 0;

@@ -35,6 +35,9 @@ void ob_free(struct outbuf *ob);
 /* Write out everything buffered. Returns 0, or -1 with ob->err set. With fd -1
  * the buffer is kept (tests read it); the caller must not overfill it. */
 int ob_flush(struct outbuf *ob);
+/* write(2) all of buf to fd, again after EINTR: 0, or the errno that
+ * stopped it. */
+int ob_write_all(int fd, const void *buf, size_t len);
 /* Slow path of the inline writers: make room for n bytes (n <= cap). */
 void ob_make_room(struct outbuf *ob, size_t n);
 

@@ -20,14 +20,13 @@
  * second decode), so a slow worker costs little more than one thread. */
 #include "read_threads.h"
 
-#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "output/json.h"
 #include "output/output.h"
 
 #define BATCH_FRAMES 256                  /* frames with events per batch */
@@ -134,22 +133,6 @@ static void render(struct renderer *r, struct rt_batch *b, uint64_t gen)
 	ob_mem(ob, b->bytes.buf + prev, b->bytes.len - prev);
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	size_t off = 0;
-
-	while (off < len) {
-		ssize_t n = write(fd, buf + off, len - off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return errno;
-		}
-		off += (size_t)n;
-	}
-	return 0;
-}
-
 /* Write the batches that are next in order and rendered, unless another
  * thread is at it (it writes them then). Called with the mutex held. */
 static void write_ready(struct ns_rt *t)
@@ -164,7 +147,7 @@ static void write_ready(struct ns_rt *t)
 		if (!err)
 			err = b->out.err;   /* rendered text lost for want of memory */
 		if (!err)
-			err = write_all(t->stdout_ob->fd, b->out.buf, b->out.len);
+			err = ob_write_all(t->stdout_ob->fd, b->out.buf, b->out.len);
 		pthread_mutex_lock(&t->mu);
 		if (err && !t->err)
 			t->err = err;
@@ -307,9 +290,7 @@ unsigned ns_rt_frame(struct ns_rt *t, enum ns_linktype lt, const uint8_t *data,
 	    !defer(b, lt, data, caplen, ctx, sel)) {
 		n = p->out.fmt->packet(&p->out, pkt, data + caplen, sel);
 	} else {
-		/* as out_json_packet_out counts: the IP event, the transport event */
-		n = (unsigned)((sel & (NS_EV_IPV4 | NS_EV_IPV6)) != 0) +
-		    (unsigned)((sel & ~(uint32_t)(NS_EV_IPV4 | NS_EV_IPV6)) != 0);
+		n = out_json_packet_nevents(sel);   /* as the worker will write */
 	}
 	if (b->nframes == BATCH_FRAMES || b->dlen >= BATCH_DATA || b->bytes.len >= BATCH_BYTES)
 		submit(t);

@@ -22,6 +22,13 @@ unsigned out_json_packet(struct outbuf *ob, const struct ns_packet *pkt,
 			 const uint8_t *end, uint32_t sel);
 
 /* The records of the format (its struct ns_output is in json.c). */
+/* The events out_json_packet_out writes for the selection sel: the IP
+ * event, the transport event. */
+static inline unsigned out_json_packet_nevents(uint32_t sel)
+{
+	return (unsigned)((sel & (NS_EV_IPV4 | NS_EV_IPV6)) != 0) +
+	       (unsigned)((sel & ~(uint32_t)(NS_EV_IPV4 | NS_EV_IPV6)) != 0);
+}
 unsigned out_json_packet_out(struct ns_out *o, const struct ns_packet *pkt,
 			     const uint8_t *end, uint32_t sel);
 /* net_flow_tcp_begin / net_flow_tcp_end, with the names d gives the ends. */

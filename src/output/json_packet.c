@@ -973,7 +973,6 @@ unsigned out_json_packet_out(struct ns_out *o, const struct ns_packet *pkt,
 {
 	struct outbuf *ob = o->ob;
 	struct pktfmt f;
-	unsigned n = 0;
 	uint32_t tr = sel & ~(uint32_t)(NS_EV_IPV4 | NS_EV_IPV6);
 
 	if (!sel)
@@ -987,15 +986,11 @@ unsigned out_json_packet_out(struct ns_out *o, const struct ns_packet *pkt,
 			ns_community_id(o->cid_seed, &t, cid);
 		f.cid = cid;
 	}
-	if (sel & (NS_EV_IPV4 | NS_EV_IPV6)) {
+	if (sel & (NS_EV_IPV4 | NS_EV_IPV6))
 		event_ip(ob, &f);
-		n++;
-	}
-	if (tr) {
+	if (tr)
 		event_transport(ob, &f, tr);
-		n++;
-	}
-	return n;
+	return out_json_packet_nevents(sel);
 }
 
 unsigned out_json_packet(struct outbuf *ob, const struct ns_packet *pkt,

@@ -51,3 +51,34 @@ summary() {  # WHAT
 	echo "$* $pass passed, $fail failed"
 	[ "$fail" -eq 0 ]
 }
+
+# same_threads SUB ARGS...: netsift SUB with --threads 1 and with 2, 3 and 4
+# (after the subcommand) gives the same standard output, standard error and
+# exit status (tests/threads.sh, tests/read-threads.sh). On the first
+# difference: its diff, a FAIL line, exit 1. Adds the threaded runs to $runs.
+same_threads() {
+	st_sub=$1
+	shift
+	"$NETSIFT" "$st_sub" --threads 1 "$@" >"$tmp/one" 2>"$tmp/one.err"
+	st_rc1=$?
+	for st_n in 2 3 4; do
+		"$NETSIFT" "$st_sub" --threads "$st_n" "$@" >"$tmp/many" 2>"$tmp/many.err"
+		st_rcn=$?
+		runs=$((runs + 1))
+		st_what="netsift $st_sub --threads $st_n $*"
+		if ! cmp -s "$tmp/one" "$tmp/many"; then
+			diff "$tmp/one" "$tmp/many" | head -20
+			echo "FAIL: $st_what differs from --threads 1"
+			exit 1
+		fi
+		if [ "$st_rc1" != "$st_rcn" ]; then
+			echo "FAIL: $st_what: exit $st_rcn, not $st_rc1"
+			exit 1
+		fi
+		if ! cmp -s "$tmp/one.err" "$tmp/many.err"; then
+			diff "$tmp/one.err" "$tmp/many.err" | head -10
+			echo "FAIL: $st_what: standard error differs"
+			exit 1
+		fi
+	done
+}

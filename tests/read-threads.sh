@@ -15,26 +15,9 @@ set -u
 fail() { echo "FAIL: $*"; exit 1; }
 runs=0
 
-# same ARGS...: netsift read with --threads 1 and with 2, 3, 4 gives the
-# same bytes, the same standard error and the same exit status
-same() {
-	"$NETSIFT" read --threads 1 "$@" >"$tmp/one" 2>"$tmp/one.err"
-	rc1=$?
-	for n in 2 3 4; do
-		"$NETSIFT" read --threads "$n" "$@" >"$tmp/many" 2>"$tmp/many.err"
-		rcn=$?
-		runs=$((runs + 1))
-		if ! cmp -s "$tmp/one" "$tmp/many"; then
-			diff "$tmp/one" "$tmp/many" | head -20
-			fail "netsift read --threads $n $* differs from --threads 1"
-		fi
-		[ "$rc1" = "$rcn" ] || fail "netsift read --threads $n $*: exit $rcn, not $rc1"
-		if ! cmp -s "$tmp/one.err" "$tmp/many.err"; then
-			diff "$tmp/one.err" "$tmp/many.err" | head -10
-			fail "netsift read --threads $n $*: standard error differs"
-		fi
-	done
-}
+# same ARGS...: netsift read with --threads 1 against 2, 3 and 4: the same
+# bytes, standard error and exit status (tests/common.sh)
+same() { same_threads read "$@"; }
 
 ncap=0
 for cap in "$TOP_SRCDIR"/testdata/*.pcap "$TOP_SRCDIR"/testdata/*.pcapng \

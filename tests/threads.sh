@@ -11,26 +11,8 @@ set -u
 fail() { echo "FAIL: $*"; exit 1; }
 runs=0
 
-# same CMD...: the command with --threads 1 and with 2, 3, 4 (after the
-# subcommand) gives the same bytes and the same exit status
-same() {
-	sub=$1
-	shift
-	"$NETSIFT" "$sub" --threads 1 "$@" >"$tmp/one" 2>"$tmp/one.err"
-	rc1=$?
-	for n in 2 3 4; do
-		"$NETSIFT" "$sub" --threads "$n" "$@" >"$tmp/many" 2>"$tmp/many.err"
-		rcn=$?
-		runs=$((runs + 1))
-		if ! cmp -s "$tmp/one" "$tmp/many"; then
-			diff "$tmp/one" "$tmp/many" | head -20
-			fail "netsift $sub --threads $n $* differs from --threads 1"
-		fi
-		[ "$rc1" = "$rcn" ] || fail "netsift $sub --threads $n $*: exit $rcn, not $rc1"
-		cmp -s "$tmp/one.err" "$tmp/many.err" ||
-			fail "netsift $sub --threads $n $*: standard error differs: $(cat "$tmp/many.err")"
-	done
-}
+# same CMD...: --threads 1 against 2, 3 and 4 (tests/common.sh)
+same() { same_threads "$@"; }
 
 ncap=0
 for cap in "$TOP_SRCDIR"/testdata/*.pcap "$TOP_SRCDIR"/testdata/*.pcapng \

@@ -113,6 +113,8 @@ timeout 2 "$NETSIFT" trace -o json --pid "$P3" --follow >/dev/null 2>"$TMP/t4f.e
 
 # ---- 5. stale cgroups ----
 log "5: stale cgroups of dead tracers"
+# alone among tracers from here on (see ns_trace_lock)
+ns_trace_lock -x
 # a pid that is no process now
 DEAD=$(python3 -c 'import os
 p = 4000000

@@ -33,12 +33,32 @@ ns_need() {  # TOOL...
 	done
 }
 
-# A netsift at $NETSIFT built with the live backend.
+# A netsift at $NETSIFT built with the live backend; from here on the test
+# holds the tracers' lock shared (ns_trace_lock).
 ns_need_live() {
 	[ -x "$NETSIFT" ] || die "no netsift binary at $NETSIFT"
 	if "$NETSIFT" trace --help 2>&1 | grep -q "without the live"; then
 		skip "netsift built without the live backend"
 	fi
+	ns_trace_lock -s
+}
+
+# Every tracer removes, at its start, the empty netsift-PID-N cgroups of
+# tracers that are gone, whichever test made them (cg_remove_stale in
+# src/live/cgroup.c). Tests that trace hold this lock shared (fd 8, from
+# ns_need_live on, to their end); the test of that cleanup (live-tree.sh,
+# part 5) takes it exclusively, so that no tracer of a test running beside
+# it (make -j) removes its stale cgroups first.
+# The file is opened once: the test's children inherit fd 8, and a lock
+# taken again on a second open would wait for them.
+NS_TRACE_LOCK=/tmp/netsift-trace.lock
+NS_TRACE_FD=
+ns_trace_lock() {  # -s | -x
+	if [ -z "$NS_TRACE_FD" ]; then
+		exec 8>>"$NS_TRACE_LOCK"
+		NS_TRACE_FD=8
+	fi
+	flock -w 900 "$1" 8 || die "could not take $NS_TRACE_LOCK ($1) in 900 s"
 }
 
 # Can we attach cgroup programs at all? Only a kernel built without cgroup

@@ -140,6 +140,9 @@ struct ns_an {
 	uint64_t nomem;          /* allocations that failed: the analysis is incomplete */
 	struct conn **buckets;
 	size_t nbuckets, nconns;
+	/* the connection of the last TCP packet: consecutive packets mostly
+	 * belong to one, which then costs no hash and no chain walk */
+	struct conn *last;
 	uint64_t next_stream;
 	uint64_t next_sweep_ns;
 	bool have_t0;
@@ -403,6 +406,8 @@ static void unlink_conn(struct ns_an *an, struct conn *c)
 	chain_remove(c);
 	an->nconns--;
 	lru_unlink(an, c);
+	if (an->last == c)
+		an->last = NULL;
 }
 
 static void free_dir(struct ns_an_dir *d)
@@ -1556,8 +1561,14 @@ size_t ns_an_active(const struct ns_an *an)
 static struct conn *conn_for(struct ns_an *an, const struct ns_packet *p, int *side, uint32_t *a)
 {
 	uint64_t tunnel = p->nencap ? ns_encap_key(p) : 0;
-	uint32_t h = hash_tuple(p, tunnel);
-	struct conn *c = lookup(an, p, h, tunnel, side);
+	struct conn *c = an->last;
+	uint32_t h = 0;
+	bool hashed = false;
+	if (!c || c->pub.tunnel != tunnel || (*side = conn_side(c, p)) < 0) {
+		h = hash_tuple(p, tunnel);
+		hashed = true;
+		c = lookup(an, p, h, tunnel, side);
+	}
 	const struct ns_tcp *t = &p->tcp;
 	if (c && (t->flags & NS_TCP_SYN) && c->d[*side].base_set) {
 		struct ns_an_dir *d = *side == 0 ? &c->pub.init : &c->pub.resp;
@@ -1574,7 +1585,8 @@ static struct conn *conn_for(struct ns_an *an, const struct ns_packet *p, int *s
 		}
 	}
 	if (!c)
-		c = new_conn(an, p, h, tunnel, side);
+		c = new_conn(an, p, hashed ? h : hash_tuple(p, tunnel), tunnel, side);
+	an->last = c;
 	return c;
 }
 

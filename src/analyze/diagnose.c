@@ -77,7 +77,8 @@ struct dx_side {
 	struct dx_orig *ring_more;     /* DX_RING - DX_RING_INLINE, at the first need */
 	uint32_t ring_n, ring_pos;
 	struct dx_series *ser;   /* grown on demand up to DX_SERIES: most connections have none */
-	uint32_t nser, capser;
+	uint16_t nser, capser;   /* <= DX_SERIES */
+	uint32_t ser_bits;       /* ser_bit() of every series: most segments need no search */
 	uint64_t npk, last_frame, last_ts;
 	/* IP of its non-RST packets */
 	bool ip_seen;
@@ -143,7 +144,6 @@ struct ns_dx {
 	uint32_t ndiag;
 	uint32_t nomem;          /* allocations for diagnoses and texts that failed */
 	struct ns_dx_diag *diag;
-	bool heap;               /* calloc'd by dx_of, not the engine's (ns_dx_attach) */
 	int near;
 	char *vantage;
 	char *series[2];
@@ -167,16 +167,10 @@ void ns_dx_attach(struct ns_an_conn *c, void *mem)
 	dx_init(c->dx);
 }
 
-/* The record of a connection the engine gave none (ns_dx_attach). */
+/* The record the engine attached to every connection (ns_dx_attach); a
+ * connection without one (nothing else makes them) is not diagnosed. */
 static struct ns_dx *dx_of(struct ns_an_conn *c)
 {
-	if (!c->dx) {
-		c->dx = calloc(1, sizeof(*c->dx));
-		if (c->dx) {
-			dx_init(c->dx);
-			c->dx->heap = true;
-		}
-	}
 	return c->dx;
 }
 
@@ -209,8 +203,17 @@ static void ip_facts(const struct ns_packet *p, uint8_t *ttl, uint16_t *ipid, bo
 	}
 }
 
+/* One bit of 32 per (seq, ctl): a series whose bit is clear in ser_bits is
+ * not there (series are never removed, so that answer is exact). */
+static uint32_t ser_bit(uint32_t seq, uint8_t ctl)
+{
+	return 1u << ((((uint64_t)seq ^ ctl) * 0x9e3779b97f4a7c15ull) >> 59);
+}
+
 static struct dx_series *series_find(struct dx_side *s, uint32_t seq, uint8_t ctl)
 {
+	if (!(s->ser_bits & ser_bit(seq, ctl)))
+		return NULL;
 	for (uint32_t i = s->nser; i-- > 0;)
 		if (s->ser[i].seq == seq && s->ser[i].ctl == ctl)
 			return &s->ser[i];
@@ -296,9 +299,10 @@ static void segment(struct dx_side *s, const struct ns_tcp *t, uint32_t aflags, 
 				return;
 			}
 			s->ser = n;
-			s->capser = cap;
+			s->capser = (uint16_t)cap;
 		}
 		r = &s->ser[s->nser++];
+		s->ser_bits |= ser_bit(t->seq, ctl);
 		memset(r, 0, sizeof(*r));
 		r->seq = t->seq;
 		r->end = end;
@@ -1348,8 +1352,6 @@ void ns_dx_free(struct ns_an_conn *c)
 	free(x->s[1].rare);
 	free(x->s[0].ring_more);
 	free(x->s[1].ring_more);
-	if (x->heap)
-		free(x);
 	c->dx = NULL;
 }
 

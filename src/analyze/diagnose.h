@@ -31,9 +31,9 @@ struct ns_dx_diag {
 	char *text;              /* one or two sentences, each citing frames */
 };
 
-/* Engine hooks (analyze.c). dx is the connection's record, created on the
- * first packet; NULL after a failed allocation (the connection then simply
- * has no diagnosis). aflags: the packet's enum ns_an_flag bits. */
+/* Engine hooks (analyze.c). dx is the connection's record, which the engine
+ * attaches to every connection it makes (ns_dx_attach); without one the hooks
+ * do nothing. aflags: the packet's enum ns_an_flag bits. */
 void ns_dx_packet(struct ns_an_conn *c, int side, const struct ns_packet *p, uint32_t aflags,
 		  uint64_t frame, uint64_t ts);
 /* An ICMP error quoting a packet of c sent by `side`. */
@@ -44,12 +44,11 @@ void ns_dx_conclude(struct ns_an_conn *c, uint64_t capture_last_ts);
 /* Allocations for c's diagnoses that failed (what they would have held is
  * missing: the engine adds them to ns_an_nomem). */
 uint32_t ns_dx_nomem(const struct ns_an_conn *c);
-/* Frees what the record holds, and the record unless the engine gave it. */
+/* Frees what the record holds (the record itself is the engine's). */
 void ns_dx_free(struct ns_an_conn *c);
 /* The record in storage of the engine's (its connection slab: no malloc per
  * connection): NS_DX_BYTES zeroed bytes aligned as uint64_t, owned by the
- * caller and valid until ns_dx_free(c). Without it, the first ns_dx_packet
- * allocates one. */
+ * caller and valid until ns_dx_free(c). */
 #define NS_DX_BYTES 1176u
 void ns_dx_attach(struct ns_an_conn *c, void *mem);
 

@@ -7,7 +7,7 @@
 #     through: tests/faults/failmalloc.so fails the Nth malloc/calloc/realloc,
 #     for N = 1 .. every call of the run (read with every event, --analysis
 #     and -w; analyze --acks; read of a fragmented capture; --analysis flags;
-#     flows in a tunnel);
+#     flows in a tunnel; read --threads 2 and its batches);
 #  2. a full disk while writing -w (a 64 KiB tmpfs; root, needs mount);
 #  3. standard output closed early (| head -1) for read and analyze;
 #  4. a capture cut short while being read, for analyze (tests/errors.sh does
@@ -96,6 +96,26 @@ else
 	# list): a failure there once lost flags or the tunnel silently, exit 0
 	alloc_loop "read --analysis flags" read -o json -e net_tcp_analysis,net_flow_tcp_begin --analysis "$td/fast-retransmit.pcap"
 	alloc_loop "read tunnel flows" read -o json -e net_flow_tcp_begin,net_flow_tcp_end "$td/tunnel-vxlan.pcap"
+	# read --threads: its batches, workers and the growth of a batch's
+	# copied bytes past 512 KiB (24 frames of 60 KB, as GRO hands to a
+	# capture); a frame that cannot be copied is rendered by the reader in
+	# its place, so that failure leaves the output intact
+	python3 - "$tmp/jumbo.pcap" <<'PY'
+import struct, sys
+out = open(sys.argv[1], "wb")
+out.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 262144, 1))
+seq = 1000
+for i in range(24):
+    pay = bytes([i]) * 60000
+    tcp = struct.pack("!HHIIBBHHH", 40000, 80, seq, 1, 5 << 4, 0x18, 65535, 0, 0)
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 40 + len(pay), i, 0x4000, 64, 6, 0,
+                     bytes([10, 0, 0, 1]), bytes([10, 0, 0, 2]))
+    frame = bytes(6) + bytes([2, 0, 0, 0, 0, 1]) + b"\x08\x00" + ip + tcp + pay
+    out.write(struct.pack("<IIII", 1700000000 + i, 0, len(frame), len(frame)))
+    out.write(frame)
+    seq += len(pay)
+PY
+	alloc_loop "read --threads 2" read -o json --threads 2 "$tmp/jumbo.pcap"
 fi
 
 # ---- 2. a full disk under -w ----

@@ -1562,11 +1562,11 @@ static struct conn *conn_for(struct ns_an *an, const struct ns_packet *p, int *s
 {
 	uint64_t tunnel = p->nencap ? ns_encap_key(p) : 0;
 	struct conn *c = an->last;
-	uint32_t h = 0;
-	bool hashed = false;
-	if (!c || c->pub.tunnel != tunnel || (*side = conn_side(c, p)) < 0) {
+	uint32_t h;
+	if (c && c->pub.tunnel == tunnel && (*side = conn_side(c, p)) >= 0) {
+		h = c->hash;     /* its 4-tuple and tunnel are the packet's */
+	} else {
 		h = hash_tuple(p, tunnel);
-		hashed = true;
 		c = lookup(an, p, h, tunnel, side);
 	}
 	const struct ns_tcp *t = &p->tcp;
@@ -1585,7 +1585,7 @@ static struct conn *conn_for(struct ns_an *an, const struct ns_packet *p, int *s
 		}
 	}
 	if (!c)
-		c = new_conn(an, p, hashed ? h : hash_tuple(p, tunnel), tunnel, side);
+		c = new_conn(an, p, h, tunnel, side);
 	an->last = c;
 	return c;
 }

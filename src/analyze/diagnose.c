@@ -167,13 +167,6 @@ void ns_dx_attach(struct ns_an_conn *c, void *mem)
 	dx_init(c->dx);
 }
 
-/* The record the engine attached to every connection (ns_dx_attach); a
- * connection without one (nothing else makes them) is not diagnosed. */
-static struct ns_dx *dx_of(struct ns_an_conn *c)
-{
-	return c->dx;
-}
-
 /* s's rare block, allocated at the first need; NULL if out of memory (what
  * it would hold is not kept: the diagnoses say less, and the run says so). */
 static struct dx_rare *rare(struct dx_side *s)
@@ -389,7 +382,7 @@ static void window(struct dx_side *s, const struct ns_tcp *t, uint64_t frame, ui
 void ns_dx_packet(struct ns_an_conn *c, int side, const struct ns_packet *p, uint32_t aflags,
 		  uint64_t frame, uint64_t ts)
 {
-	struct ns_dx *x = dx_of(c);
+	struct ns_dx *x = c->dx;   /* the engine's (ns_dx_attach); none: not diagnosed */
 	if (!x)
 		return;
 	struct dx_side *s = &x->s[side], *o = &x->s[!side];
@@ -487,7 +480,7 @@ void ns_dx_packet(struct ns_an_conn *c, int side, const struct ns_packet *p, uin
 void ns_dx_icmp(struct ns_an_conn *c, int side, const struct ns_packet *p, uint64_t frame,
 		uint64_t ts)
 {
-	struct ns_dx *x = dx_of(c);
+	struct ns_dx *x = c->dx;
 	if (!x || x->icmp_frame)
 		return;
 	x->icmp_frame = frame;

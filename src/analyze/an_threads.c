@@ -22,9 +22,10 @@
  *    the input (a sequence number), and logs it; the stream number is the
  *    count of connections made before it by all workers, known once every
  *    worker got past that place. A finished connection waits (kept, not
- *    freed) until then, is rendered on its worker's thread, and goes to the
- *    report under a lock; the report orders by stream number as it does
- *    for one thread (json_analysis.c, table_analysis.c).
+ *    freed, in a heap on its place) until then, is rendered on its
+ *    worker's thread, and goes to the report under a lock, up to 64 at a
+ *    time; the report orders by stream number as it does for one thread
+ *    (json_analysis.c, table_analysis.c).
  * The output is so byte for byte that of --threads 1 (tests/threads.sh).
  * One difference by design: --max-conns is shared out, each worker holding
  * at most its share, so when the limit is reached which connection ends
@@ -52,6 +53,8 @@
 #ifndef SPIN
 #define SPIN 64                   /* polls of an empty or full ring before sleeping */
 #endif
+#define HELD_MAX 64               /* rendered connections handed to the report at once */
+#define HELD_BYTES (256u << 10)   /* or their bytes */
 #define LOG_CHUNK 65536           /* creation log: entries per chunk */
 #define LOG_CHUNKS 16384          /* and chunks (2^30 connections) */
 
@@ -67,7 +70,11 @@ struct rec {                      /* a record in a ring; data follows */
 	uint64_t seq;             /* place in the input: orders stream numbers */
 	uint64_t t0_ns, last_ts_ns;
 	uint64_t arg;             /* M_SWEEP: its time; M_END: the capture cut frame */
-	struct ns_ctx ctx;
+	/* of the packet's context, what the analysis reads (not the interface
+	 * and process: a record's bytes cross between cores, and cost) */
+	uint64_t ts_ns, frame;
+	uint32_t wire_len;
+	const char *file;
 };
 
 /* Producer and consumer fields on cache lines of their own: a line both
@@ -102,7 +109,9 @@ struct worker {
 	uint64_t **log;
 	_Atomic size_t nlog;
 	_Atomic uint64_t done_seq; /* every record up to this one is done */
-	struct outbuf scratch;
+	struct outbuf scratch;     /* rendered JSON objects, one after the other */
+	struct ns_an_rendered held[HELD_MAX]; /* rendered, not yet in the report */
+	size_t nheld;
 	uint64_t last_sent;        /* reader: seq of the last record sent here */
 	bool failed;               /* out of memory: its connections may be missing */
 };
@@ -288,59 +297,129 @@ static uint64_t log_below(struct worker *v, uint64_t seq)
 	return lo;
 }
 
-/* Has every other worker done every record before place seq? */
-static bool all_past(const struct worker *w, uint64_t seq)
+/* The first input place some other worker has not done yet: connections
+ * made before it can be numbered. */
+static uint64_t others_past(const struct worker *w)
 {
-	for (unsigned i = 0; i < w->t->n; i++)
-		if (i != w->id && atomic_load(&w->t->w[i].done_seq) + 1 < seq)
-			return false;
-	return true;
+	uint64_t past = UINT64_MAX;
+
+	for (unsigned i = 0; i < w->t->n; i++) {
+		uint64_t d = atomic_load(&w->t->w[i].done_seq);
+		if (i != w->id && d + 1 < past)
+			past = d + 1;
+	}
+	return past;
+}
+
+/* The waiting connections are a min-heap on their place (c->stream until
+ * numbered): the next one to number is on top, so a packet after which
+ * none can be numbered costs one look, however many wait. */
+static void pend_sift_down(struct worker *w, size_t i)
+{
+	struct ns_an_conn **h = w->pend;
+
+	for (;;) {
+		size_t l = 2 * i + 1, m = i;
+		if (l < w->npend && h[l]->stream < h[m]->stream)
+			m = l;
+		if (l + 1 < w->npend && h[l + 1]->stream < h[m]->stream)
+			m = l + 1;
+		if (m == i)
+			return;
+		struct ns_an_conn *x = h[i];
+		h[i] = h[m];
+		h[m] = x;
+		i = m;
+	}
+}
+
+static void pend_push(struct worker *w, struct ns_an_conn *c)
+{
+	struct ns_an_conn **h = w->pend;
+	size_t i = w->npend++;
+
+	while (i > 0 && h[(i - 1) / 2]->stream > c->stream) {
+		h[i] = h[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	h[i] = c;
+}
+
+/* Hand the rendered connections to the report under its lock, all at once:
+ * a lock taken per connection is contended when workers finish many
+ * together (at a sweep, at the end), and every wait is a sleep. */
+static void flush_rendered(struct worker *w)
+{
+	struct ns_ant *t = w->t;
+
+	if (!w->nheld)
+		return;
+	pthread_mutex_lock(&t->out_mu);
+	if (t->fmt == NS_ANT_JSON) {
+		size_t off = 0;
+		for (size_t i = 0; i < w->nheld; i++) {
+			out_json_conn_block(t->out, w->held[i].stream, w->scratch.buf + off,
+					    w->held[i].block_len);
+			off += w->held[i].block_len;
+		}
+		if (t->out->ob->err)
+			atomic_store(&t->out_err, t->out->ob->err);
+	} else {
+		for (size_t i = 0; i < w->nheld; i++)
+			out_table_conn_add(t->out, &w->held[i]);
+	}
+	pthread_mutex_unlock(&t->out_mu);
+	w->nheld = 0;
+	w->scratch.len = 0;
 }
 
 static void render(struct worker *w, struct ns_an_conn *c)
 {
-	struct ns_ant *t = w->t;
+	struct ns_an_rendered *it = &w->held[w->nheld];
 
-	if (t->fmt == NS_ANT_JSON) {
-		w->scratch.len = 0;
-		out_json_conn_render(t->out, &w->scratch, c);
-		pthread_mutex_lock(&t->out_mu);
-		out_json_conn_block(t->out, c->stream, w->scratch.buf, w->scratch.len);
-		if (t->out->ob->err)
-			atomic_store(&t->out_err, t->out->ob->err);
-		pthread_mutex_unlock(&t->out_mu);
-	} else {
-		struct ns_an_rendered it;
-		bool ok = out_table_conn_render(c, &it);
-		pthread_mutex_lock(&t->out_mu);
-		if (ok)
-			out_table_conn_add(t->out, &it);
-		else
-			t->out->err = ENOMEM;
-		pthread_mutex_unlock(&t->out_mu);
+	if (w->t->fmt == NS_ANT_JSON) {
+		size_t at = w->scratch.len;
+		uint64_t gen = w->scratch.gen;
+		out_json_conn_render(w->t->out, &w->scratch, c);
+		if (w->scratch.err || w->scratch.gen != gen) {
+			/* it could not grow and dropped what it held, the objects
+			 * before this one too: the report lacks them, and says so */
+			w->scratch.err = 0;
+			w->scratch.len = 0;
+			w->nheld = 0;
+			pthread_mutex_lock(&w->t->out_mu);
+			w->t->out->err = ENOMEM;
+			pthread_mutex_unlock(&w->t->out_mu);
+			return;
+		}
+		*it = (struct ns_an_rendered){ .stream = c->stream, .block_len = w->scratch.len - at };
+	} else if (!out_table_conn_render(c, it)) {
+		pthread_mutex_lock(&w->t->out_mu);
+		w->t->out->err = ENOMEM;
+		pthread_mutex_unlock(&w->t->out_mu);
+		return;
 	}
+	if (++w->nheld == HELD_MAX || w->scratch.len >= HELD_BYTES)
+		flush_rendered(w);
 }
 
 /* Number, render and release the waiting connections whose place every
  * worker is past. */
 static void resolve(struct worker *w)
 {
-	size_t k = 0;
+	uint64_t past = others_past(w);
 
-	for (size_t i = 0; i < w->npend; i++) {
-		struct ns_an_conn *c = w->pend[i];
+	while (w->npend && w->pend[0]->stream <= past) {
+		struct ns_an_conn *c = w->pend[0];
 		uint64_t place = c->stream, rank = 0;
-		if (!all_past(w, place)) {
-			w->pend[k++] = c;
-			continue;
-		}
+		w->pend[0] = w->pend[--w->npend];
+		pend_sift_down(w, 0);
 		for (unsigned v = 0; v < w->t->n; v++)
 			rank += log_below(&w->t->w[v], place);
 		c->stream = rank;
 		render(w, c);
 		ns_an_release(w->an, c);
 	}
-	w->npend = k;
 }
 
 /* The engine's done callback: the connection waits for its number. */
@@ -361,7 +440,7 @@ static void on_done(const struct ns_an_conn *c, void *user)
 	}
 	/* the worker's own connection, kept for it (ns_an_set_threaded): its
 	 * stream number is rewritten from the input place to the count */
-	w->pend[w->npend++] = (struct ns_an_conn *)c;
+	pend_push(w, (struct ns_an_conn *)c);
 }
 
 /* ---- the workers ---- */
@@ -370,7 +449,10 @@ static void run_packet(struct worker *w, const struct rec *m)
 {
 	const uint8_t *data = (const uint8_t *)(m + 1);
 
-	w->ctx = m->ctx;
+	w->ctx.ts_ns = m->ts_ns;
+	w->ctx.frame = m->frame;
+	w->ctx.wire_len = m->wire_len;
+	w->ctx.file = m->file;
 	ns_dissect((enum ns_linktype)m->lt, data, m->caplen, &w->ctx, &w->pkt);
 	if (m->kind == M_REASM) {
 		/* the datagram came through the tunnels of its last fragment (reasm.c) */
@@ -399,6 +481,7 @@ static void finish(struct worker *w, const struct rec *m)
 		if (w->npend)
 			nanosleep(&nap, NULL);
 	}
+	flush_rendered(w);
 }
 
 static void sweep(struct worker *w, const struct rec *m)
@@ -500,10 +583,16 @@ static void send_rec(struct ns_ant *t, unsigned wi, uint8_t kind, uint64_t arg,
 	m->t0_ns = t->t0_ns;
 	m->last_ts_ns = t->last_ts_ns;
 	m->arg = arg;
-	if (pkt && pkt->ctx)
-		m->ctx = *pkt->ctx;
-	else
-		memset(&m->ctx, 0, sizeof(m->ctx));
+	if (pkt && pkt->ctx) {
+		m->ts_ns = pkt->ctx->ts_ns;
+		m->frame = pkt->ctx->frame;
+		m->wire_len = pkt->ctx->wire_len;
+		m->file = pkt->ctx->file;
+	} else {
+		m->ts_ns = m->frame = 0;
+		m->wire_len = 0;
+		m->file = NULL;
+	}
 	if (caplen)
 		memcpy(m + 1, data, caplen);
 	if (elen)
@@ -724,6 +813,10 @@ void ns_ant_free(struct ns_ant *t)
 			struct worker *w = &t->w[i];
 			for (size_t k = 0; k < w->npend; k++)
 				ns_an_release(w->an, w->pend[k]);
+			for (size_t k = 0; k < w->nheld; k++) {
+				free(w->held[k].block);   /* NULL for JSON: its bytes are in scratch */
+				free(w->held[k].row);
+			}
 			free(w->pend);
 			ns_an_free(w->an);
 			if (w->log)

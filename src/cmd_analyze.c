@@ -468,7 +468,13 @@ int cmd_analyze(int argc, char **argv)
 		fprintf(stderr, "netsift analyze: out of memory\n");
 		failed = true;
 	}
+	bool out_failed = p.out.err != 0;
 	pipeline_finish(&p);
+	/* the HTML page is made when the output closes */
+	if (p.out.err && !out_failed) {
+		fprintf(stderr, "netsift analyze: out of memory\n");
+		failed = true;
+	}
 	if (zrun.zk) {
 		if (ns_zk_dropped(zrun.zk)) {
 			fprintf(stderr, "netsift analyze: %llu connections not logged (out of memory)\n",

@@ -95,6 +95,50 @@ void ob_make_room(struct outbuf *ob, size_t n)
 	 * empty buffer always has room. */
 }
 
+static ssize_t memfile_write(void *cookie, const char *p, size_t n)
+{
+	struct outbuf *ob = cookie;
+
+	ob_mem(ob, p, n);
+	return ob->err ? -1 : (ssize_t)n;   /* short: stdio marks the stream failed */
+}
+
+int ob_memfile_open(struct ob_memfile *m)
+{
+	m->fp = NULL;
+	if (ob_init(&m->ob, -1, 0) < 0)
+		return -1;
+	m->fp = fopencookie(&m->ob, "w", (cookie_io_functions_t){ .write = memfile_write });
+	if (!m->fp) {
+		ob_free(&m->ob);
+		return -1;
+	}
+	setvbuf(m->fp, m->iobuf, _IOFBF, sizeof(m->iobuf));
+	return 0;
+}
+
+bool ob_memfile_close(struct ob_memfile *m, char **buf, size_t *len)
+{
+	bool ok = !ferror(m->fp);
+
+	ok = fclose(m->fp) == 0 && ok;
+	m->fp = NULL;
+	if (ok)
+		ob_putc(&m->ob, '\0');
+	if (!ok || m->ob.err) {
+		ob_free(&m->ob);
+		*buf = NULL;
+		*len = 0;
+		return false;
+	}
+	*len = m->ob.len - 1;
+	/* give back what doubling left unused (many small blocks are kept) */
+	char *s = realloc(m->ob.buf, m->ob.len);
+	*buf = s ? s : m->ob.buf;
+	m->ob.buf = NULL;
+	return true;
+}
+
 void ob_mem_slow(struct outbuf *ob, const void *p, size_t n)
 {
 	const char *s = p;

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "dissect.h"
@@ -40,6 +41,23 @@ int ob_flush(struct outbuf *ob);
 int ob_write_all(int fd, const void *buf, size_t len);
 /* Slow path of the inline writers: make room for n bytes (n <= cap). */
 void ob_make_room(struct outbuf *ob, size_t n);
+
+/* A stdio stream into memory that tells when bytes were lost: glibc's
+ * open_memstream sets no error when its buffer cannot grow, and its fclose
+ * returns 0 with a NULL buffer when the last realloc fails, so a report
+ * made with it could miss a line and exit 0. Writes go through iobuf into
+ * ob (memory mode). The struct must stay where it is while open. */
+struct ob_memfile {
+	FILE *fp;
+	struct outbuf ob;
+	char iobuf[4096];
+};
+/* 0, or -1 (out of memory, nothing to close). */
+int ob_memfile_open(struct ob_memfile *m);
+/* Close it. True: everything written is in *buf (malloc'd, NUL-terminated,
+ * the caller frees it), *len bytes before the NUL. False: some of it was
+ * lost; nothing is kept (*buf NULL). */
+bool ob_memfile_close(struct ob_memfile *m, char **buf, size_t *len);
 
 static inline char *ob_reserve(struct outbuf *ob, size_t n)
 {

@@ -6,7 +6,8 @@
 #  1. allocation failure at every allocation site a small run passes
 #     through: tests/faults/failmalloc.so fails the Nth malloc/calloc/realloc,
 #     for N = 1 .. every call of the run (read with every event, --analysis
-#     and -w; analyze --acks; read of a fragmented capture; --analysis flags;
+#     and -w; analyze --acks, its diagnoses, --threads 2 (text and JSON)
+#     and -o html; read of a fragmented capture; --analysis flags;
 #     flows in a tunnel; read --threads 2 and its batches);
 #  2. a full disk while writing -w (a 64 KiB tmpfs; root, needs mount);
 #  3. standard output closed early (| head -1) for read and analyze;
@@ -91,6 +92,17 @@ else
 	# probes, answers after a reset) and their sentences: a failure there
 	# once made a report with less in it, exit 0
 	alloc_loop "analyze diagnoses" analyze -o json "$td/dx-recv-stall.pcap" "$td/reset-midtransfer.pcap" "$td/zero-window.pcap"
+	# the one-way-loss sentence, which the vantage point is read from: a
+	# failure to make it once crashed the run
+	alloc_loop "analyze one-way loss" analyze -o json --threads 1 "$td/dx-one-way-loss.pcap" "$td/dx-mtu-blackhole.pcap"
+	# analyze --threads: rendered connections held by each worker and
+	# handed over in batches (a JSON buffer that cannot grow once crashed
+	# the run), and the heap of those that wait for their stream number
+	alloc_loop "analyze --threads 2 -o text" analyze -o text --threads 2 "$td/http-graceful.pcap" "$td/reset-midtransfer.pcap" "$td/zero-window.pcap"
+	alloc_loop "analyze --threads 2 -o json" analyze -o json --threads 2 "$td/parallel.pcap" "$td/refused.pcap"
+	# the HTML report: its rows, verdicts and graphs are made in memory
+	# streams, whose failure once left a row or a verdict out, exit 0
+	alloc_loop "analyze -o html" analyze -o html "$td/http-graceful.pcap" "$td/reset-midtransfer.pcap"
 	alloc_loop "read fragments" read -o table -e "$events" "$td/dns-frag.pcap"
 	# flagged packets (--analysis) and flows inside a tunnel (their encap
 	# list): a failure there once lost flags or the tunnel silently, exit 0

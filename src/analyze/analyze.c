@@ -1465,8 +1465,13 @@ static void sweep(struct ns_an *an, uint64_t now)
 			if (n == cap) {
 				size_t nc = cap ? cap * 2 : 64;
 				struct conn **g = realloc(due, nc * sizeof(*g));
-				if (!g)
-					goto out;   /* the rest stay until a later sweep or the end */
+				if (!g) {
+					/* the rest stay until a later sweep or the
+					 * end, later than one engine with memory
+					 * would end them: said (ns_an_nomem) */
+					an->nomem++;
+					goto out;
+				}
 				due = g;
 				cap = nc;
 			}

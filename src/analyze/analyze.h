@@ -272,15 +272,17 @@ const char *ns_an_gave_up(const struct ns_an_conn *c, int side);
 /* ---- report rendering (analyze_verdict.c; the text and JSON records in
  * src/output/table_analysis.c and json_analysis.c) ---- */
 #include <stdio.h>
-/* One text block: problems and verdict first, then the details. */
-void ns_an_write_text(FILE *fp, const struct ns_an_conn *c);
+/* One text block: problems and verdict first, then the details. False when
+ * part of it could not be made (out of memory) or written (ferror). */
+bool ns_an_write_text(FILE *fp, const struct ns_an_conn *c);
 /* One JSON object (one line, stable key order). file: capture name or NULL. */
 void ns_an_write_json(FILE *fp, const struct ns_an_conn *c, const char *file);
 /* Anything abnormal: reset/refused/unanswered, retransmissions, duplicate ACKs,
  * out-of-order or lost segments, zero windows, window full. */
 bool ns_an_has_problems(const struct ns_an_conn *c);
-/* The plain-words verdict, one sentence per fact, citing frame numbers. */
-void ns_an_write_verdict(FILE *fp, const struct ns_an_conn *c);
+/* The plain-words verdict, one sentence per fact, citing frame numbers.
+ * False when out of memory (nothing written). */
+bool ns_an_write_verdict(FILE *fp, const struct ns_an_conn *c);
 /* The same JSON object and verdict written into an output buffer with the
  * hand-rolled formatters (no stdio): what `analyze -o json` uses. */
 struct outbuf;

@@ -411,13 +411,14 @@ void ns_an_verdict_ob(struct outbuf *ob, const struct ns_an_conn *c)
 	}
 }
 
-void ns_an_write_verdict(FILE *fp, const struct ns_an_conn *c)
+bool ns_an_write_verdict(FILE *fp, const struct ns_an_conn *c)
 {
 	struct outbuf ob;
 	if (ob_init(&ob, -1, 1024) < 0)
-		return;
+		return false;
 	ns_an_verdict_ob(&ob, c);
-	fwrite(ob.buf, 1, ob.len, fp);
+	bool ok = !ob.err && fwrite(ob.buf, 1, ob.len, fp) == ob.len;
 	ob_free(&ob);
+	return ok;
 }
 

@@ -1207,7 +1207,9 @@ static void vantage(struct ns_dx *x, const struct ns_an_conn *c)
 	int near = -1;
 	for (uint32_t i = 0; i < x->ndiag && near < 0; i++) {
 		const struct ns_dx_diag *d = &x->diag[i];
-		if (!strcmp(d->kind, "one_way_loss") && strstr(d->text, "past the capture point")) {
+		/* text is NULL when out of memory (counted below) */
+		if (!strcmp(d->kind, "one_way_loss") && d->text &&
+		    strstr(d->text, "past the capture point")) {
 			near = d->from;
 			sb_add(&b, "on the %s's side of the loss: the %s's packets are in the capture "
 			       "but the %s acted as if they never arrived", who(c, near), who(c, near),

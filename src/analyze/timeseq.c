@@ -223,20 +223,25 @@ void ts_rec_packet(struct ts_rec *r, const struct ns_packet *pkt, const struct n
 	if (!a->tcp || (r->only_one && a->stream != r->stream))
 		return;
 	struct ts_conn **s = slot(r, a->stream);
-	if (!s)
+	if (!s || (!r->pool && !(r->pool = calloc(1, sizeof(*r->pool))))) {
+		r->nomem++;
 		return;
-	if (!r->pool && !(r->pool = calloc(1, sizeof(*r->pool))))
-		return;
+	}
 	if (!*s) {
 		size_t got;
-		if (!(*s = pool_get(r->pool, sizeof(**s), &got)))
+		if (!(*s = pool_get(r->pool, sizeof(**s), &got))) {
+			r->nomem++;
 			return;
+		}
 		**s = (struct ts_conn){ .stream = a->stream, .pool = r->pool };
 	}
 	struct ts_conn *c = *s;
 	if (c->truncated)
 		return;
-	if (c->n == c->cap && (c->n >= TS_MAX_PKTS || !grow(c->pool, (void **)&c->p, &c->cap, sizeof(*c->p)))) {
+	if (c->n == c->cap && c->n < TS_MAX_PKTS &&
+	    !grow(c->pool, (void **)&c->p, &c->cap, sizeof(*c->p)))
+		r->nomem++;
+	if (c->n == c->cap) {
 		c->truncated = true;
 		return;
 	}
@@ -260,8 +265,10 @@ void ts_rec_packet(struct ts_rec *r, const struct ns_packet *pkt, const struct n
 	 * ACK's own absolute-to-relative offset converts them */
 	for (unsigned k = 0; k < t->nsack && k < 7 && p->has_ack; k++) {
 		if (c->nsack == c->sack_cap &&
-		    !grow(c->pool, (void **)&c->sack, &c->sack_cap, sizeof(*c->sack)))
+		    !grow(c->pool, (void **)&c->sack, &c->sack_cap, sizeof(*c->sack))) {
+			r->nomem++;
 			break;
+		}
 		uint32_t base = t->ack - a->rel_ack;
 		c->sack[c->nsack++] = (struct ts_sack){
 			.pkt = c->n, .left = t->sack_left[k] - base, .right = t->sack_right[k] - base,

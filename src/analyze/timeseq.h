@@ -11,7 +11,9 @@
  * Memory: 40 bytes per packet (plus 12 per SACK block) for every connection
  * still open; a connection's record is handed over with ts_rec_take() when
  * the engine finishes the connection, and freed by the caller. A record stops
- * growing at TS_MAX_PKTS packets (it says so: truncated).
+ * growing at TS_MAX_PKTS packets, or when out of memory (it says so:
+ * truncated; ts_rec.nomem counts the packets memory cost, for the run to
+ * report).
  */
 #ifndef NETSIFT_TIMESEQ_H
 #define NETSIFT_TIMESEQ_H
@@ -66,6 +68,7 @@ struct ts_rec {
 	bool only_one;           /* record only `stream` (--plot) */
 	uint64_t stream;
 	struct ts_pool *pool;    /* the records' memory, made at the first packet */
+	uint64_t nomem;          /* packets not recorded for want of memory */
 };
 
 void ts_rec_init(struct ts_rec *r);

@@ -148,14 +148,17 @@ static void out_html_input_begin(struct ns_out *o)
 	char *name = NULL;
 	if (o->ninputs > 1) {    /* several inputs read as one capture: one entry naming all */
 		size_t len = 0;
-		FILE *m = open_memstream(&name, &len);
-		for (size_t i = 0; m && i < o->ninputs; i++)
-			fprintf(m, "%s%s", i ? ", " : "", o->inputs[i]);
-		if (m)
-			fclose(m);
+		struct ob_memfile m;
+		if (ob_memfile_open(&m) == 0) {
+			for (size_t i = 0; i < o->ninputs; i++)
+				fprintf(m.fp, "%s%s", i ? ", " : "", o->inputs[i]);
+			ob_memfile_close(&m, &name, &len);
+		}
 	} else {
 		name = strdup(o->file ? o->file : "-");
 	}
+	if (!name)               /* the page names the file "-": said, not hidden */
+		o->err = ENOMEM;
 	n[r->nfiles] = (struct hfile){
 		.name = name,
 		.frames0 = r->opts->stats ? r->opts->stats->frames : 0,
@@ -193,9 +196,15 @@ static char *verdict_text(const struct ns_an_conn *c)
 	return s;
 }
 
+/* A file's name; "-" when there was no memory for it (the run says so). */
+static const char *hfile_name(const struct hfile *f)
+{
+	return f->name ? f->name : "-";
+}
+
 static const char *file_of(const struct html_report *r)
 {
-	return r->nfiles ? r->files[r->nfiles - 1].name : "-";
+	return r->nfiles ? hfile_name(&r->files[r->nfiles - 1]) : "-";
 }
 
 static double avg_rtt_ms(const struct ns_an_conn *c)
@@ -257,9 +266,10 @@ static char *graph_section(const struct html_report *r, const struct ns_an_conn 
 			   const struct ts_conn *t, bool problem, size_t *len)
 {
 	char *buf = NULL;
-	FILE *m = open_memstream(&buf, len);
-	if (!m)
+	struct ob_memfile mf;
+	if (ob_memfile_open(&mf) < 0)
 		return NULL;
+	FILE *m = mf.fp;
 	unsigned fi = r->nfiles ? r->nfiles - 1 : 0;
 	fprintf(m, "<section class=\"conn\" id=\"c%u-%" PRIu64 "\"><h3>", fi, c->stream);
 	conn_head(m, c, problem);
@@ -270,6 +280,7 @@ static char *graph_section(const struct html_report *r, const struct ns_an_conn 
 	}
 	fputs("</h3><p class=\"verdict\">", m);
 	char *v = verdict_text(c);
+	bool ok = v != NULL;
 	html_esc(m, v ? v : "");
 	free(v);
 	fprintf(m, "</p><p class=\"facts\">frames %" PRIu64 "-%" PRIu64 ", %.6f s to %.6f s; "
@@ -278,11 +289,14 @@ static char *graph_section(const struct html_report *r, const struct ns_an_conn 
 		c->first_frame, c->last_frame, rel_s(c, c->first_ts_ns), rel_s(c, c->last_ts_ns),
 		who(c, 0), c->init.packets, c->init.payload_bytes,
 		who(c, 1), c->resp.packets, c->resp.payload_bytes);
-	html_tseq_svg(m, c, t, false);
+	ok = html_tseq_svg(m, c, t, false) && ok;
 	fputs("<div class=\"small\">", m);
-	html_small_svgs(m, c, t);
+	ok = html_small_svgs(m, c, t) && ok;
 	fputs("</div></section>\n", m);
-	fclose(m);
+	if (!ob_memfile_close(&mf, &buf, len) || !ok) {
+		free(buf);
+		return NULL;
+	}
 	return buf;
 }
 
@@ -306,14 +320,16 @@ static void plot_conn(struct ns_out *o, struct html_report *r, const struct ns_a
 		return;
 	char *buf = NULL;
 	size_t len = 0;
-	FILE *m = open_memstream(&buf, &len);
-	if (!m) {
+	struct ob_memfile m;
+	if (ob_memfile_open(&m) < 0) {
 		o->err = ENOMEM;
 		return;
 	}
-	html_tseq_svg(m, c, t, true);
-	fclose(m);
-	ob_mem(o->ob, buf, len);
+	bool drawn = html_tseq_svg(m.fp, c, t, true);
+	if (ob_memfile_close(&m, &buf, &len) && drawn)
+		ob_mem(o->ob, buf, len);
+	else
+		o->err = ENOMEM;
 	free(buf);
 	r->opts->plot_found = true;
 }
@@ -368,12 +384,14 @@ static void out_html_conn(struct ns_out *o, const struct ns_an_conn *c)
 	count_state(r, ns_an_conn_state(c));
 	if (r->rows.n < HTML_MAX_ROWS) {
 		struct hitem it = { .file = fi, .stream = c->stream };
-		FILE *m = open_memstream(&it.html, &it.len);
-		if (m) {
-			row_cells(m, c, problem, o->cid_seed);
-			fclose(m);
+		struct ob_memfile m;
+		bool made = ob_memfile_open(&m) == 0;
+		if (made)
+			row_cells(m.fp, c, problem, o->cid_seed);
+		if (made && ob_memfile_close(&m, &it.html, &it.len)) {
 			hvec_push(o, &r->rows, it);
 		} else {
+			free(it.html);
 			o->err = ENOMEM;
 		}
 	} else {
@@ -383,9 +401,11 @@ static void out_html_conn(struct ns_out *o, const struct ns_an_conn *c)
 		r->nproblems++;
 		if (r->verdicts.n < HTML_MAX_VERDICTS) {
 			struct hitem it = { .file = fi, .stream = c->stream };
-			FILE *m = open_memstream(&it.html, &it.len);
+			struct ob_memfile mf;
+			bool made = ob_memfile_open(&mf) == 0;
 			char *v = verdict_text(c);
-			if (m) {
+			if (made) {
+				FILE *m = mf.fp;
 				fprintf(m, "<li id=\"v%u-%" PRIu64 "\"><span class=\"ch\">", fi, c->stream);
 				conn_head(m, c, false);
 				if (r->nfiles > 1) {
@@ -395,9 +415,11 @@ static void out_html_conn(struct ns_out *o, const struct ns_an_conn *c)
 				}
 				fputs("</span><br>", m);
 				html_esc(m, v ? v : "");   /* </li> when the page is written */
-				fclose(m);
+			}
+			if (made && ob_memfile_close(&mf, &it.html, &it.len) && v) {
 				hvec_push(o, &r->verdicts, it);
 			} else {
+				free(it.html);
 				o->err = ENOMEM;
 			}
 			free(v);
@@ -544,7 +566,7 @@ static void capture_facts(FILE *m, const struct html_report *r)
 	for (unsigned i = 0; i < r->nfiles; i++) {
 		if (i)
 			fputs("<br>", m);
-		html_esc(m, r->files[i].name);
+		html_esc(m, hfile_name(&r->files[i]));
 		fprintf(m, " (%" PRIu64 " frames, %" PRIu64 " TCP connections)", r->files[i].frames,
 			r->files[i].conns);
 	}
@@ -609,7 +631,7 @@ static void write_page(FILE *m, struct html_report *r)
 	for (unsigned i = 0; i < r->nfiles; i++) {
 		if (i)
 			fputs(", ", m);
-		html_esc(m, r->files[i].name);
+		html_esc(m, hfile_name(&r->files[i]));
 	}
 	fprintf(m, "</title><style>%s%s</style></head><body>\n", page_css, html_graph_css);
 	fputs("<h1>netsift TCP analysis report</h1><nav><a href=\"#capture\">capture</a>"
@@ -666,7 +688,7 @@ static void write_page(FILE *m, struct html_report *r)
 		fputs("<tr>", m);
 		if (r->nfiles > 1) {
 			fputs("<td>", m);
-			html_esc(m, r->files[it->file].name);
+			html_esc(m, hfile_name(&r->files[it->file]));
 			fputs("</td>", m);
 		}
 		if (graphed(r, it->file, it->stream))
@@ -702,6 +724,10 @@ static void out_html_close(struct ns_out *o)
 	struct html_report *r = o->priv;
 	if (!r)
 		return;
+	/* a graph drawn from a record cut short for want of memory says
+	 * "record truncated"; the run says why */
+	if (r->rec.nomem)
+		o->err = ENOMEM;
 	if (!r->opts->plot) {
 		sort_items(&r->rows, cmp_item);
 		sort_items(&r->verdicts, cmp_item);

@@ -43,10 +43,12 @@ void out_html_configure(struct ns_out *o, struct html_opts *opts);
 /* ---- html_svg.c ---- */
 /* The time-sequence graph of c's main data direction (the one that sent more
  * payload): a complete <svg> element; standalone adds the XML namespace
- * and its own style sheet (a file of its own). */
-void html_tseq_svg(FILE *fp, const struct ns_an_conn *c, const struct ts_conn *t, bool standalone);
-/* The three small graphs (throughput, RTT samples, bytes in flight). */
-void html_small_svgs(FILE *fp, const struct ns_an_conn *c, const struct ts_conn *t);
+ * and its own style sheet (a file of its own). False when out of memory
+ * (a line of it is missing). */
+bool html_tseq_svg(FILE *fp, const struct ns_an_conn *c, const struct ts_conn *t, bool standalone);
+/* The three small graphs (throughput, RTT samples, bytes in flight); false
+ * as above. */
+bool html_small_svgs(FILE *fp, const struct ns_an_conn *c, const struct ts_conn *t);
 /* The graphs' style sheet (classes of the marks). */
 extern const char html_graph_css[];
 /* Text for HTML: & < > " escaped. */

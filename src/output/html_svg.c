@@ -148,15 +148,17 @@ static void axes(FILE *fp, const struct frame *f, int nx, int ny, bool ynum_unit
 /* ---------------------------------------------------------------- lines */
 
 struct pt { double x, y; };
-struct pts { struct pt *p; size_t n, cap; };
+struct pts { struct pt *p; size_t n, cap; bool lost; };
 
 static void pts_add(struct pts *s, double x, double y)
 {
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 256;
 		struct pt *n = realloc(s->p, cap * sizeof(*n));
-		if (!n)
-			return;           /* out of memory: the line is shorter */
+		if (!n) {         /* out of memory: the graph is not made (view.lost) */
+			s->lost = true;
+			return;
+		}
 		s->p = n;
 		s->cap = cap;
 	}
@@ -217,9 +219,12 @@ static bool line_empty(const struct line *l)
 	return !l->cnt && !l->out.n;
 }
 
-static void polyline(FILE *fp, const char *cls, const char *title, struct line *l)
+static void polyline(FILE *fp, bool *lost, const char *cls, const char *title,
+		     struct line *l)
 {
 	line_flush(l);
+	if (l->out.lost)
+		*lost = true;
 	if (l->out.n >= 2) {
 		fprintf(fp, "<polyline class=\"%s\" points=\"", cls);
 		for (size_t i = 0; i < l->out.n; i++)
@@ -292,6 +297,7 @@ struct view {                /* what the graphs of a connection share */
 	int side;                /* the data sender: 0 initiator, 1 responder */
 	uint32_t shift;          /* the receiver's window scale */
 	bool dense;              /* many anomalies: thinner, shorter marks */
+	bool *lost;              /* set when out of memory: the drawing lacks something */
 };
 
 static bool is_sender(const struct view *v, const struct ts_pkt *p)
@@ -314,8 +320,11 @@ static uint64_t scaled_win(const struct view *v, const struct ts_pkt *p)
 	return (uint64_t)p->win << v->shift;
 }
 
-static void view_init(struct view *v, const struct ns_an_conn *c, const struct ts_conn *t)
+static void view_init(struct view *v, const struct ns_an_conn *c, const struct ts_conn *t,
+		      bool *lost)
 {
+	*lost = false;
+	v->lost = lost;
 	v->c = c;
 	v->t = t;
 	v->side = c->resp.payload_bytes > c->init.payload_bytes ? 1 : 0;
@@ -442,9 +451,9 @@ static void draw_lines(FILE *fp, const struct view *v, const struct frame *f)
 	char title[96];
 	snprintf(title, sizeof(title), "receive window: ACK + window advertised by the %s",
 		 who(v->c, !v->side));
-	polyline(fp, "win", title, &win);
+	polyline(fp, v->lost, "win", title, &win);
 	snprintf(title, sizeof(title), "cumulative ACK from the %s", who(v->c, !v->side));
-	polyline(fp, "ack", title, &ack);
+	polyline(fp, v->lost, "ack", title, &ack);
 }
 
 static void draw_sacks(FILE *fp, const struct view *v, const struct frame *f)
@@ -539,6 +548,8 @@ static void draw_segments(FILE *fp, const struct view *v, const struct frame *f)
 		for (size_t i = 0; i < rlab.n; i++)
 			fprintf(fp, "<text class=\"lr\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">R</text>",
 				rlab.p[i].x, rlab.p[i].y - 4);
+	if (rlab.lost)
+		*v->lost = true;
 	free(rlab.p);
 }
 
@@ -616,13 +627,14 @@ static void endpoint(FILE *fp, const struct ns_an_dir *d)
 #define TS_W 960.0
 #define TS_H 470.0
 
-void html_tseq_svg(FILE *fp, const struct ns_an_conn *c, const struct ts_conn *t, bool standalone)
+bool html_tseq_svg(FILE *fp, const struct ns_an_conn *c, const struct ts_conn *t, bool standalone)
 {
 	struct view v;
+	bool lost;
 	struct frame f = { .x = 80, .y = 34, .w = TS_W - 80 - 16, .h = TS_H - 34 - 72 };
 	struct ts_conn none = { 0 };
 
-	view_init(&v, c, t ? t : &none);
+	view_init(&v, c, t ? t : &none, &lost);
 	ranges(&v, &f);
 	if (standalone)
 		fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", fp);
@@ -653,6 +665,7 @@ void html_tseq_svg(FILE *fp, const struct ns_an_conn *c, const struct ts_conn *t
 	fputs("</svg>", fp);
 	if (standalone)
 		fputc('\n', fp);
+	return !lost;
 }
 
 /* ---------------------------------------------------------------- small graphs */
@@ -795,21 +808,23 @@ static void small_flight(FILE *fp, const struct view *v, const struct frame *bas
 			}
 		}
 		if (pass == 1) {
-			polyline(fp, "fl", "bytes in flight: highest seq sent minus the last ACK", &s);
+			polyline(fp, v->lost, "fl", "bytes in flight: highest seq sent minus the last ACK", &s);
 			fputs("</svg>", fp);
 		}
 	}
 }
 
-void html_small_svgs(FILE *fp, const struct ns_an_conn *c, const struct ts_conn *t)
+bool html_small_svgs(FILE *fp, const struct ns_an_conn *c, const struct ts_conn *t)
 {
 	struct view v;
+	bool lost;
 	struct frame f = { 0 };
 	struct ts_conn none = { 0 };
 
-	view_init(&v, c, t ? t : &none);
+	view_init(&v, c, t ? t : &none, &lost);
 	ranges(&v, &f);
 	small_throughput(fp, &v, &f);
 	small_rtt(fp, &v, &f);
 	small_flight(fp, &v, &f);
+	return !lost;
 }

@@ -264,8 +264,10 @@ static void text_diagnoses(FILE *fp, const struct ns_an_conn *c)
 		fprintf(fp, "  capture point: %s\n", why);
 }
 
-void ns_an_write_text(FILE *fp, const struct ns_an_conn *c)
+bool ns_an_write_text(FILE *fp, const struct ns_an_conn *c)
 {
+	bool ok;
+
 	fprintf(fp, "Connection %" PRIu64 ": ", c->stream);
 	endpoint_text(fp, &c->init);
 	fputs(" -> ", fp);
@@ -273,7 +275,7 @@ void ns_an_write_text(FILE *fp, const struct ns_an_conn *c)
 	fprintf(fp, "  [%s %s] %s\n", ns_an_conn_state(c), c->history[0] ? c->history : "-",
 		ns_an_has_problems(c) ? "PROBLEMS" : c->capture_cut_frame ? "incomplete" : "ok");
 	fputs("  verdict: ", fp);
-	ns_an_write_verdict(fp, c);
+	ok = ns_an_write_verdict(fp, c);
 	fputc('\n', fp);
 	text_diagnoses(fp, c);
 	text_problems(fp, c);
@@ -296,6 +298,7 @@ void ns_an_write_text(FILE *fp, const struct ns_an_conn *c)
 	text_stats(fp, c);
 	ns_an_write_acks(fp, c);
 	fputc('\n', fp);
+	return ok && !ferror(fp);
 }
 
 void ns_an_write_summary_header(FILE *fp)
@@ -356,7 +359,7 @@ static int cmp_stream(const void *x, const void *y)
 	return a->stream < b->stream ? -1 : a->stream > b->stream;
 }
 
-static void write_text(const struct ns_out *o, const struct text_report *r)
+static void write_text(struct ns_out *o, const struct text_report *r)
 {
 	struct outbuf *ob = o->ob;
 
@@ -385,10 +388,12 @@ static void write_text(const struct ns_out *o, const struct text_report *r)
 				ob_mem(ob, r->items[i].block, r->items[i].block_len);
 	char *hdr = NULL;
 	size_t hlen = 0;
-	FILE *m = open_memstream(&hdr, &hlen);
-	if (m) {
-		ns_an_write_summary_header(m);
-		fclose(m);
+	struct ob_memfile m;
+	if (ob_memfile_open(&m) == 0)
+		ns_an_write_summary_header(m.fp);
+	if (!m.fp || !ob_memfile_close(&m, &hdr, &hlen)) {   /* the table without its header: said */
+		o->err = ENOMEM;
+	} else {
 		ob_mem(ob, hdr, hlen);
 		free(hdr);
 	}
@@ -409,19 +414,25 @@ void out_table_input_begin(struct ns_out *o)
  * this on its own thread); false when out of memory. */
 bool out_table_conn_render(const struct ns_an_conn *c, struct ns_an_rendered *it)
 {
-	FILE *m;
+	struct ob_memfile m;
+	bool ok;
 
 	memset(it, 0, sizeof(*it));
 	it->stream = c->stream;
-	m = open_memstream(&it->block, &it->block_len);
-	if (!m)
+	if (ob_memfile_open(&m) < 0)
 		return false;
-	ns_an_write_text(m, c);
-	fclose(m);
-	m = open_memstream(&it->row, &it->row_len);
-	if (m) {
-		ns_an_write_summary_row(m, c);
-		fclose(m);
+	ok = ns_an_write_text(m.fp, c);
+	if (!ob_memfile_close(&m, &it->block, &it->block_len) || !ok ||
+	    ob_memfile_open(&m) < 0) {
+		free(it->block);
+		it->block = NULL;
+		return false;
+	}
+	ns_an_write_summary_row(m.fp, c);
+	if (!ob_memfile_close(&m, &it->row, &it->row_len)) {
+		free(it->block);
+		it->block = NULL;
+		return false;
 	}
 	it->problems = ns_an_has_problems(c);   /* such blocks go first */
 	return true;

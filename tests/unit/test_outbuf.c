@@ -1,4 +1,4 @@
-/* Unit tests for the output formatters (src/outbuf.c), the JSON event writer
+/* Unit tests for the output formatters and memory streams (src/outbuf.c), the JSON event writer
  * (src/output/json_packet.c) on a hand-built packet, -e parsing and --local matching. */
 #include "unit.h"
 
@@ -100,6 +100,34 @@ static void test_outbuf_grow(void **state)
 }
 
 /* Through a pipe: a full buffer is flushed with write(2), in order. */
+/* A memory stream: everything written comes back NUL-terminated, across
+ * its 4 KiB stdio buffer and the growth of the outbuf behind it; an empty
+ * one gives an empty string. */
+static void test_memfile(void **state)
+{
+	struct ob_memfile m;
+	char *buf = NULL;
+	size_t len = 1;
+
+	(void)state;
+	assert_int_equal(ob_memfile_open(&m), 0);
+	assert_true(ob_memfile_close(&m, &buf, &len));
+	assert_non_null(buf);
+	assert_int_equal(len, 0);
+	assert_string_equal(buf, "");
+	free(buf);
+
+	assert_int_equal(ob_memfile_open(&m), 0);
+	for (int i = 0; i < 5000; i++)
+		fprintf(m.fp, "%04d,", i);
+	assert_true(ob_memfile_close(&m, &buf, &len));
+	assert_int_equal(len, 25000);
+	assert_int_equal(buf[len], '\0');
+	assert_memory_equal(buf, "0000,0001,", 10);
+	assert_memory_equal(buf + len - 5, "4999,", 5);
+	free(buf);
+}
+
 static void test_outbuf_flush(void **state)
 {
 	struct outbuf ob;
@@ -349,6 +377,7 @@ int main(void)
 		cmocka_unit_test(test_fmt_i64_pad_hex),
 		cmocka_unit_test(test_json_str),
 		cmocka_unit_test(test_outbuf_grow),
+		cmocka_unit_test(test_memfile),
 		cmocka_unit_test(test_outbuf_flush),
 		cmocka_unit_test(test_outbuf_epipe),
 		cmocka_unit_test(test_json_packet),

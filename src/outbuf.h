@@ -1,6 +1,8 @@
 /* outbuf: one large output buffer flushed with write(2), and the hand-rolled
  * formatters the hot path uses instead of printf (integers, hex, JSON strings,
- * addresses). Nothing here allocates after ob_init().
+ * addresses), and memory streams for code that writes with stdio. The
+ * writers allocate nothing after ob_init() (but an outbuf in memory mode
+ * grows).
  *
  * Errors: the first failed write is remembered in ob->err (an errno value) and
  * every later write becomes a no-op, so callers check once per packet, not per

@@ -95,7 +95,7 @@ void ob_make_room(struct outbuf *ob, size_t n)
 	 * empty buffer always has room. */
 }
 
-static ssize_t memfile_write(void *cookie, const char *p, size_t n)
+ssize_t ob_stdio_write(void *cookie, const char *p, size_t n)
 {
 	struct outbuf *ob = cookie;
 
@@ -108,7 +108,7 @@ int ob_memfile_open(struct ob_memfile *m)
 	m->fp = NULL;
 	if (ob_init(&m->ob, -1, 0) < 0)
 		return -1;
-	m->fp = fopencookie(&m->ob, "w", (cookie_io_functions_t){ .write = memfile_write });
+	m->fp = fopencookie(&m->ob, "w", (cookie_io_functions_t){ .write = ob_stdio_write });
 	if (!m->fp) {
 		ob_free(&m->ob);
 		return -1;

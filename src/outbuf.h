@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/types.h>
 #include <string.h>
 
 #include "dissect.h"
@@ -43,6 +44,10 @@ int ob_flush(struct outbuf *ob);
 int ob_write_all(int fd, const void *buf, size_t len);
 /* Slow path of the inline writers: make room for n bytes (n <= cap). */
 void ob_make_room(struct outbuf *ob, size_t n);
+
+/* fopencookie's write function for a stream into an outbuf (the cookie):
+ * a failed write (ob->err) is a short write, so stdio marks the stream. */
+ssize_t ob_stdio_write(void *cookie, const char *p, size_t n);
 
 /* A stdio stream into memory that tells when bytes were lost: glibc's
  * open_memstream sets no error when its buffer cannot grow, and its fclose

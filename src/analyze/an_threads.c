@@ -373,6 +373,14 @@ static void flush_rendered(struct worker *w)
 	w->scratch.len = 0;
 }
 
+/* A connection the report will lack: the run says so (out of memory). */
+static void report_nomem(struct ns_ant *t)
+{
+	pthread_mutex_lock(&t->out_mu);
+	t->out->err = ENOMEM;
+	pthread_mutex_unlock(&t->out_mu);
+}
+
 static void render(struct worker *w, struct ns_an_conn *c)
 {
 	struct ns_an_rendered *it = &w->held[w->nheld];
@@ -387,16 +395,12 @@ static void render(struct worker *w, struct ns_an_conn *c)
 			w->scratch.err = 0;
 			w->scratch.len = 0;
 			w->nheld = 0;
-			pthread_mutex_lock(&w->t->out_mu);
-			w->t->out->err = ENOMEM;
-			pthread_mutex_unlock(&w->t->out_mu);
+			report_nomem(w->t);
 			return;
 		}
 		*it = (struct ns_an_rendered){ .stream = c->stream, .block_len = w->scratch.len - at };
 	} else if (!out_table_conn_render(c, it)) {
-		pthread_mutex_lock(&w->t->out_mu);
-		w->t->out->err = ENOMEM;
-		pthread_mutex_unlock(&w->t->out_mu);
+		report_nomem(w->t);
 		return;
 	}
 	if (++w->nheld == HELD_MAX || w->scratch.len >= HELD_BYTES)
